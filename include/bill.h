@@ -1,0 +1,17 @@
+/*
+ * libbill: exact electricity billing and collection.
+ *
+ * The umbrella header: include this one. Each module has its own header
+ * under bill/ with its documentation.
+ */
+#ifndef BILL_H
+#define BILL_H
+
+#include "bill/common.h"
+#include "bill/errors.h"
+#include "bill/decimal.h"
+#include "bill/money.h"
+#include "bill/date.h"
+#include "bill/calendar.h"
+
+#endif /* BILL_H */

@@ -1,0 +1,49 @@
+/*
+ * libbill internals shared by the modules: error reporting and helpers.
+ * Not installed; everything here has hidden visibility.
+ */
+#ifndef BILL_INTERNAL_H
+#define BILL_INTERNAL_H
+
+#include "bill.h"
+#include <stdarg.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define BILLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#  define BILLI_LIKELY(x) __builtin_expect(!!(x), 1)
+#  define BILLI_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#  define BILLI_PRINTF(a, b)
+#  define BILLI_LIKELY(x) (x)
+#  define BILLI_UNLIKELY(x) (x)
+#endif
+
+/** Maximum length of an error message, including the NUL. */
+#define BILLI_ERRMSG_MAX 512
+
+/**
+ * Record an error for this thread: code plus a printf-style detail. Returns
+ * `code`, so callers write `return billi_error(BILL_ESYNTAX, "...", ...);`.
+ */
+int billi_error(int code, const char *fmt, ...) BILLI_PRINTF(2, 3);
+int billi_verror(int code, const char *fmt, va_list ap);
+
+/**
+ * Copy this thread's last message into a handle's buffer (of
+ * BILLI_ERRMSG_MAX bytes) and return `code`: handle APIs call
+ * `return billi_error_to(h->errmsg, billi_error(...))`.
+ */
+int billi_error_to(char *handle_buf, int code);
+
+/** Shorthand for a NULL argument: BILL_EINVAL naming function and argument. */
+#define BILLI_CHECK_ARG(cond, name)                                            \
+    do {                                                                       \
+        if (BILLI_UNLIKELY(!(cond)))                                           \
+            return billi_error(BILL_EINVAL, "%s: argument '%s' is invalid",    \
+                               __func__, name);                                \
+    } while (0)
+
+/** Quote at most n bytes of possibly non-NUL-terminated, possibly binary text for a message. */
+void billi_quote(char *dst, size_t cap, const char *text, size_t len);
+
+#endif
