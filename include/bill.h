@@ -13,5 +13,6 @@
 #include "bill/money.h"
 #include "bill/date.h"
 #include "bill/calendar.h"
+#include "bill/powerfactor.h"
 
 #endif /* BILL_H */

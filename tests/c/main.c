@@ -11,6 +11,7 @@ int main(void)
     suite_money();
     suite_date();
     suite_calendar();
+    suite_powerfactor();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

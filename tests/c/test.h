@@ -76,6 +76,6 @@ void suite_decimal(void);
 void suite_money(void);
 void suite_date(void);
 void suite_calendar(void);
-void suite_examples(void);
+void suite_powerfactor(void);
 
 #endif
