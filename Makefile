@@ -108,10 +108,11 @@ check-fuzz: $(FUZZERS:%=$(B)/fuzz/%_replay)
 
 fuzz: deps | $(B)/fuzz
 	@for f in $(FUZZERS); do \
-	  clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -Iinclude -Ilibbill \
+	  clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -Iinclude -Ilibbill \
 	      fuzz/$${f}_fuzzer.c $(SRCS) $(LDLIBS) -o $(B)/fuzz/$${f}_fuzz || exit 1; \
 	  mkdir -p $(B)/fuzz/corpus-$$f; \
-	  $(B)/fuzz/$${f}_fuzz -max_total_time=$(FUZZ_TIME) $(B)/fuzz/corpus-$$f fuzz/corpora/$$f || exit 1; \
+	  $(B)/fuzz/$${f}_fuzz -max_total_time=$(FUZZ_TIME) -artifact_prefix=$(B)/fuzz/$$f- \
+	      $(B)/fuzz/corpus-$$f fuzz/corpora/$$f || exit 1; \
 	done
 
 # ---- bindings -----------------------------------------------------------------------
@@ -120,7 +121,7 @@ PY_EXT  := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_va
 SWIG_I  := bindings/bill.i $(wildcard bindings/*.i bindings/python/*.i bindings/java/*.i)
 
 $(B)/python/bill/_bill$(PY_EXT): $(SWIG_I) $(HDRS) $(B)/libbill.a $(wildcard bindings/python/bill/*.py)
-	@mkdir -p $(B)/python/bill
+	@rm -rf $(B)/python/bill && mkdir -p $(B)/python/bill
 	swig -python -Iinclude -outdir $(B)/python/bill -o $(B)/python/bill_wrap.c bindings/bill.i
 	$(CC) -O2 -g -fPIC -shared -Wno-missing-field-initializers -Iinclude -I$(PY_INC) \
 	    $(B)/python/bill_wrap.c $(B)/libbill.a $(LDLIBS) -o $@
@@ -134,7 +135,7 @@ JAVA_SRC  := $(shell find bindings/java/src -name '*.java' 2>/dev/null)
 JAVA_TESTS := $(shell find tests/java -name '*.java' 2>/dev/null)
 
 $(B)/java/libbilljni.so: $(SWIG_I) $(HDRS) $(B)/libbill.a $(JAVA_SRC)
-	@rm -rf $(B)/java/gen && mkdir -p $(B)/java/gen/org/libbill/jni $(B)/java/classes
+	@rm -rf $(B)/java/gen $(B)/java/classes && mkdir -p $(B)/java/gen/org/libbill/jni $(B)/java/classes
 	swig -java -package org.libbill.jni -Iinclude -outdir $(B)/java/gen/org/libbill/jni \
 	    -o $(B)/java/bill_wrap.c bindings/bill.i
 	$(CC) -O2 -g -fPIC -shared -fno-strict-aliasing -Iinclude -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux \
@@ -148,7 +149,7 @@ check-python: python
 	PYTHONPATH=$(B)/python $(PYTHON) -m pytest -q tests/python
 
 check-java: java
-	@mkdir -p $(B)/java/test-classes
+	@rm -rf $(B)/java/test-classes && mkdir -p $(B)/java/test-classes
 	javac -encoding UTF-8 -d $(B)/java/test-classes -cp $(B)/java/libbill.jar:$(JUNIT_JAR) $(JAVA_TESTS)
 	java -Djava.library.path=$(B)/java -jar $(JUNIT_JAR) --disable-banner --fail-if-no-tests \
 	    --details=summary --disable-ansi-colors \
@@ -164,7 +165,7 @@ check-examples: $(EXAMPLES:%=$(B)/examples/%)
 	@sh tests/run_examples.sh $(B)/examples
 
 demo: deps $(B)/examples/demo
-	@$(B)/examples/demo examples/data
+	@$(B)/examples/demo examples
 
 BENCH_CFLAGS := -O3 -march=native -std=c11 -Iinclude -Ilibbill
 $(B)/bench/bench_decimal: bench/bench_decimal.c $(SRCS) $(HDRS) | $(B)/bench
