@@ -1,0 +1,201 @@
+/*
+ * bindings/bill.i: the SWIG interface of libbill, shared by the Python and
+ * Java bindings. It wraps the public headers as they are; what changes per
+ * language is only how values cross the boundary, in one typemap file per
+ * language:
+ *
+ *   bindings/python/bill_python.i   (module bill._bill + bill/bill.py)
+ *   bindings/java/bill_java.i       (classes in org.libbill.jni)
+ *
+ * The raw module this produces is not the API people use: the idiomatic
+ * layers (bindings/python/bill/*.py, bindings/java/src/org/libbill/*.java)
+ * sit on top. Neither layer computes anything: every operation is one call
+ * into the C library.
+ *
+ * Conventions every language file implements, by type and parameter name:
+ *   const bill_dec *          an amount in: Decimal/str/int, BigDecimal (as text)
+ *   bill_dec *r, *out         an amount out (the scientific text, so the scale survives)
+ *   (bill_dec *parts, size_t n), const bill_dec *ratios   allocation
+ *   const bill_money *        (amount, currency) in; bill_money *r, *m out
+ *   bill_date, bill_datetime, bill_period   datetime.date / java.time.LocalDate ...
+ *   (const char *text, size_t len)          a whole string with its length
+ *   bill_calendar **out, bill_calendar *self, bill_calendar *cal (free)
+ *   const bill_currency **out               a pointer into the static table
+ *   int BILL_STATUS           BILL_OK -> nothing, negative -> exception
+ *   int BILL_COUNT            >= 0 -> the value, negative -> exception
+ *   int BILL_PLAIN            the int as it is (SWIG's default int)
+ *   char *BILL_NEWSTR         a string to bill_free; NULL -> exception
+ *   int *BILL_OUT, long long *BILL_OUT   plain output parameters
+ *
+ * Every function returning int must be classified below as a status, a count
+ * or a plain value: an unclassified one does not compile (see the end of the
+ * classification), so a new status function can never silently return codes.
+ */
+#if defined(SWIGPYTHON)
+%module(package="bill") bill
+#else
+%module bill
+#endif
+
+%{
+#include "bill.h"
+#include <stdlib.h>
+#include <string.h>
+%}
+
+%include <stdint.i>
+%include <typemaps.i>
+
+#if defined(SWIGPYTHON)
+%include "bindings/python/bill_python.i"
+#elif defined(SWIGJAVA)
+%include "bindings/java/bill_java.i"
+#else
+#error "libbill has bindings for Python and Java only"
+#endif
+
+/* ---- classification of int returns ---------------------------------------- */
+
+/* Functions returning BILL_OK or a negative bill_status. */
+%apply int BILL_STATUS {
+    int bill_rounding_parse,
+    int bill_dec_parse,
+    int bill_dec_get_i64,
+    int bill_dec_to_units,
+    int bill_dec_add, int bill_dec_sub, int bill_dec_mul, int bill_dec_neg, int bill_dec_abs,
+    int bill_dec_div, int bill_dec_div_prec, int bill_dec_rescale, int bill_dec_round_prec,
+    int bill_dec_trim,
+    int bill_dec_allocate,
+    int bill_currency_find,
+    int bill_money_set, int bill_money_parse,
+    int bill_money_add, int bill_money_sub, int bill_money_mul, int bill_money_neg,
+    int bill_money_cmp, int bill_money_round, int bill_money_allocate,
+    int bill_date_from_ymd, int bill_date_parse, int bill_date_add_days, int bill_date_add_months,
+    int bill_period_make, int bill_period_parse, int bill_period_intersect,
+    int bill_datetime_make, int bill_datetime_parse, int bill_datetime_add_minutes,
+    int bill_calendar_create,
+    /* bill_calendar methods (see %extend below) */
+    int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
+};
+
+/* Functions returning a count or a small enum value, or a negative bill_status. */
+%apply int BILL_COUNT {
+    int day_type, int is_working_day, int32_t working_days
+};
+
+/* Functions whose int is a value (negative values are legitimate: signs, comparisons). */
+%apply int BILL_PLAIN {
+    int bill_version_number,
+    int bill_status_family_of, int bill_status_count, int bill_status_at, int bill_errcode,
+    int32_t bill_dec_scale, int bill_dec_sign, int bill_dec_is_zero, int32_t bill_dec_precision,
+    int bill_dec_is_compact, int bill_dec_cmp, int bill_dec_identical,
+    int bill_is_leap_year, int bill_days_in_month, int bill_date_is_valid,
+    int bill_date_weekday, int bill_date_day_of_year, int32_t bill_date_diff, int bill_date_cmp,
+    int32_t bill_period_days, int bill_period_contains, int32_t bill_period_overlap_days,
+    int bill_datetime_minute_of_day,
+    /* bill_currency fields */
+    int numeric, int minor_units
+};
+
+/* Anything else returning int is an error in this file: classify it above. */
+%typemap(out) int %{
+#error "bindings/bill.i: classify the int returned by $symname (BILL_STATUS, BILL_COUNT or BILL_PLAIN)"
+%}
+
+/* Strings the library allocates; freed with bill_free once converted. */
+%apply char *BILL_NEWSTR { char *bill_dec_to_str, char *bill_dec_to_sci_str, char *bill_money_to_str };
+%newobject bill_dec_to_str;
+%newobject bill_dec_to_sci_str;
+%newobject bill_money_to_str;
+
+/* Output parameters of plain C types. */
+%apply int *BILL_OUT { int *out };                          /* bill_rounding_parse, bill_money_cmp */
+%apply int *BILL_OUT { int *year, int *month, int *day };   /* bill_date_to_ymd */
+%apply long long *BILL_OUT { int64_t *coef };               /* bill_dec_get_i64 */
+%apply int *BILL_OUT { int32_t *scale };
+%apply long long *BILL_OUT { int64_t *out };                /* bill_dec_to_units */
+
+/* ---- what is not wrapped ----------------------------------------------------- */
+
+/* Memory management and buffers: the bindings own every value they create. */
+%ignore bill_free;
+%ignore bill_dec_init;
+%ignore bill_dec_clear;
+%ignore bill_dec_copy;
+%ignore bill_dec_set_i64;
+%ignore bill_dec_format;
+%ignore bill_money_init;
+%ignore bill_money_clear;
+%ignore bill_money_copy;
+%ignore bill_date_format;
+%ignore bill_datetime_format;
+
+/* Value structs cross the boundary through the typemaps, never as objects. */
+%ignore bill_dec::coef_;
+%ignore bill_dec::scale_;
+%ignore bill_dec::flags_;
+%ignore bill_dec::big_;
+%ignore bill_dec;
+%ignore bill_money::amount;
+%ignore bill_money::currency;
+%ignore bill_money;
+%ignore bill_date;
+%ignore bill_datetime;
+%ignore bill_period;
+
+/* The calendar functions become methods of the handle (%extend below). */
+%ignore bill_calendar_set_weekend;
+%ignore bill_calendar_weekend;
+%ignore bill_calendar_add_holiday;
+%ignore bill_calendar_add_working_day;
+%ignore bill_calendar_load;
+%ignore bill_calendar_day_type;
+%ignore bill_calendar_is_working_day;
+%ignore bill_calendar_holiday_name;
+%ignore bill_calendar_working_days;
+%ignore bill_calendar_add_working_days;
+%ignore bill_calendar_errmsg;
+#if defined(SWIGJAVA)
+/* Java frees through the proxy's delete() (Calendar.close()). */
+%ignore bill_calendar_free;
+#endif
+
+/* ---- the headers --------------------------------------------------------------- */
+
+%include "bill/common.h"
+%include "bill/errors.h"
+%include "bill/decimal.h"
+
+/* The currency table is static and read-only. */
+%nodefaultctor bill_currency;
+%nodefaultdtor bill_currency;
+%immutable;
+%include "bill/money.h"
+%mutable;
+
+%include "bill/date.h"
+%include "bill/calendar.h"
+
+/*
+ * The calendar handle. SWIG sees an (empty) struct so that it can attach
+ * methods; C still sees the opaque type. The methods are prototypes only, so
+ * SWIG calls the existing bill_calendar_<method> functions rather than
+ * generating helpers of the same names. Handles come from
+ * bill_calendar_create (no constructor).
+ */
+%nodefaultctor bill_calendar;
+struct bill_calendar {};
+%extend bill_calendar {
+    ~bill_calendar() { bill_calendar_free($self); }
+    int set_weekend(unsigned mask);
+    unsigned weekend();
+    int add_holiday(bill_date d, const char *name);
+    int add_working_day(bill_date d);
+    int load(const char *text, size_t len);
+    int day_type(bill_date d);
+    int is_working_day(bill_date d);
+    const char *holiday_name(bill_date d);
+    int32_t working_days(bill_period p);
+    int add_working_days(bill_date *out, bill_date d, int32_t n);
+    const char *errmsg();
+}
