@@ -12,6 +12,7 @@ int main(void)
     suite_date();
     suite_calendar();
     suite_powerfactor();
+    suite_json();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -77,5 +77,6 @@ void suite_money(void);
 void suite_date(void);
 void suite_calendar(void);
 void suite_powerfactor(void);
+void suite_json(void);
 
 #endif
