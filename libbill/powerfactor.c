@@ -74,9 +74,9 @@ static int dec_to_mpz(mpz_t out, const bill_dec *d, int32_t s)
     return BILL_OK;
 }
 
-int bill_pf_compute(bill_dec *pf, const bill_dec *kwh, const bill_dec *kvarh)
+int bill_pf_compute(bill_dec *out, const bill_dec *kwh, const bill_dec *kvarh)
 {
-    BILLI_CHECK_ARG(pf, "pf");
+    BILLI_CHECK_ARG(out, "out");
     BILLI_CHECK_ARG(kwh, "kwh");
     BILLI_CHECK_ARG(kvarh, "kvarh");
     if (bill_dec_sign(kwh) < 0)
@@ -119,7 +119,7 @@ int bill_pf_compute(bill_dec *pf, const bill_dec *kwh, const bill_dec *kvarh)
     bill_dec_clear(&b);
     if (rc != BILL_OK)
         return rc;
-    return bill_dec_set_i64(pf, k, 2);
+    return bill_dec_set_i64(out, k, 2);
 }
 
 /* ---- tables ------------------------------------------------------------------------ */
@@ -331,25 +331,25 @@ fail:
     return rc;
 }
 
-int bill_pf_table_standard(const bill_pf_table *t, bill_dec *out)
+int bill_pf_table_standard(bill_dec *out, const bill_pf_table *t)
 {
     BILLI_CHECK_ARG(t, "t");
     BILLI_CHECK_ARG(out, "out");
     return bill_dec_set_i64(out, t->standard, 2);
 }
 
-int bill_pf_table_percent(const bill_pf_table *t, const bill_dec *pf, bill_dec *percent)
+int bill_pf_table_percent(bill_dec *out, const bill_pf_table *t, const bill_dec *pf)
 {
     bill_dec r = BILL_DEC_INIT;
     int64_t u;
     BILLI_CHECK_ARG(t, "t");
     BILLI_CHECK_ARG(pf, "pf");
-    BILLI_CHECK_ARG(percent, "percent");
+    BILLI_CHECK_ARG(out, "out");
     int rc = bill_dec_rescale(&r, pf, 2, BILL_ROUND_HALF_UP);
     if (rc == BILL_OK)
         rc = bill_dec_to_units(&r, 2, &u);
     bill_dec_clear(&r);
     if (rc != BILL_OK || u < 0 || u > 100)
         return billi_error(BILL_ERANGE, "power factor: PF must lie in 0.00..1.00");
-    return bill_dec_copy(percent, &t->percent[u]);
+    return bill_dec_copy(out, &t->percent[u]);
 }

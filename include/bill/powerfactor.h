@@ -26,13 +26,13 @@ extern "C" {
 #endif
 
 /**
- * *pf = kwh / sqrt(kwh^2 + kvarh^2), rounded half-up to two decimals
+ * *out = kwh / sqrt(kwh^2 + kvarh^2), rounded half-up to two decimals
  * (scale 2), exactly. kwh must be >= 0; the sign of kvarh is ignored
  * (leading or lagging reactive energy counts the same). With kvarh = 0 the
  * PF is 1.00; with kwh = 0 and kvarh = 0 there is no power factor and the
  * call fails with BILL_ERANGE (a caller then applies no adjustment).
  */
-BILL_EXTERN int bill_pf_compute(bill_dec *pf, const bill_dec *kwh, const bill_dec *kvarh);
+BILL_EXTERN int bill_pf_compute(bill_dec *out, const bill_dec *kwh, const bill_dec *kvarh);
 
 /** A power-factor adjustment table: percent for each PF from 0.00 to 1.00. */
 typedef struct bill_pf_table bill_pf_table;
@@ -52,13 +52,12 @@ BILL_EXTERN int bill_pf_table_load(bill_pf_table **out, const char *standard,
                                    const char *text, size_t len);
 BILL_EXTERN void bill_pf_table_free(bill_pf_table *t);
 /** The standard of the table (scale 2). */
-BILL_EXTERN int bill_pf_table_standard(const bill_pf_table *t, bill_dec *out);
+BILL_EXTERN int bill_pf_table_standard(bill_dec *out, const bill_pf_table *t);
 /**
- * *percent = the adjustment for `pf` (rounded to two decimals first,
+ * *out = the adjustment for `pf` (rounded to two decimals first,
  * half-up, if it has more), e.g. +25.00 for PF 0.60 at standard 0.90.
  */
-BILL_EXTERN int bill_pf_table_percent(const bill_pf_table *t, const bill_dec *pf,
-                                      bill_dec *percent);
+BILL_EXTERN int bill_pf_table_percent(bill_dec *out, const bill_pf_table *t, const bill_dec *pf);
 
 #ifdef __cplusplus
 }

@@ -67,7 +67,7 @@ static char *pct(const bill_pf_table *t, const char *pf)
 {
     bill_dec d = BILL_DEC_INIT, r = BILL_DEC_INIT;
     char *s = NULL;
-    if (bill_dec_parse(&d, pf, (size_t)-1) == BILL_OK && bill_pf_table_percent(t, &d, &r) == BILL_OK)
+    if (bill_dec_parse(&d, pf, (size_t)-1) == BILL_OK && bill_pf_table_percent(&r, t, &d) == BILL_OK)
         s = bill_dec_to_str(&r);
     bill_dec_clear(&d);
     bill_dec_clear(&r);
