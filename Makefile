@@ -179,17 +179,18 @@ bench: deps $(B)/bench/bench_decimal
 check: deps
 	$(MAKE) clean-tests
 	$(MAKE) WERROR=-Werror all check-headers check-exports
-	$(MAKE) WERROR=-Werror check-c
-	$(MAKE) WERROR=-Werror check-asan
-	$(MAKE) WERROR=-Werror check-fuzz
-	$(MAKE) WERROR=-Werror check-dectest
-	$(MAKE) WERROR=-Werror check-examples
-	$(MAKE) check-python
-	$(MAKE) check-java
+	@sh tools/stage.sh $(B)/logs/unit.log $(MAKE) WERROR=-Werror check-c
+	@sh tools/stage.sh $(B)/logs/asan.log $(MAKE) WERROR=-Werror check-asan
+	@sh tools/stage.sh $(B)/logs/fuzz.log $(MAKE) WERROR=-Werror check-fuzz
+	@sh tools/stage.sh $(B)/logs/dectest.log $(MAKE) WERROR=-Werror check-dectest
+	@sh tools/stage.sh $(B)/logs/examples.log $(MAKE) WERROR=-Werror check-examples
+	@sh tools/stage.sh $(B)/logs/python.log $(MAKE) check-python
+	@sh tools/stage.sh $(B)/logs/java.log $(MAKE) check-java
 	@echo "make check: all stages passed"
+	@sh tools/check-summary.sh $(B)/logs
 
 clean-tests:
-	rm -rf $(B)/tests $(B)/asan
+	rm -rf $(B)/tests $(B)/asan $(B)/logs
 
 # ---- install --------------------------------------------------------------------------
 install: all
