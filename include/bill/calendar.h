@@ -55,9 +55,13 @@ BILL_EXTERN int bill_calendar_add_holiday(bill_calendar *cal, bill_date d, const
 BILL_EXTERN int bill_calendar_add_working_day(bill_calendar *cal, bill_date d);
 /**
  * Load holidays and working days from text, one entry a line:
- *   "YYYY-MM-DD holiday [name]" or "YYYY-MM-DD working"; '#' starts a comment,
- * blank lines are ignored. All or nothing: on an error nothing is added and
- * the message names the line.
+ *   "YYYY-MM-DD holiday [name]" or "YYYY-MM-DD working"
+ * Fields are separated by blanks (spaces or tabs); leading and trailing blanks
+ * and CRLF line ends are accepted; '#' starts a comment to the end of the line
+ * (so a name cannot contain '#'); blank lines are ignored; the keywords are
+ * lower case and nothing may follow "working". The name is the rest of the
+ * line, stored as given (bytes; UTF-8 expected). All or nothing: on an error
+ * nothing is added and the message names the line.
  */
 BILL_EXTERN int bill_calendar_load(bill_calendar *cal, const char *text, size_t len);
 

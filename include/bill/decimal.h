@@ -28,9 +28,13 @@
  * The exponent lowers the scale: "1.5E+3" has coefficient 15 and scale −2
  * (plain text "1500"). Leading zeros are allowed. Rejected: empty text, any
  * blank (leading, trailing or inner), "1.2.3", "NaN", "inf", hexadecimal,
- * thousands separators, a lone sign or point, more than BILL_DEC_MAX_DIGITS
- * coefficient digits, and results whose scale would leave
- * [-BILL_DEC_MAX_SCALE, BILL_DEC_MAX_SCALE]. There is no negative zero:
+ * thousands separators, a lone sign or point (all BILL_ESYNTAX); more than
+ * BILL_DEC_MAX_DIGITS significant coefficient digits, a text longer than
+ * 2 * BILL_DEC_MAX_DIGITS + 20 bytes, and results whose scale would leave
+ * [-BILL_DEC_MAX_SCALE, BILL_DEC_MAX_SCALE] (all BILL_ERANGE). Plain text
+ * cannot show a negative scale ("1.5E+3" prints as "1500", which reads back
+ * with scale 0, and zero prints as "0" whatever its scale): use
+ * bill_dec_to_sci_str() where the scale must survive a round trip. There is no negative zero:
  * "-0.00" parses as 0.00.
  *
  * Errors: functions return BILL_OK or a negative bill_status; the detail is
