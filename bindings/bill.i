@@ -74,6 +74,9 @@
     int bill_period_make, int bill_period_parse, int bill_period_intersect,
     int bill_datetime_make, int bill_datetime_parse, int bill_datetime_add_minutes,
     int bill_calendar_create,
+    int bill_pf_compute,
+    int bill_pf_table_create_standard, int bill_pf_table_load,
+    int bill_pf_table_standard, int bill_pf_table_percent,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -156,8 +159,9 @@
 %ignore bill_calendar_add_working_days;
 %ignore bill_calendar_errmsg;
 #if defined(SWIGJAVA)
-/* Java frees through the proxy's delete() (Calendar.close()). */
+/* Java frees through the proxy's delete() (Calendar.close(), PowerFactorTable.close()). */
 %ignore bill_calendar_free;
+%ignore bill_pf_table_free;
 #endif
 
 /* ---- the headers --------------------------------------------------------------- */
@@ -199,3 +203,18 @@ struct bill_calendar {};
     int add_working_days(bill_date *out, bill_date d, int32_t n);
     const char *errmsg();
 }
+
+/*
+ * The power-factor table handle. Its functions take the output first and the
+ * table second (bill_pf_table_standard(out, t)), so they stay functions of
+ * the raw module rather than methods: the proxy class only owns the handle
+ * (its destructor frees it) and is passed as `t`. Tables come from
+ * bill_pf_table_create_standard / bill_pf_table_load (no constructor); a
+ * closed table passed as `t` raises StateError/StateException (ESTATE).
+ */
+%nodefaultctor bill_pf_table;
+struct bill_pf_table {};
+%extend bill_pf_table {
+    ~bill_pf_table() { bill_pf_table_free($self); }
+}
+%include "bill/powerfactor.h"

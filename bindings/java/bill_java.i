@@ -857,3 +857,36 @@ static void billj_set_ptr(JNIEnv *jenv, jlongArray holder, const void *ptr)
     delete();
   }
 %}
+
+/* ---- the power-factor table handle -------------------------------------------------------- */
+
+/* bill_pf_table_create_standard, bill_pf_table_load: a proxy that owns the handle. */
+%typemap(jni) bill_pf_table **out "jlongArray"
+%typemap(jtype) bill_pf_table **out "long[]"
+%typemap(jstype) bill_pf_table **out "bill_pf_table[]"
+%typemap(javain, pre="    bill.checked($javainput, 1);\n    long[] ptr$javainput = new long[1];",
+         post="      if (ptr$javainput[0] != 0) $javainput[0] = new bill_pf_table(ptr$javainput[0], true);") bill_pf_table **out "ptr$javainput"
+%typemap(in) bill_pf_table **out (bill_pf_table *temp = NULL) %{
+    $1 = &temp;
+%}
+%typemap(argout) bill_pf_table **out %{
+    if (!billj_pending(jenv))
+        billj_set_ptr(jenv, $input, temp$argnum);
+%}
+
+/* The table read by bill_pf_table_standard/percent: a deleted (closed) proxy throws StateException. */
+%typemap(in) const bill_pf_table *t %{
+    $1 = *($1_ltype *)&$input;
+    if (!$1)
+        billj_throw(jenv, BILL_ESTATE, "power factor table: the table is closed");
+%}
+
+/* The raw proxy is AutoCloseable too (the typemap must name `struct x`). */
+%typemap(javainterfaces) struct bill_pf_table "AutoCloseable"
+%typemap(javacode) struct bill_pf_table %{
+  /** Frees the handle, as delete() does; later calls throw org.libbill.StateException. */
+  @Override
+  public void close() {
+    delete();
+  }
+%}

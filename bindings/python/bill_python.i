@@ -641,3 +641,39 @@ static void *billpy_array(size_t n, size_t size)
         SWIG_fail;
     }
 }
+
+/* ---- the power-factor table handle -------------------------------------------------------- */
+
+/* bill_pf_table_create_standard, bill_pf_table_load: a new proxy that owns the handle. */
+%typemap(in, numinputs=0) bill_pf_table **out (bill_pf_table *temp = NULL) {
+    $1 = &temp;
+}
+%typemap(argout) bill_pf_table **out {
+    $result = SWIG_Python_AppendOutput($result,
+                                       SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
+}
+
+/* bill_pf_table_free (PowerFactorTable.close): as bill_calendar_free above. */
+%typemap(in) bill_pf_table *t (void *argp = 0, int res = 0) {
+    res = SWIG_ConvertPtr($input, &argp, $descriptor(bill_pf_table *), SWIG_POINTER_RELEASE);
+    if (res == SWIG_ERROR_RELEASE_NOT_OWNED) {
+        argp = NULL;
+    } else if (!SWIG_IsOK(res)) {
+        SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', argument $argnum of type '$type'");
+    }
+    $1 = (bill_pf_table *)argp;
+}
+
+/* The table read by bill_pf_table_standard/percent: a closed one raises StateError (ESTATE).
+   (Spelled out: SWIG would otherwise strip the const and use the releasing typemap above.) */
+%typemap(in) const bill_pf_table *t (void *argp = 0, int res = 0) {
+    res = SWIG_ConvertPtr($input, &argp, $descriptor(bill_pf_table *), 0);
+    if (!SWIG_IsOK(res)) {
+        SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', argument $argnum of type '$type'");
+    }
+    $1 = ($1_ltype)argp;
+    if (!$1) {
+        billpy_raise(BILL_ESTATE, "power factor table: the table is closed");
+        SWIG_fail;
+    }
+}

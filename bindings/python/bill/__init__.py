@@ -11,6 +11,8 @@ values. The raw SWIG module is ``bill.bill`` (C names, no conveniences).
     Decimal('1648.56')
     >>> bill.Money("1648.56", "CNY") + bill.Money("12.00", "CNY")
     Money('1660.56', 'CNY')
+    >>> bill.power_factor(3, 4)
+    Decimal('0.60')
 """
 
 from . import bill as _raw
@@ -24,6 +26,7 @@ from .dates import (MonthEnd, Period, Weekday, add_days, add_minutes, add_months
                     days_between, days_in_month, is_leap_year, parse_date, parse_datetime,
                     parse_period, period, period_days, weekday)
 from .calendars import Calendar
+from .powerfactor import PowerFactorTable, power_factor
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -45,4 +48,6 @@ __all__ = [
     "period_days", "weekday", "day_of_year", "add_minutes",
     # calendars
     "Calendar",
+    # power factor
+    "power_factor", "PowerFactorTable",
 ]
