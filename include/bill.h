@@ -14,5 +14,6 @@
 #include "bill/date.h"
 #include "bill/calendar.h"
 #include "bill/powerfactor.h"
+#include "bill/tariff.h"
 
 #endif /* BILL_H */

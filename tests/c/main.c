@@ -13,6 +13,7 @@ int main(void)
     suite_calendar();
     suite_powerfactor();
     suite_json();
+    suite_tariff();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -1,0 +1,256 @@
+/*
+ * libbill: tariffs, usage and itemized bills.
+ *
+ * A tariff is loaded once from JSON ("format": "libbill-tariff/1", described
+ * in docs/tariff-design.md) into a compiled, read-only form: every price and
+ * threshold is an exact decimal read from its text, never through binary
+ * floating point. A usage handle holds what was consumed in one billing
+ * period; bill_tariff_compute() turns the two into a bill, a reusable result
+ * handle whose line array is kept between computations, so that billing many
+ * accounts in a loop allocates nothing once the bill has grown to size.
+ *
+ *     bill_tariff *t;  bill_usage *u;  bill_bill *b;
+ *     bill_tariff_load(&t, json, len, "tariff.json");
+ *     bill_usage_create(&u);  bill_bill_create(&b);
+ *     bill_usage_load(u, usage_json, usage_len, "usage.json");
+ *     bill_tariff_compute(t, u, b);
+ *     char *text = bill_bill_to_text(b);  ...  bill_free(text);
+ *
+ * Lifetimes: a bill refers to the tariff it was computed with (charge ids,
+ * names); keep the tariff alive while the bill is read or rendered.
+ *
+ * Threads: a loaded tariff is immutable; several threads may compute with one
+ * tariff at once, each with its own usage and bill handles.
+ *
+ * Errors: BILL_OK or a negative bill_status; bill_errmsg() has the detail.
+ * Loader errors read "<source>:<line>:<col>: <reason> (at <JSON path>)".
+ */
+#ifndef BILL_TARIFF_H
+#define BILL_TARIFF_H
+
+#include "common.h"
+#include "errors.h"
+#include "decimal.h"
+#include "date.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A compiled tariff (opaque, immutable once loaded). */
+typedef struct bill_tariff bill_tariff;
+/** The usage of one account in one billing period (opaque). */
+typedef struct bill_usage bill_usage;
+/** An itemized bill, reusable across computations (opaque). */
+typedef struct bill_bill bill_bill;
+
+/** Limits of the compiled form (a tariff exceeding them is rejected with BILL_ERANGE). */
+#define BILL_TARIFF_MAX_TIERS 8        /* thresholds per tier table (so 9 tiers) */
+#define BILL_TARIFF_MAX_COMPONENTS 8   /* price components of one energy charge */
+#define BILL_TARIFF_MAX_TOU 8          /* TOU periods of one energy charge or usage */
+#define BILL_NAME_MAX 32               /* longest class or TOU period name, with the NUL */
+
+/* ---- tariffs ---------------------------------------------------------------- */
+
+/**
+ * Load and compile a tariff from `len` bytes of JSON (len = (size_t)-1 for a
+ * NUL-terminated string). `source` names the text in error messages (a file
+ * name; NULL gives "<json>"). The document is validated strictly: unknown
+ * fields, wrong types, negative or unordered thresholds, unknown rounding
+ * modes, versions whose effective dates do not increase, and the other rules
+ * of docs/tariff-design.md fail with BILL_ESYNTAX, BILL_ERANGE, BILL_ERULE,
+ * BILL_EDATE or BILL_ECURRENCY and a message naming the JSON path.
+ * On failure *out is NULL.
+ */
+BILL_EXTERN int bill_tariff_load(bill_tariff **out, const char *json, size_t len,
+                                 const char *source);
+/** Free a tariff. NULL is a no-op. */
+BILL_EXTERN void bill_tariff_free(bill_tariff *t);
+/** The tariff's "id" (never NULL). */
+BILL_EXTERN const char *bill_tariff_id(const bill_tariff *t);
+/** The tariff's "name" ("" when absent; never NULL). */
+BILL_EXTERN const char *bill_tariff_name(const bill_tariff *t);
+/** The ISO 4217 currency code ("CNY"). */
+BILL_EXTERN const char *bill_tariff_currency(const bill_tariff *t);
+/** Number of versions (>= 1). */
+BILL_EXTERN size_t bill_tariff_version_count(const bill_tariff *t);
+/** Effective date of version i (0-based, in increasing order); BILL_EINVAL when out of range. */
+BILL_EXTERN int bill_tariff_version_effective(const bill_tariff *t, size_t i, bill_date *out);
+
+/**
+ * The TOU period ("peak") of energy charge `charge_id` at local time `at` on
+ * a day of type `day_type` (a bill_day_type of calendar.h: working, weekend or
+ * holiday, as the caller's calendar says), from the schedule the charge names
+ * in the version in effect on that date. *period points into the tariff.
+ * BILL_ERULE before the first version; BILL_ENOTFOUND when that version has
+ * no such charge or the charge has no schedule; BILL_EINVAL for a bad
+ * day_type.
+ */
+BILL_EXTERN int bill_tariff_tou_period(const bill_tariff *t, const char *charge_id,
+                                       bill_datetime at, int day_type, const char **period);
+
+/* ---- usage ------------------------------------------------------------------- */
+
+/**
+ * A new, empty usage handle: no period, class "residential", household of 1,
+ * 0 kWh, no TOU kWh, year-to-date 0, no export, no opening date.
+ */
+BILL_EXTERN int bill_usage_create(bill_usage **out);
+/** Free a usage handle. NULL is a no-op. */
+BILL_EXTERN void bill_usage_free(bill_usage *u);
+/** Back to the state bill_usage_create() gives (keeps its memory). */
+BILL_EXTERN void bill_usage_reset(bill_usage *u);
+
+/** Longest billing period accepted, in days (three years and a bit). */
+#define BILL_USAGE_MAX_DAYS 1100
+
+/**
+ * The billing period [start, end): BILL_EDATE unless start < end, BILL_ERANGE
+ * when longer than BILL_USAGE_MAX_DAYS.
+ */
+BILL_EXTERN int bill_usage_set_period(bill_usage *u, bill_period p);
+/**
+ * The customer class ("residential", "commercial", "agricultural", ...):
+ * 1 to BILL_NAME_MAX-1 bytes of letters, digits, '_' or '-'.
+ */
+BILL_EXTERN int bill_usage_set_class(bill_usage *u, const char *cls);
+/** Number of persons in the household (1..1000), for large-household quotas. */
+BILL_EXTERN int bill_usage_set_household_size(bill_usage *u, int persons);
+/**
+ * Total kWh of the period (>= 0). When TOU kWh are set too, their sum must
+ * equal this total (checked by bill_tariff_compute); when only TOU kWh are
+ * set, the total is their sum.
+ */
+BILL_EXTERN int bill_usage_set_kwh(bill_usage *u, const bill_dec *kwh);
+/**
+ * kWh of one TOU period from its register ("peak", "flat", "valley",
+ * "critical", "deep_valley", or any name the tariff uses; >= 0). Setting a
+ * period again replaces its value; at most BILL_TARIFF_MAX_TOU periods.
+ */
+BILL_EXTERN int bill_usage_set_tou_kwh(bill_usage *u, const char *period, const bill_dec *kwh);
+/** Forget all TOU kWh. */
+BILL_EXTERN void bill_usage_clear_tou(bill_usage *u);
+/** kWh already billed this calendar year before the period (annual tiers), >= 0. */
+BILL_EXTERN int bill_usage_set_ytd_kwh(bill_usage *u, const bill_dec *kwh);
+/** Exported kWh (solar); recorded for feed-in charges (not priced yet), >= 0. */
+BILL_EXTERN int bill_usage_set_exported_kwh(bill_usage *u, const bill_dec *kwh);
+/**
+ * A meter reading inside the period: `kwh` used from the period's start up to
+ * the start of day `at`. When a tariff version changes (or, for annual tiers,
+ * a year begins) on `at`, the usage is split there by this reading instead of
+ * pro rata by days. bill_tariff_compute() checks that `at` is such a split
+ * date and that readings do not decrease or exceed the total (BILL_ERULE).
+ * Applies to the total kWh only: with TOU kWh, readings are BILL_EUNSUPPORTED
+ * for now. Setting a date again replaces its value; at most 8 readings.
+ */
+BILL_EXTERN int bill_usage_set_reading(bill_usage *u, bill_date at, const bill_dec *kwh);
+
+/**
+ * The date the account opened (or moved in), when it is inside the year of
+ * the period: annual tier quotas are then prorated as the tariff says.
+ */
+BILL_EXTERN int bill_usage_set_opened(bill_usage *u, bill_date opened);
+
+/**
+ * Replace the contents of `u` with a usage read from JSON:
+ *     {"period": "2025-06-01/2025-07-01", "class": "residential",
+ *      "household_size": 3, "kwh": "420",
+ *      "tou_kwh": {"peak": "300", "valley": "120"}, "ytd_kwh": "2761",
+ *      "exported_kwh": "0", "opened": "2025-03-15",
+ *      "readings": [{"date": "2025-06-16", "kwh": "150"}]}
+ * "period" is required, everything else optional; quantities are JSON
+ * numbers or decimal strings, read exactly. Unknown fields are rejected;
+ * errors name the JSON path. On failure `u` is left reset.
+ */
+BILL_EXTERN int bill_usage_load(bill_usage *u, const char *json, size_t len, const char *source);
+
+/* ---- computing a bill ---------------------------------------------------------- */
+
+/** A new, empty bill. Reuse it for many computations. */
+BILL_EXTERN int bill_bill_create(bill_bill **out);
+/** Free a bill. NULL is a no-op. */
+BILL_EXTERN void bill_bill_free(bill_bill *b);
+
+/**
+ * Compute the bill of usage `u` under tariff `t` into `b` (its previous
+ * contents are replaced). A period that spans version changes (or, for
+ * annual tiers, a new year) is split into segments pro rata by days: the
+ * total kWh and each TOU kWh are allocated exactly at their own scale
+ * (bill_dec_allocate, largest fractions first), so the parts add up to what
+ * was measured; readings given at the split dates (bill_usage_set_reading)
+ * are used instead where present. Errors: BILL_EINVAL for NULL arguments,
+ * BILL_ESTATE when the usage has no period, BILL_ERULE when the usage does not
+ * fit the tariff (a period before the first version, TOU kWh missing for a
+ * TOU tariff, a TOU period the tariff does not know, TOU kWh not adding up to
+ * the total, a reading not at a split date or not between 0 and the total),
+ * BILL_EUNSUPPORTED for readings together with TOU kWh.
+ * On failure the bill is empty.
+ */
+BILL_EXTERN int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);
+
+/** Kinds of bill lines. */
+typedef enum bill_line_kind {
+    BILL_LINE_FIXED = 0,   /* a fixed charge (per period, day or month) */
+    BILL_LINE_ENERGY,      /* energy: flat, tier, TOU period, component, tier increment */
+    BILL_LINE_PER_KWH,     /* a fund or surcharge per kWh */
+    BILL_LINE_MINIMUM,     /* top-up to the minimum charge */
+    BILL_LINE_TAX,         /* VAT added to VAT-exclusive prices */
+    BILL_LINE_ROUNDING     /* difference between the exact sum and the rounded total */
+} bill_line_kind;
+
+/**
+ * One line of a bill, as views into the bill: pointers stay valid until the
+ * bill is computed again or freed. Strings are never NULL ("" when empty).
+ */
+typedef struct bill_line_view {
+    int kind;                     /* bill_line_kind */
+    const char *charge;           /* the charge id from the tariff ("energy") */
+    const char *component;        /* price component ("purchase"), "" if none */
+    const char *band;             /* "tier 2", a TOU period name, or "" */
+    const char *unit;             /* "kWh", "day", "month", "period" or "" */
+    const bill_dec *quantity;
+    const bill_dec *unit_price;
+    const bill_dec *amount;       /* rounded with "line" rounding, exact with "total" */
+    bill_period segment;          /* the part of the period the line prices */
+} bill_line_view;
+
+/** Number of lines of the bill (0 before the first successful computation). */
+BILL_EXTERN size_t bill_bill_line_count(const bill_bill *b);
+/** Line i (0-based) into *out; BILL_EINVAL when i is out of range. */
+BILL_EXTERN int bill_bill_line(const bill_bill *b, size_t i, bill_line_view *out);
+/**
+ * The one-sentence explanation of line i ("kWh 2761-3120 of this year fall in
+ * tier 1 at 0.5283"), rendered now; new string, free with bill_free. NULL
+ * when i is out of range or memory runs out.
+ */
+BILL_EXTERN char *bill_bill_line_explain(const bill_bill *b, size_t i);
+
+/** Sum of the charge lines, before tax and rounding lines. */
+BILL_EXTERN int bill_bill_subtotal(const bill_bill *b, bill_dec *out);
+/**
+ * The VAT of the bill: the part included in the total for VAT-inclusive
+ * prices (informative, not a line), or the amount of the tax line for
+ * VAT-exclusive prices; 0 when the tariff declares no VAT rate.
+ */
+BILL_EXTERN int bill_bill_tax(const bill_bill *b, bill_dec *out);
+/** 1 when the tax of bill_bill_tax() is included in the prices, else 0. */
+BILL_EXTERN int bill_bill_tax_included(const bill_bill *b);
+/** The total; always exactly the sum of all lines. */
+BILL_EXTERN int bill_bill_total(const bill_bill *b, bill_dec *out);
+
+/**
+ * The bill as text for people, with an explanation under each line; new
+ * string, free with bill_free. NULL if nothing was computed or memory ran out.
+ */
+BILL_EXTERN char *bill_bill_to_text(const bill_bill *b);
+/**
+ * The bill as JSON (amounts as decimal strings, keys in a fixed order, lines
+ * with explanations): the same inputs give byte-identical output. New string,
+ * free with bill_free; NULL if nothing was computed or memory ran out.
+ */
+BILL_EXTERN char *bill_bill_to_json(const bill_bill *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BILL_TARIFF_H */

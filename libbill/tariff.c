@@ -1,0 +1,763 @@
+/*
+ * libbill tariffs: the "libbill-tariff/1" JSON loader. Validates strictly
+ * and compiles the document into arrays of exact decimals (tariff_internal.h)
+ * so that computing a bill touches no text.
+ */
+#include "tariff_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAIL(node, code, ...) billi_json_fail((node), (code), __VA_ARGS__)
+#define TRY(call)                                                                   \
+    do {                                                                            \
+        int rc_ = (call);                                                           \
+        if (rc_ != BILL_OK)                                                         \
+            return rc_;                                                             \
+    } while (0)
+
+/* ---- small readers ------------------------------------------------------------ */
+
+/* An optional or required string member that must be one of names[]; *out = index. */
+static int get_choice(const billi_json_node *obj, const char *key, int required,
+                      const char *const *names, const char *what, int *out)
+{
+    const billi_json_node *n = NULL;
+    const char *s;
+    TRY(billi_json_get(obj, key, required, &n));
+    if (!n)
+        return BILL_OK;
+    TRY(billi_json_to_string(n, &s, NULL));
+    for (int i = 0; names[i]; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = i;
+            return BILL_OK;
+        }
+    char q[64], list[160] = "";
+    billi_quote(q, sizeof q, s, strlen(s));
+    for (int i = 0; names[i]; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", names[i]);
+    }
+    return FAIL(n, BILL_ESYNTAX, "unknown %s '%s' (expected %s)", what, q, list);
+}
+
+/*
+ * A decimal of sensible size: at most 12 digits after the point and 15
+ * before it, so that bills stay on the decimal's fast path.
+ */
+static int to_dec(const billi_json_node *n, bill_dec *out, const char *what)
+{
+    TRY(billi_json_to_dec(n, out));
+    if (bill_dec_scale(out) > 12)
+        return FAIL(n, BILL_ERANGE, "%s may have at most 12 digits after the point", what);
+    if (bill_dec_precision(out) - bill_dec_scale(out) > 15)
+        return FAIL(n, BILL_ERANGE, "%s is too large (at most 15 digits before the point)", what);
+    return BILL_OK;
+}
+
+/* A decimal that must not be negative. */
+static int to_dec_nonneg(const billi_json_node *n, bill_dec *out, const char *what)
+{
+    TRY(to_dec(n, out, what));
+    if (bill_dec_sign(out) < 0)
+        return FAIL(n, BILL_ERANGE, "%s must not be negative", what);
+    return BILL_OK;
+}
+
+static int get_dec_nonneg(const billi_json_node *obj, const char *key, int required,
+                          bill_dec *out, const char *what)
+{
+    const billi_json_node *n = NULL;
+    TRY(billi_json_get(obj, key, required, &n));
+    return n ? to_dec_nonneg(n, out, what) : BILL_OK;
+}
+
+/* Check that s (len bytes) is a name: 1..BILL_NAME_MAX-1 bytes of [A-Za-z0-9_-]. */
+static int check_name(const billi_json_node *n, const char *s, size_t len, const char *what)
+{
+    if (len == 0 || len >= BILL_NAME_MAX)
+        return FAIL(n, BILL_ERANGE, "%s must have 1 to %d characters", what, BILL_NAME_MAX - 1);
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return FAIL(n, BILL_ESYNTAX, "%s may hold only letters, digits, '_' and '-'", what);
+    }
+    return BILL_OK;
+}
+
+/* A string node holding a name. */
+static int to_name(const billi_json_node *n, const char **out, const char *what)
+{
+    const char *s;
+    size_t len;
+    TRY(billi_json_to_string(n, &s, &len));
+    TRY(check_name(n, s, len, what));
+    *out = s;
+    return BILL_OK;
+}
+
+static int parse_mode(const billi_json_node *n, int *out)
+{
+    const char *s;
+    TRY(billi_json_to_string(n, &s, NULL));
+    int mode;
+    if (bill_rounding_parse(&mode, s) != BILL_OK || mode == BILL_ROUND_UNNECESSARY) {
+        char q[64];
+        billi_quote(q, sizeof q, s, strlen(s));
+        return FAIL(n, BILL_ESYNTAX,
+                    "bad rounding mode '%s' (expected UP, DOWN, CEILING, FLOOR, HALF_UP, "
+                    "HALF_DOWN or HALF_EVEN)", q);
+    }
+    *out = mode;
+    return BILL_OK;
+}
+
+/* ---- freeing ------------------------------------------------------------------ */
+
+static void charge_clear(billi_charge *c)
+{
+    bill_dec_clear(&c->amount);
+    bill_dec_clear(&c->base);
+    bill_dec_clear(&c->price);
+    for (int i = 0; i < BILL_TARIFF_MAX_COMPONENTS; i++)
+        bill_dec_clear(&c->comp[i].price);
+    for (int m = 0; m < 12; m++)
+        for (int i = 0; i < BILL_TARIFF_MAX_TIERS; i++)
+            bill_dec_clear(&c->tiers.thr[m][i]);
+    for (int i = 0; i <= BILL_TARIFF_MAX_TIERS; i++)
+        bill_dec_clear(&c->tiers.inc[i]);
+    bill_dec_clear(&c->tiers.lh_extra);
+    for (int i = 0; i < BILL_TARIFF_MAX_TOU; i++) {
+        bill_dec_clear(&c->tou_ratio[i]);
+        bill_dec_clear(&c->tou_price[i]);
+        for (int k = 0; k < BILL_TARIFF_MAX_COMPONENTS; k++)
+            bill_dec_clear(&c->comp_tou[k][i]);
+    }
+}
+
+void bill_tariff_free(bill_tariff *t)
+{
+    if (!t)
+        return;
+    for (int v = 0; v < t->nversions; v++) {
+        billi_version *ver = &t->versions[v];
+        for (int c = 0; c < ver->ncharges; c++)
+            charge_clear(&ver->charges[c]);
+        free(ver->charges);
+        free(ver->schedules);
+    }
+    free(t->versions);
+    bill_dec_clear(&t->vat_rate);
+    billi_json_free(t->doc);
+    free(t);
+}
+
+/* ---- tiers --------------------------------------------------------------------- */
+
+/* thresholds: non-negative, strictly increasing, 1..MAX; into row[]; *count. */
+static int read_thresholds(const billi_json_node *arr, bill_dec *row, int *count)
+{
+    TRY(billi_json_expect(arr, BILLI_JSON_ARRAY));
+    size_t n = billi_json_size(arr);
+    if (n == 0 || n > BILL_TARIFF_MAX_TIERS)
+        return FAIL(arr, BILL_ERANGE, "thresholds must list 1 to %d values", BILL_TARIFF_MAX_TIERS);
+    for (size_t i = 0; i < n; i++) {
+        const billi_json_node *e = billi_json_at(arr, i);
+        TRY(to_dec_nonneg(e, &row[i], "a threshold"));
+        if (i > 0 && bill_dec_cmp(&row[i], &row[i - 1]) <= 0)
+            return FAIL(e, BILL_ERULE, "thresholds must increase strictly");
+    }
+    *count = (int)n;
+    return BILL_OK;
+}
+
+static int load_tiers(const billi_json_node *o, billi_tiers *tr)
+{
+    static const char *const keys[] = {"basis", "boundary", "proration", "thresholds", "seasons",
+                                       "increments", "large_household", "quota_scale",
+                                       "quota_rounding", NULL};
+    static const char *const bases[] = {"monthly", "annual", NULL};
+    static const char *const bounds[] = {"lower", "upper", NULL};
+    static const char *const pror[] = {"none", "days", "months", NULL};
+    TRY(billi_json_check_keys(o, keys, "tiers"));
+    TRY(get_choice(o, "basis", 1, bases, "tier basis", &tr->basis));
+    TRY(get_choice(o, "boundary", 1, bounds, "boundary rule", &tr->boundary));
+    tr->proration = BILLI_PRORATE_DAYS;
+    TRY(get_choice(o, "proration", 0, pror, "proration", &tr->proration));
+    int64_t qs = 0;
+    TRY(billi_json_get_int(o, "quota_scale", 0, 0, 6, &qs));
+    tr->quota_scale = (int)qs;
+    tr->quota_mode = BILL_ROUND_HALF_UP;
+    const billi_json_node *qm = billi_json_find(o, "quota_rounding");
+    if (qm)
+        TRY(parse_mode(qm, &tr->quota_mode));
+
+    const billi_json_node *thr = billi_json_find(o, "thresholds");
+    const billi_json_node *seasons = billi_json_find(o, "seasons");
+    if ((thr != NULL) == (seasons != NULL))
+        return FAIL(o, BILL_ESYNTAX, "tiers need exactly one of 'thresholds' and 'seasons'");
+    if (thr) {
+        TRY(read_thresholds(thr, tr->thr[0], &tr->nthr));
+        for (int m = 1; m < 12; m++)
+            for (int i = 0; i < tr->nthr; i++)
+                TRY(bill_dec_copy(&tr->thr[m][i], &tr->thr[0][i]));
+    } else {
+        if (tr->basis == BILLI_BASIS_ANNUAL)
+            return FAIL(seasons, BILL_ERULE, "seasonal thresholds need the monthly basis");
+        TRY(billi_json_expect(seasons, BILLI_JSON_ARRAY));
+        if (billi_json_size(seasons) == 0)
+            return FAIL(seasons, BILL_ERULE, "seasons must not be empty");
+        int seen[12] = {0};
+        tr->nthr = -1;
+        for (size_t s = 0; s < billi_json_size(seasons); s++) {
+            static const char *const skeys[] = {"name", "months", "thresholds", NULL};
+            const billi_json_node *se = billi_json_at(seasons, s), *months, *st;
+            TRY(billi_json_check_keys(se, skeys, "season"));
+            const billi_json_node *nm = billi_json_find(se, "name");
+            if (nm)
+                TRY(billi_json_to_string(nm, &(const char *){NULL}, NULL));
+            TRY(billi_json_get_array(se, "months", 1, &months));
+            TRY(billi_json_get_array(se, "thresholds", 1, &st));
+            if (billi_json_size(months) == 0)
+                return FAIL(months, BILL_ERULE, "a season needs at least one month");
+            bill_dec row[BILL_TARIFF_MAX_TIERS];
+            for (int i = 0; i < BILL_TARIFF_MAX_TIERS; i++)
+                bill_dec_init(&row[i]);
+            int cnt = 0, rc = read_thresholds(st, row, &cnt);
+            if (rc == BILL_OK && tr->nthr >= 0 && cnt != tr->nthr)
+                rc = FAIL(st, BILL_ERULE, "every season needs the same number of thresholds (%d)",
+                          tr->nthr);
+            for (size_t k = 0; rc == BILL_OK && k < billi_json_size(months); k++) {
+                int64_t m;
+                rc = billi_json_to_int(billi_json_at(months, k), 1, 12, &m);
+                if (rc == BILL_OK && seen[m - 1])
+                    rc = FAIL(billi_json_at(months, k), BILL_ERULE,
+                              "month %d is in more than one season", (int)m);
+                if (rc == BILL_OK) {
+                    seen[m - 1] = 1;
+                    for (int i = 0; i < cnt && rc == BILL_OK; i++)
+                        rc = bill_dec_copy(&tr->thr[m - 1][i], &row[i]);
+                }
+            }
+            for (int i = 0; i < BILL_TARIFF_MAX_TIERS; i++)
+                bill_dec_clear(&row[i]);
+            TRY(rc);
+            tr->nthr = cnt;
+        }
+        for (int m = 0; m < 12; m++)
+            if (!seen[m])
+                return FAIL(seasons, BILL_ERULE, "month %d is in no season", m + 1);
+    }
+
+    const billi_json_node *inc;
+    TRY(billi_json_get_array(o, "increments", 1, &inc));
+    if (billi_json_size(inc) != (size_t)tr->nthr + 1)
+        return FAIL(inc, BILL_ERULE, "increments must list %d values (one more than thresholds)",
+                    tr->nthr + 1);
+    for (int i = 0; i <= tr->nthr; i++)
+        TRY(to_dec(billi_json_at(inc, (size_t)i), &tr->inc[i], "an increment"));
+
+    const billi_json_node *lh = billi_json_find(o, "large_household");
+    if (lh) {
+        static const char *const lkeys[] = {"min_persons", "extra_per_month", NULL};
+        int64_t mp;
+        TRY(billi_json_check_keys(lh, lkeys, "large_household"));
+        TRY(billi_json_get_int(lh, "min_persons", 1, 1, 1000, &mp));
+        TRY(get_dec_nonneg(lh, "extra_per_month", 1, &tr->lh_extra, "extra_per_month"));
+        tr->lh_min_persons = (int)mp;
+    }
+    return BILL_OK;
+}
+
+/* ---- TOU schedules ----------------------------------------------------------------- */
+
+/* "HH:MM" into minutes of the day; "24:00" only when allow_24. */
+static int to_minutes(const billi_json_node *n, int granularity, int allow_24, int *out)
+{
+    const char *s;
+    size_t len;
+    TRY(billi_json_to_string(n, &s, &len));
+    if (len != 5 || s[2] != ':' || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' ||
+        s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+        return FAIL(n, BILL_EDATE, "bad time of day (expected \"HH:MM\")");
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (h > 24 || (h == 24 && (m != 0 || !allow_24)))
+        return FAIL(n, BILL_EDATE, "bad time of day (hours 00 to 23, or 24:00 as an end)");
+    if ((h * 60 + m) % granularity != 0)
+        return FAIL(n, BILL_ERULE, "time %.5s is not on the schedule's %d-minute grid", s,
+                    granularity);
+    *out = h * 60 + m;
+    return BILL_OK;
+}
+
+static int load_schedule(const billi_json_node *o, billi_schedule *sc)
+{
+    static const char *const keys[] = {"granularity", "seasons", NULL};
+    static const char *const skeys[] = {"name", "months", "day_types", "periods", NULL};
+    static const char *const pkeys[] = {"from", "to", "period", NULL};
+    static const char *const days[] = {"working", "weekend", "holiday", NULL};
+    const billi_json_node *seasons, *g;
+    int64_t gran;
+    TRY(billi_json_check_keys(o, keys, "schedule"));
+    TRY(billi_json_get(o, "granularity", 1, &g));
+    TRY(billi_json_to_int(g, 1, 60, &gran));
+    if (gran != 15 && gran != 30 && gran != 60)
+        return FAIL(g, BILL_ERANGE, "granularity must be 15, 30 or 60 minutes");
+    sc->granularity = (int)gran;
+    sc->nslots = 1440 / sc->granularity;
+    memset(sc->slot, 0xFF, sizeof sc->slot);
+    TRY(billi_json_get_array(o, "seasons", 1, &seasons));
+    if (billi_json_size(seasons) == 0)
+        return FAIL(seasons, BILL_ERULE, "a schedule needs at least one season");
+    for (size_t i = 0; i < billi_json_size(seasons); i++) {
+        const billi_json_node *se = billi_json_at(seasons, i), *months, *dts, *periods;
+        unsigned char day[BILLI_MAX_SLOTS];
+        memset(day, 0xFF, sizeof day);
+        TRY(billi_json_check_keys(se, skeys, "season"));
+        const billi_json_node *nm = billi_json_find(se, "name");
+        if (nm)
+            TRY(billi_json_to_string(nm, &(const char *){NULL}, NULL));
+        TRY(billi_json_get_array(se, "months", 1, &months));
+        TRY(billi_json_get_array(se, "day_types", 1, &dts));
+        TRY(billi_json_get_array(se, "periods", 1, &periods));
+        if (billi_json_size(periods) == 0)
+            return FAIL(periods, BILL_ERULE, "TOU periods must cover the day");
+        for (size_t k = 0; k < billi_json_size(periods); k++) {
+            const billi_json_node *pe = billi_json_at(periods, k), *pn;
+            int from, to, idx;
+            const char *name;
+            TRY(billi_json_check_keys(pe, pkeys, "TOU period"));
+            TRY(billi_json_get(pe, "from", 1, &pn));
+            TRY(to_minutes(pn, sc->granularity, 0, &from));
+            TRY(billi_json_get(pe, "to", 1, &pn));
+            TRY(to_minutes(pn, sc->granularity, 1, &to));
+            if (to == from)
+                return FAIL(pe, BILL_ERULE, "a TOU period must not be empty (from == to)");
+            TRY(billi_json_get(pe, "period", 1, &pn));
+            TRY(to_name(pn, &name, "a TOU period name"));
+            for (idx = 0; idx < sc->nperiods; idx++)
+                if (strcmp(sc->period[idx], name) == 0)
+                    break;
+            if (idx == sc->nperiods) {
+                if (sc->nperiods == BILL_TARIFF_MAX_TOU)
+                    return FAIL(pn, BILL_ERANGE, "a schedule may use at most %d periods",
+                                BILL_TARIFF_MAX_TOU);
+                sc->period[sc->nperiods++] = name;
+            }
+            /* [from, to), wrapping past midnight when to < from */
+            for (int m = from; m != to; m = (m + sc->granularity) % 1440) {
+                int sl = m / sc->granularity;
+                if (day[sl] != 0xFF)
+                    return FAIL(pe, BILL_ERULE, "TOU periods overlap at %02d:%02d", m / 60, m % 60);
+                day[sl] = (unsigned char)idx;
+                if (to == 1440 && m + sc->granularity == 1440)
+                    break;
+            }
+        }
+        for (int sl = 0; sl < sc->nslots; sl++)
+            if (day[sl] == 0xFF) {
+                int m = sl * sc->granularity;
+                return FAIL(periods, BILL_ERULE, "TOU periods leave %02d:%02d uncovered (they "
+                            "must cover the day exactly once)", m / 60, m % 60);
+            }
+        if (billi_json_size(months) == 0 || billi_json_size(dts) == 0)
+            return FAIL(se, BILL_ERULE, "a season needs months and day types");
+        for (size_t a = 0; a < billi_json_size(months); a++) {
+            const billi_json_node *mn = billi_json_at(months, a);
+            int64_t mo;
+            TRY(billi_json_to_int(mn, 1, 12, &mo));
+            for (size_t d = 0; d < billi_json_size(dts); d++) {
+                const billi_json_node *dn = billi_json_at(dts, d);
+                const char *ds;
+                int dt = -1;
+                TRY(billi_json_to_string(dn, &ds, NULL));
+                for (int q = 0; days[q]; q++)
+                    if (strcmp(ds, days[q]) == 0)
+                        dt = q;
+                if (dt < 0)
+                    return FAIL(dn, BILL_ESYNTAX, "unknown day type (expected working, weekend "
+                                                  "or holiday)");
+                if (sc->slot[mo - 1][dt][0] != 0xFF)
+                    return FAIL(mn, BILL_ERULE, "month %d, %s days, is in more than one season",
+                                (int)mo, days[dt]);
+                memcpy(sc->slot[mo - 1][dt], day, sizeof day);
+            }
+        }
+    }
+    for (int m = 0; m < 12; m++)
+        for (int d = 0; d < BILLI_DAY_TYPES; d++)
+            if (sc->slot[m][d][0] == 0xFF)
+                return FAIL(seasons, BILL_ERULE, "month %d, %s days, is in no season", m + 1,
+                            days[d]);
+    return BILL_OK;
+}
+
+static int load_schedules(const billi_json_node *o, billi_version *v)
+{
+    TRY(billi_json_expect(o, BILLI_JSON_OBJECT));
+    size_t n = billi_json_size(o);
+    if (n > 16)
+        return FAIL(o, BILL_ERANGE, "a version may have at most 16 schedules");
+    if (n == 0)
+        return BILL_OK;
+    v->schedules = calloc(n, sizeof *v->schedules);
+    if (!v->schedules)
+        return billi_error(BILL_ENOMEM, "tariff: out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const billi_json_node *sn = billi_json_at(o, i);
+        v->nschedules = (int)i + 1;
+        v->schedules[i].name = billi_json_key(sn, NULL);
+        TRY(load_schedule(sn, &v->schedules[i]));
+    }
+    return BILL_OK;
+}
+
+/* A charge's "schedule": known, and every period it uses priced by the charge. */
+static int link_schedule(const billi_json_node *n, billi_charge *c, const billi_version *v)
+{
+    const char *name;
+    TRY(billi_json_to_string(n, &name, NULL));
+    for (int i = 0; i < v->nschedules; i++)
+        if (strcmp(v->schedules[i].name, name) == 0) {
+            const billi_schedule *sc = &v->schedules[i];
+            for (int p = 0; p < sc->nperiods; p++) {
+                int found = 0;
+                for (int q = 0; q < c->ntou; q++)
+                    found |= strcmp(c->tou_name[q], sc->period[p]) == 0;
+                if (!found)
+                    return FAIL(n, BILL_ERULE, "schedule period '%s' has no TOU price or ratio in "
+                                               "this charge", sc->period[p]);
+            }
+            c->schedule = i;
+            return BILL_OK;
+        }
+    return FAIL(n, BILL_ENOTFOUND, "no schedule of that name in this version");
+}
+
+/* ---- charges --------------------------------------------------------------------- */
+
+static int load_tou(const billi_json_node *o, billi_charge *c, const billi_version *ver)
+{
+    static const char *const keys[] = {"ratios", "prices", "schedule", NULL};
+    TRY(billi_json_check_keys(o, keys, "tou"));
+    const billi_json_node *ratios = billi_json_find(o, "ratios");
+    const billi_json_node *prices = billi_json_find(o, "prices");
+    if ((ratios != NULL) == (prices != NULL))
+        return FAIL(o, BILL_ESYNTAX, "tou needs exactly one of 'ratios' and 'prices'");
+    const billi_json_node *m = ratios ? ratios : prices;
+    TRY(billi_json_expect(m, BILLI_JSON_OBJECT));
+    size_t n = billi_json_size(m);
+    if (n == 0 || n > BILL_TARIFF_MAX_TOU)
+        return FAIL(m, BILL_ERANGE, "a TOU charge needs 1 to %d periods", BILL_TARIFF_MAX_TOU);
+    int ntou_comp = 0;
+    for (int i = 0; i < c->ncomp; i++)
+        ntou_comp += c->comp[i].tou;
+    c->tou_prices = prices != NULL;
+    if (ratios && ntou_comp == 0)
+        return FAIL(ratios, BILL_ERULE, "TOU ratios given but no price component is marked \"tou\"");
+    if (prices && ntou_comp > 0)
+        return FAIL(prices, BILL_ERULE,
+                    "TOU prices replace the TOU part of the price: no component may be marked "
+                    "\"tou\" (and no \"price\" given)");
+    for (size_t i = 0; i < n; i++) {
+        const billi_json_node *v = billi_json_at(m, i);
+        size_t kl;
+        const char *key = billi_json_key(v, &kl);
+        TRY(check_name(v, key, kl, "a TOU period name"));
+        c->tou_name[i] = key;
+        TRY(to_dec_nonneg(v, ratios ? &c->tou_ratio[i] : &c->tou_price[i],
+                          ratios ? "a TOU ratio" : "a TOU price"));
+    }
+    c->ntou = (int)n;
+    const billi_json_node *sched = billi_json_find(o, "schedule");
+    if (sched)
+        TRY(link_schedule(sched, c, ver));
+    /* each TOU component's price in each period, precomputed */
+    if (ratios)
+        for (int p = 0; p < c->ntou; p++)
+            for (int k = 0; k < c->ncomp; k++)
+                if (c->comp[k].tou)
+                {
+                    /* 0.3800 x 1.69 is shown as 0.6422, not 0.642200 */
+                    TRY(bill_dec_mul(&c->comp_tou[k][p], &c->comp[k].price, &c->tou_ratio[p]));
+                    TRY(bill_dec_trim(&c->comp_tou[k][p], &c->comp_tou[k][p],
+                                      bill_dec_scale(&c->comp[k].price)));
+                }
+    return BILL_OK;
+}
+
+static int load_energy(const billi_json_node *o, billi_charge *c, const billi_version *v)
+{
+    const billi_json_node *price = billi_json_find(o, "price");
+    const billi_json_node *comps = billi_json_find(o, "components");
+    const billi_json_node *tou = billi_json_find(o, "tou");
+    if (price && comps)
+        return FAIL(o, BILL_ESYNTAX, "an energy charge takes 'price' or 'components', not both");
+    if (!price && !comps && !(tou && billi_json_find(tou, "prices")))
+        return FAIL(o, BILL_ESYNTAX, "an energy charge needs 'price', 'components' or TOU 'prices'");
+    if (price) {
+        c->ncomp = 1;
+        c->plain = 1;
+        c->comp[0].name = "energy";
+        c->comp[0].tou = 1;
+        TRY(to_dec_nonneg(price, &c->comp[0].price, "a price"));
+    } else if (comps) {
+        TRY(billi_json_expect(comps, BILLI_JSON_ARRAY));
+        size_t n = billi_json_size(comps);
+        if (n == 0 || n > BILL_TARIFF_MAX_COMPONENTS)
+            return FAIL(comps, BILL_ERANGE, "components must list 1 to %d prices",
+                        BILL_TARIFF_MAX_COMPONENTS);
+        for (size_t i = 0; i < n; i++) {
+            static const char *const keys[] = {"name", "price", "tou", NULL};
+            const billi_json_node *e = billi_json_at(comps, i), *nm;
+            billi_component *k = &c->comp[i];
+            TRY(billi_json_check_keys(e, keys, "component"));
+            TRY(billi_json_get(e, "name", 1, &nm));
+            TRY(to_name(nm, &k->name, "a component name"));
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(c->comp[j].name, k->name) == 0)
+                    return FAIL(nm, BILL_ECONFLICT, "component '%s' appears twice", k->name);
+            TRY(get_dec_nonneg(e, "price", 1, &k->price, "a price"));
+            k->tou = 0;
+            TRY(billi_json_get_bool(e, "tou", 0, &k->tou));
+        }
+        c->ncomp = (int)n;
+    }
+    TRY(bill_dec_set_i64(&c->base, 0, 0));
+    for (int i = 0; i < c->ncomp; i++)
+        TRY(bill_dec_add(&c->base, &c->base, &c->comp[i].price));
+    const billi_json_node *tiers = billi_json_find(o, "tiers");
+    if (tiers) {
+        c->has_tiers = 1;
+        TRY(load_tiers(tiers, &c->tiers));
+    }
+    if (tou)
+        TRY(load_tou(tou, c, v));
+    return BILL_OK;
+}
+
+static int load_charge(const billi_json_node *o, billi_charge *c, const billi_version *v, int idx)
+{
+    static const char *const types[] = {"fixed", "minimum", "energy", "per_kwh", NULL};
+    static const char *const later[] = {"capacity", "demand", "power_factor", "feed_in", "tax", NULL};
+    static const char *const k_fixed[] = {"id", "type", "name", "amount", "per", NULL};
+    static const char *const k_energy[] = {"id", "type", "name", "price", "components", "tiers",
+                                           "tou", NULL};
+    static const char *const k_perkwh[] = {"id", "type", "name", "price", "exempt_classes", NULL};
+    static const char *const pers[] = {"period", "day", "month", NULL};
+    const billi_json_node *idn, *typen;
+    const char *type;
+
+    TRY(billi_json_expect(o, BILLI_JSON_OBJECT));
+    TRY(billi_json_get(o, "id", 1, &idn));
+    TRY(to_name(idn, &c->id, "a charge id"));
+    for (int j = 0; j < idx; j++)
+        if (strcmp(v->charges[j].id, c->id) == 0)
+            return FAIL(idn, BILL_ECONFLICT, "charge id '%s' appears twice in this version", c->id);
+    TRY(billi_json_get(o, "type", 1, &typen));
+    TRY(billi_json_to_string(typen, &type, NULL));
+    c->name = "";
+    c->schedule = -1;
+    for (int i = 0; later[i]; i++)
+        if (strcmp(type, later[i]) == 0)
+            return FAIL(typen, BILL_EUNSUPPORTED, "charge type '%s' is not supported yet", type);
+    TRY(get_choice(o, "type", 1, types, "charge type", &c->type));
+    switch (c->type) {
+    case BILLI_CH_FIXED:
+    case BILLI_CH_MINIMUM:
+        TRY(billi_json_check_keys(o, k_fixed, c->type == BILLI_CH_FIXED ? "fixed charge"
+                                                                        : "minimum charge"));
+        TRY(get_dec_nonneg(o, "amount", 1, &c->amount, "an amount"));
+        c->per = BILLI_PER_MONTH;
+        TRY(get_choice(o, "per", 0, pers, "'per' value", &c->per));
+        break;
+    case BILLI_CH_ENERGY:
+        TRY(billi_json_check_keys(o, k_energy, "energy charge"));
+        TRY(load_energy(o, c, v));
+        break;
+    default: {
+        TRY(billi_json_check_keys(o, k_perkwh, "per_kwh charge"));
+        TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
+        const billi_json_node *ex = NULL;
+        TRY(billi_json_get_array(o, "exempt_classes", 0, &ex));
+        if (billi_json_size(ex) > BILLI_MAX_EXEMPT)
+            return FAIL(ex, BILL_ERANGE, "at most %d exempt classes", BILLI_MAX_EXEMPT);
+        for (size_t i = 0; i < billi_json_size(ex); i++)
+            TRY(to_name(billi_json_at(ex, i), &c->exempt[i], "a customer class"));
+        c->nexempt = (int)billi_json_size(ex);
+        break;
+    }
+    }
+    const billi_json_node *nm = billi_json_find(o, "name");
+    if (nm)
+        TRY(billi_json_to_string(nm, &c->name, NULL));
+    return BILL_OK;
+}
+
+static int load_version(const billi_json_node *o, billi_version *v, const billi_version *prev)
+{
+    static const char *const keys[] = {"effective", "note", "schedules", "charges", NULL};
+    const billi_json_node *eff, *charges, *schedules;
+    TRY(billi_json_check_keys(o, keys, "version"));
+    TRY(billi_json_get(o, "effective", 1, &eff));
+    TRY(billi_json_to_date(eff, &v->effective));
+    if (prev && bill_date_cmp(v->effective, prev->effective) <= 0)
+        return FAIL(eff, BILL_ERULE, "versions must be in increasing order of their effective dates");
+    const billi_json_node *note = billi_json_find(o, "note");
+    if (note)
+        TRY(billi_json_to_string(note, &(const char *){NULL}, NULL));
+    schedules = billi_json_find(o, "schedules");
+    if (schedules)
+        TRY(load_schedules(schedules, v));
+    TRY(billi_json_get_array(o, "charges", 1, &charges));
+    size_t n = billi_json_size(charges);
+    if (n == 0)
+        return FAIL(charges, BILL_ERULE, "a version needs at least one charge");
+    if (n > 256)
+        return FAIL(charges, BILL_ERANGE, "a version may have at most 256 charges");
+    v->charges = calloc(n, sizeof *v->charges);
+    if (!v->charges)
+        return billi_error(BILL_ENOMEM, "tariff: out of memory");
+    for (size_t i = 0; i < n; i++) {
+        v->ncharges = (int)i + 1;
+        TRY(load_charge(billi_json_at(charges, i), &v->charges[i], v, (int)i));
+        if (v->charges[i].type == BILLI_CH_ENERGY && v->charges[i].has_tiers &&
+            v->charges[i].tiers.basis == BILLI_BASIS_ANNUAL)
+            v->has_annual = 1;
+    }
+    return BILL_OK;
+}
+
+static int load_tariff(bill_tariff *t, const billi_json_node *root)
+{
+    static const char *const keys[] = {"format", "id", "name", "description", "currency",
+                                       "rounding", "price_basis", "vat_rate", "versions", NULL};
+    static const char *const rkeys[] = {"mode", "scale", "apply", NULL};
+    static const char *const applies[] = {"line", "total", NULL};
+    static const char *const bases[] = {"vat_inclusive", "vat_exclusive", NULL};
+    const billi_json_node *fmt, *n, *rounding, *versions;
+    const char *s;
+
+    TRY(billi_json_expect(root, BILLI_JSON_OBJECT));
+    TRY(billi_json_check_keys(root, keys, "tariff"));
+    TRY(billi_json_get(root, "format", 1, &fmt));
+    TRY(billi_json_to_string(fmt, &s, NULL));
+    if (strcmp(s, "libbill-tariff/1") != 0)
+        return FAIL(fmt, BILL_EVERSION, "unsupported format (expected \"libbill-tariff/1\")");
+    TRY(billi_json_get(root, "id", 1, &n));
+    TRY(to_name(n, &t->id, "the tariff id"));
+    t->name = "";
+    TRY(billi_json_get_string(root, "name", 0, &t->name, NULL));
+    TRY(billi_json_get_string(root, "description", 0, &s, NULL));
+    TRY(billi_json_get(root, "currency", 1, &n));
+    TRY(billi_json_to_string(n, &s, NULL));
+    const bill_currency *cur;
+    if (bill_currency_find(&cur, s) != BILL_OK)
+        return FAIL(n, BILL_ECURRENCY, "unknown currency (expected an ISO 4217 code)");
+    memcpy(t->currency, cur->code, 4);
+
+    TRY(billi_json_get_object(root, "rounding", 1, &rounding));
+    TRY(billi_json_check_keys(rounding, rkeys, "rounding"));
+    TRY(billi_json_get(rounding, "mode", 1, &n));
+    TRY(parse_mode(n, &t->round_mode));
+    int64_t scale = cur->minor_units;
+    TRY(billi_json_get_int(rounding, "scale", 0, 0, 6, &scale));
+    t->round_scale = (int)scale;
+    t->round_apply = BILLI_APPLY_LINE;
+    TRY(get_choice(rounding, "apply", 1, applies, "rounding point", &t->round_apply));
+
+    int basis = 0;
+    TRY(get_choice(root, "price_basis", 1, bases, "price basis", &basis));
+    const billi_json_node *vat = billi_json_find(root, "vat_rate");
+    if (vat) {
+        TRY(to_dec_nonneg(vat, &t->vat_rate, "the VAT rate"));
+        t->vat = basis == 0 ? BILLI_VAT_INCLUSIVE : BILLI_VAT_EXCLUSIVE;
+    } else if (basis == 1) {
+        return FAIL(root, BILL_ESYNTAX, "missing field 'vat_rate' (VAT-exclusive prices need it)");
+    }
+
+    TRY(billi_json_get_array(root, "versions", 1, &versions));
+    size_t nv = billi_json_size(versions);
+    if (nv == 0)
+        return FAIL(versions, BILL_ERULE, "a tariff needs at least one version");
+    if (nv > 1000)
+        return FAIL(versions, BILL_ERANGE, "a tariff may have at most 1000 versions");
+    t->versions = calloc(nv, sizeof *t->versions);
+    if (!t->versions)
+        return billi_error(BILL_ENOMEM, "tariff: out of memory");
+    for (size_t i = 0; i < nv; i++) {
+        t->nversions = (int)i + 1;
+        TRY(load_version(billi_json_at(versions, i), &t->versions[i],
+                         i ? &t->versions[i - 1] : NULL));
+    }
+    return BILL_OK;
+}
+
+int bill_tariff_load(bill_tariff **out, const char *json, size_t len, const char *source)
+{
+    BILLI_CHECK_ARG(out != NULL, "out");
+    *out = NULL;
+    BILLI_CHECK_ARG(json != NULL, "json");
+    bill_tariff *t = calloc(1, sizeof *t);
+    if (!t)
+        return billi_error(BILL_ENOMEM, "tariff: out of memory");
+    int rc = billi_json_parse(&t->doc, json, len, source);
+    if (rc == BILL_OK)
+        rc = load_tariff(t, billi_json_root(t->doc));
+    if (rc != BILL_OK) {
+        bill_tariff_free(t);
+        return rc;
+    }
+    *out = t;
+    return BILL_OK;
+}
+
+const char *bill_tariff_id(const bill_tariff *t) { return t ? t->id : ""; }
+const char *bill_tariff_name(const bill_tariff *t) { return t ? t->name : ""; }
+const char *bill_tariff_currency(const bill_tariff *t) { return t ? t->currency : ""; }
+size_t bill_tariff_version_count(const bill_tariff *t) { return t ? (size_t)t->nversions : 0; }
+
+int bill_tariff_version_effective(const bill_tariff *t, size_t i, bill_date *out)
+{
+    BILLI_CHECK_ARG(t != NULL, "t");
+    BILLI_CHECK_ARG(out != NULL, "out");
+    BILLI_CHECK_ARG(i < (size_t)t->nversions, "i");
+    *out = t->versions[i].effective;
+    return BILL_OK;
+}
+
+int bill_tariff_tou_period(const bill_tariff *t, const char *charge_id, bill_datetime at,
+                           int day_type, const char **period)
+{
+    BILLI_CHECK_ARG(t != NULL, "t");
+    BILLI_CHECK_ARG(charge_id != NULL, "charge_id");
+    BILLI_CHECK_ARG(period != NULL, "period");
+    BILLI_CHECK_ARG(day_type >= 0 && day_type < BILLI_DAY_TYPES, "day_type");
+    bill_date d = bill_datetime_date(at);
+    int v = -1, month;
+    for (int i = 0; i < t->nversions; i++)
+        if (bill_date_cmp(t->versions[i].effective, d) <= 0)
+            v = i;
+    if (v < 0)
+        return billi_error(BILL_ERULE, "tariff: no version in effect on that date");
+    const billi_version *ver = &t->versions[v];
+    for (int i = 0; i < ver->ncharges; i++) {
+        const billi_charge *c = &ver->charges[i];
+        if (strcmp(c->id, charge_id) != 0)
+            continue;
+        if (c->schedule < 0)
+            break;
+        const billi_schedule *sc = &ver->schedules[c->schedule];
+        bill_date_to_ymd(d, NULL, &month, NULL);
+        int slot = bill_datetime_minute_of_day(at) / sc->granularity;
+        *period = sc->period[sc->slot[month - 1][day_type][slot]];
+        return BILL_OK;
+    }
+    char q[64];
+    billi_quote(q, sizeof q, charge_id, strlen(charge_id));
+    return billi_error(BILL_ENOTFOUND, "tariff: no charge '%s' with a TOU schedule in the version "
+                                       "in effect", q);
+}

@@ -1,0 +1,893 @@
+/*
+ * libbill bills: computing a bill from a compiled tariff and a usage. No text
+ * and, once the bill's line array has grown, no allocation: prices are bill_dec
+ * values computed at load time, names are pointers into the tariff.
+ */
+#include "tariff_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* In functions with an `rc` and a `fail:` label. */
+#define TRY(call)                                                                   \
+    do {                                                                            \
+        if ((rc = (call)) != BILL_OK)                                               \
+            goto fail;                                                              \
+    } while (0)
+
+static const char *const tier_bands[] = {"tier 1", "tier 2", "tier 3", "tier 4", "tier 5",
+                                         "tier 6", "tier 7", "tier 8", "tier 9"};
+
+const char *billi_tier_band(int tier)
+{
+    return tier >= 1 && tier <= 9 ? tier_bands[tier - 1] : "";
+}
+
+/* ---- the bill handle ------------------------------------------------------------ */
+
+int bill_bill_create(bill_bill **out)
+{
+    BILLI_CHECK_ARG(out != NULL, "out");
+    bill_bill *b = calloc(1, sizeof *b);
+    if (!b)
+        return billi_error(BILL_ENOMEM, "bill: out of memory");
+    *out = b;
+    return BILL_OK;
+}
+
+static void line_clear(billi_line *l)
+{
+    bill_dec_clear(&l->qty);
+    bill_dec_clear(&l->price);
+    bill_dec_clear(&l->amount);
+    bill_dec_clear(&l->lo);
+    bill_dec_clear(&l->hi);
+    bill_dec_clear(&l->aux);
+}
+
+void bill_bill_free(bill_bill *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->cap; i++)
+        line_clear(&b->lines[i]);
+    free(b->lines);
+    bill_dec_clear(&b->subtotal);
+    bill_dec_clear(&b->tax);
+    bill_dec_clear(&b->total);
+    bill_dec_clear(&b->sum);
+    for (int s = 0; s < BILLI_MAX_SEG; s++) {
+        bill_dec_clear(&b->seg_days[s]);
+        bill_dec_clear(&b->seg_kwh[s]);
+        for (int p = 0; p < BILL_TARIFF_MAX_TOU; p++)
+            bill_dec_clear(&b->seg_tou[s][p]);
+    }
+    free(b);
+}
+
+/* A fresh line at the end (grows the array only when it is full). */
+static billi_line *push_line(bill_bill *b, int kind, int ex, const billi_charge *c,
+                             const bill_period *seg)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        billi_line *nl = realloc(b->lines, cap * sizeof *nl);
+        if (!nl) {
+            billi_error(BILL_ENOMEM, "bill: out of memory for %zu lines", cap);
+            return NULL;
+        }
+        memset(nl + b->cap, 0, (cap - b->cap) * sizeof *nl); /* zero decimals are valid */
+        b->lines = nl;
+        b->cap = cap;
+    }
+    billi_line *l = &b->lines[b->n++];
+    l->kind = kind;
+    l->ex = ex;
+    l->charge = c;
+    l->charge_id = c ? c->id : (kind == BILL_LINE_TAX ? "vat" : "rounding");
+    l->component = "";
+    l->band = "";
+    l->unit = "";
+    l->annual = 0;
+    l->per = 0;
+    l->seg = *seg;
+    return l;
+}
+
+/* amount = qty × price, rounded when the tariff rounds each line. */
+static int price_line(const bill_tariff *t, billi_line *l)
+{
+    int rc = bill_dec_mul(&l->amount, &l->qty, &l->price);
+    if (rc == BILL_OK && t->round_apply == BILLI_APPLY_LINE)
+        rc = bill_dec_rescale(&l->amount, &l->amount, t->round_scale, t->round_mode);
+    else if (rc == BILL_OK && bill_dec_scale(&l->amount) > t->round_scale)
+        rc = bill_dec_trim(&l->amount, &l->amount, t->round_scale); /* same value, fewer zeros */
+    return rc;
+}
+
+/* r = a × num / den, exact when num == den, else rounded to `scale` with `mode`. */
+static int prorate(bill_dec *r, const bill_dec *a, int32_t num, int32_t den, int32_t scale,
+                   int mode)
+{
+    if (num == den)
+        return bill_dec_copy(r, a);
+    bill_dec n = BILL_DEC_INIT, d = BILL_DEC_INIT;
+    int rc = bill_dec_set_i64(&n, num, 0);
+    if (rc == BILL_OK)
+        rc = bill_dec_set_i64(&d, den, 0);
+    if (rc == BILL_OK)
+        rc = bill_dec_mul(&n, &n, a);
+    if (rc == BILL_OK)
+        rc = bill_dec_div(r, &n, &d, scale, mode);
+    bill_dec_clear(&n);
+    bill_dec_clear(&d);
+    return rc;
+}
+
+/*
+ * Date steps on the hot path, by day numbers (bill_date_from_ymd formats an
+ * error prefix on every call, too slow for millions of bills).
+ */
+static bill_date first_of_month(bill_date d)
+{
+    int dom;
+    bill_date_to_ymd(d, NULL, NULL, &dom);
+    return (bill_date){d.day - (dom - 1)};
+}
+
+static bill_date next_month(bill_date first)
+{
+    int y, m;
+    bill_date_to_ymd(first, &y, &m, NULL);
+    return (bill_date){first.day + bill_days_in_month(y, m)};
+}
+
+/* d + k months (k >= 0), the day clamped to the target month's length */
+static bill_date add_months_clamped(bill_date d, int k)
+{
+    int y, m, dom;
+    bill_date_to_ymd(d, &y, &m, &dom);
+    bill_date f = {d.day - (dom - 1)};
+    for (int i = 0; i < k; i++) {
+        f.day += bill_days_in_month(y, m);
+        if (++m == 13) {
+            m = 1;
+            y++;
+        }
+    }
+    int dim = bill_days_in_month(y, m);
+    return (bill_date){f.day + (dom < dim ? dom : dim) - 1};
+}
+
+/* 1 January of the year after d's */
+static bill_date next_year(bill_date d)
+{
+    int y;
+    bill_date_to_ymd(d, &y, NULL, NULL);
+    return (bill_date){d.day - bill_date_day_of_year(d) + 1 + (bill_is_leap_year(y) ? 366 : 365)};
+}
+
+/* ---- fixed and minimum charges ---------------------------------------------------- */
+
+/*
+ * The lines of a fixed charge over segment `seg` (emit = 1), or only their
+ * sum into *sum (emit = 0, for the minimum charge).
+ */
+static int fixed_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                        bill_period seg, int32_t period_days, int emit, bill_dec *sum)
+{
+    int32_t days = bill_period_days(seg);
+    int kind = c->type == BILLI_CH_FIXED ? BILL_LINE_FIXED : BILL_LINE_MINIMUM;
+    bill_dec amt = BILL_DEC_INIT;
+    billi_line *l;
+    int rc = BILL_OK;
+    if (c->per == BILLI_PER_DAY || c->per == BILLI_PER_PERIOD) {
+        if (c->per == BILLI_PER_DAY) {
+            bill_dec q = BILL_DEC_INIT;
+            rc = bill_dec_set_i64(&q, days, 0);
+            if (rc == BILL_OK)
+                rc = bill_dec_mul(&amt, &q, &c->amount);
+            bill_dec_clear(&q);
+        } else {
+            rc = prorate(&amt, &c->amount, days, period_days, t->round_scale, t->round_mode);
+        }
+        if (rc == BILL_OK && t->round_apply == BILLI_APPLY_LINE)
+            rc = bill_dec_rescale(&amt, &amt, t->round_scale, t->round_mode);
+        if (rc == BILL_OK && !emit)
+            rc = bill_dec_add(sum, sum, &amt);
+        if (rc == BILL_OK && emit) {
+            if (!(l = push_line(b, kind, BILLI_EX_FIXED, c, &seg))) {
+                rc = BILL_ENOMEM;
+            } else {
+                l->per = c->per;
+                l->unit = c->per == BILLI_PER_DAY ? "day" : (days == period_days ? "period" : "day");
+                rc = bill_dec_set_i64(&l->qty, c->per == BILLI_PER_DAY || days != period_days
+                                                   ? days : 1, 0);
+                if (rc == BILL_OK)
+                    rc = c->per == BILLI_PER_DAY || days == period_days
+                             ? bill_dec_copy(&l->price, &c->amount)
+                             : bill_dec_div(&l->price, &c->amount, &(bill_dec){period_days, 0, 0, NULL},
+                                            t->round_scale + 4, t->round_mode);
+                if (rc == BILL_OK)
+                    rc = bill_dec_copy(&l->amount, &amt);
+                if (rc == BILL_OK)
+                    rc = bill_dec_set_i64(&l->aux, period_days, 0);
+            }
+        }
+        bill_dec_clear(&amt);
+        return rc;
+    }
+    /* per month: one line per calendar month touched, partial months by days */
+    bill_date m = first_of_month(seg.start);
+    while (rc == BILL_OK && bill_date_cmp(m, seg.end) < 0) {
+        bill_date nm = next_month(m);
+        bill_period in;
+        bill_period_intersect(&in, seg, (bill_period){m, nm});
+        int32_t d = bill_period_days(in), dm = bill_date_diff(m, nm);
+        rc = prorate(&amt, &c->amount, d, dm, t->round_scale, t->round_mode);
+        if (rc == BILL_OK && t->round_apply == BILLI_APPLY_LINE)
+            rc = bill_dec_rescale(&amt, &amt, t->round_scale, t->round_mode);
+        if (rc == BILL_OK && !emit)
+            rc = bill_dec_add(sum, sum, &amt);
+        if (rc == BILL_OK && emit) {
+            if (!(l = push_line(b, kind, BILLI_EX_FIXED, c, &in))) {
+                rc = BILL_ENOMEM;
+            } else {
+                l->per = BILLI_PER_MONTH;
+                l->unit = d == dm ? "month" : "day";
+                rc = bill_dec_set_i64(&l->qty, d == dm ? 1 : d, 0);
+                if (rc == BILL_OK)
+                    rc = d == dm ? bill_dec_copy(&l->price, &c->amount)
+                                 : bill_dec_div(&l->price, &c->amount, &(bill_dec){dm, 0, 0, NULL},
+                                                t->round_scale + 4, t->round_mode);
+                if (rc == BILL_OK)
+                    rc = bill_dec_copy(&l->amount, &amt);
+                if (rc == BILL_OK)
+                    rc = bill_dec_set_i64(&l->aux, dm, 0);
+            }
+        }
+        m = nm;
+    }
+    bill_dec_clear(&amt);
+    return rc;
+}
+
+/* ---- tier quotas ------------------------------------------------------------------ */
+
+/* threshold i of month (1..12), plus the large-household extra when it applies */
+static int month_threshold(bill_dec *r, const billi_tiers *tr, int month, int i, int large)
+{
+    if (large)
+        return bill_dec_add(r, &tr->thr[month - 1][i], &tr->lh_extra);
+    return bill_dec_copy(r, &tr->thr[month - 1][i]);
+}
+
+/*
+ * q[i] = the tier thresholds for segment `seg` of `period`, prorated as the
+ * tariff says and rounded to its quota scale. Partial months are divided at
+ * 12 digits and then rounded once: with month lengths up to 31, a sum of such
+ * fractions is never within 10^-12 of a tie, so this equals exact rounding.
+ */
+static int tier_quotas(bill_dec *q, const billi_tiers *tr, bill_period seg, bill_period period,
+                       const bill_usage *u)
+{
+    int large = tr->lh_min_persons > 0 && u->household >= tr->lh_min_persons;
+    int y, mo;
+    bill_date_to_ymd(seg.start, &y, &mo, NULL);
+    bill_dec tmp = BILL_DEC_INIT, twelve = BILL_DEC_INIT;
+    int rc = BILL_OK;
+    for (int i = 0; i < tr->nthr && rc == BILL_OK; i++) {
+        if (tr->basis == BILLI_BASIS_ANNUAL) {
+            rc = bill_dec_copy(&q[i], &tr->thr[0][i]);
+            if (rc == BILL_OK && large) {
+                rc = bill_dec_set_i64(&twelve, 12, 0);
+                if (rc == BILL_OK)
+                    rc = bill_dec_mul(&tmp, &tr->lh_extra, &twelve);
+                if (rc == BILL_OK)
+                    rc = bill_dec_add(&q[i], &q[i], &tmp);
+            }
+            int oy, om;
+            if (rc == BILL_OK && u->has_opened && tr->proration != BILLI_PRORATE_NONE) {
+                bill_date_to_ymd(u->opened, &oy, &om, NULL);
+                if (oy == y) {
+                    bill_date next = next_year(u->opened);
+                    if (tr->proration == BILLI_PRORATE_DAYS)
+                        rc = prorate(&q[i], &q[i], bill_date_diff(u->opened, next),
+                                     bill_is_leap_year(y) ? 366 : 365, 12, BILL_ROUND_HALF_EVEN);
+                    else
+                        rc = prorate(&q[i], &q[i], 13 - om, 12, 12, BILL_ROUND_HALF_EVEN);
+                }
+            }
+        } else if (tr->proration == BILLI_PRORATE_DAYS) {
+            rc = bill_dec_set_i64(&q[i], 0, 0);
+            bill_date m = first_of_month(seg.start);
+            while (rc == BILL_OK && bill_date_cmp(m, seg.end) < 0) {
+                bill_date nm = next_month(m);
+                bill_period in;
+                int mm;
+                bill_period_intersect(&in, seg, (bill_period){m, nm});
+                bill_date_to_ymd(m, NULL, &mm, NULL);
+                rc = month_threshold(&tmp, tr, mm, i, large);
+                if (rc == BILL_OK)
+                    rc = prorate(&tmp, &tmp, bill_period_days(in), bill_date_diff(m, nm), 12,
+                                 BILL_ROUND_HALF_EVEN);
+                if (rc == BILL_OK)
+                    rc = bill_dec_add(&q[i], &q[i], &tmp);
+                m = nm;
+            }
+        } else if (tr->proration == BILLI_PRORATE_MONTHS) {
+            /* billing months: whole months from the segment's start, each at the
+             * thresholds of the month it starts in, the rest by days */
+            rc = bill_dec_set_i64(&q[i], 0, 0);
+            bill_date m = seg.start, nm;
+            for (int k = 1; rc == BILL_OK; k++) {
+                int mm;
+                nm = add_months_clamped(seg.start, k);
+                bill_date_to_ymd(m, NULL, &mm, NULL);
+                rc = month_threshold(&tmp, tr, mm, i, large);
+                if (rc != BILL_OK)
+                    break;
+                if (bill_date_cmp(nm, seg.end) > 0) {
+                    rc = prorate(&tmp, &tmp, bill_date_diff(m, seg.end), bill_date_diff(m, nm),
+                                 12, BILL_ROUND_HALF_EVEN);
+                    if (rc == BILL_OK)
+                        rc = bill_dec_add(&q[i], &q[i], &tmp);
+                    break;
+                }
+                rc = bill_dec_add(&q[i], &q[i], &tmp);
+                m = nm;
+                if (bill_date_cmp(m, seg.end) == 0)
+                    break;
+            }
+        } else {
+            /* none: the start month's thresholds for the whole period, shared by days */
+            int pm;
+            bill_date_to_ymd(period.start, NULL, &pm, NULL);
+            rc = month_threshold(&q[i], tr, pm, i, large);
+            if (rc == BILL_OK)
+                rc = prorate(&q[i], &q[i], bill_period_days(seg), bill_period_days(period), 12,
+                             BILL_ROUND_HALF_EVEN);
+        }
+        if (rc == BILL_OK && bill_dec_scale(&q[i]) > tr->quota_scale)
+            rc = bill_dec_rescale(&q[i], &q[i], tr->quota_scale, tr->quota_mode);
+        if (rc == BILL_OK && tr->boundary == BILLI_BOUNDARY_UPPER) {
+            /* the threshold kWh itself belongs to the upper tier */
+            bill_dec unit = {1, tr->quota_scale, 0, NULL};
+            rc = bill_dec_sub(&q[i], &q[i], &unit);
+            if (rc == BILL_OK && bill_dec_sign(&q[i]) < 0)
+                rc = bill_dec_set_i64(&q[i], 0, 0);
+        }
+    }
+    bill_dec_clear(&tmp);
+    bill_dec_clear(&twelve);
+    return rc;
+}
+
+/* ---- energy ------------------------------------------------------------------------- */
+
+typedef struct seg_ctx {
+    bill_period seg, period;
+    const bill_dec *kwh;          /* the segment's kWh */
+    const bill_dec *tou;          /* the segment's kWh per usage TOU period */
+    const bill_dec *cum;          /* annual kWh before the segment */
+} seg_ctx;
+
+static int energy_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                         const bill_usage *u, const seg_ctx *s)
+{
+    bill_dec q[BILL_TARIFF_MAX_TIERS];
+    bill_dec tk[BILL_TARIFF_MAX_TIERS + 1], lo[BILL_TARIFF_MAX_TIERS + 1],
+        hi[BILL_TARIFF_MAX_TIERS + 1];
+    bill_dec end = BILL_DEC_INIT, zero = BILL_DEC_INIT;
+    int ntiers = c->has_tiers ? c->tiers.nthr + 1 : 0, rc = BILL_OK;
+    billi_line *l;
+    /* only the tiers in use are initialised and cleared (this is the hot path) */
+    for (int i = 0; i < ntiers; i++) {
+        bill_dec_init(&q[i]);
+        bill_dec_init(&tk[i]);
+        bill_dec_init(&lo[i]);
+        bill_dec_init(&hi[i]);
+    }
+
+    if (c->has_tiers) {
+        const billi_tiers *tr = &c->tiers;
+        const bill_dec *start = tr->basis == BILLI_BASIS_ANNUAL ? s->cum : &zero;
+        TRY(tier_quotas(q, tr, s->seg, s->period, u));
+        TRY(bill_dec_add(&end, start, s->kwh));
+        for (int i = 0; i < ntiers; i++) {
+            /* the part of (start, end] inside (q[i-1], q[i]] */
+            const bill_dec *a = i == 0 ? &zero : &q[i - 1];
+            TRY(bill_dec_copy(&lo[i], bill_dec_cmp(a, start) > 0 ? a : start));
+            if (i < tr->nthr)
+                TRY(bill_dec_copy(&hi[i], bill_dec_cmp(&q[i], &end) < 0 ? &q[i] : &end));
+            else
+                TRY(bill_dec_copy(&hi[i], &end));
+            if (bill_dec_cmp(&hi[i], &lo[i]) > 0)
+                TRY(bill_dec_sub(&tk[i], &hi[i], &lo[i]));
+            else
+                TRY(bill_dec_set_i64(&tk[i], 0, 0));
+        }
+    }
+
+    if (c->ntou == 0) {
+        if (c->has_tiers && c->plain) {
+            for (int i = 0; i < ntiers; i++) {
+                if (i > 0 && bill_dec_is_zero(&tk[i]))
+                    continue;
+                if (!(l = push_line(b, BILL_LINE_ENERGY, BILLI_EX_TIER, c, &s->seg)))
+                    goto nomem;
+                l->band = billi_tier_band(i + 1);
+                l->unit = "kWh";
+                l->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
+                TRY(bill_dec_copy(&l->qty, &tk[i]));
+                TRY(bill_dec_add(&l->price, &c->base, &c->tiers.inc[i]));
+                TRY(bill_dec_copy(&l->lo, &lo[i]));
+                TRY(bill_dec_copy(&l->hi, &hi[i]));
+                TRY(price_line(t, l));
+            }
+            goto done;
+        }
+        for (int k = 0; k < c->ncomp; k++) {
+            if (!(l = push_line(b, BILL_LINE_ENERGY, BILLI_EX_FLAT, c, &s->seg)))
+                goto nomem;
+            l->component = c->plain ? "" : c->comp[k].name;
+            l->unit = "kWh";
+            TRY(bill_dec_copy(&l->qty, s->kwh));
+            TRY(bill_dec_copy(&l->price, &c->comp[k].price));
+            TRY(price_line(t, l));
+        }
+    } else {
+        /* TOU part, period by period (tariff order), component by component */
+        for (int p = 0; p < c->ntou; p++) {
+            int up = b->tou_map[p];
+            if (up < 0)
+                continue;
+            for (int k = 0; k < (c->tou_prices ? 1 : c->ncomp); k++) {
+                if (!c->tou_prices && !c->comp[k].tou)
+                    continue;
+                if (!(l = push_line(b, BILL_LINE_ENERGY, BILLI_EX_TOU, c, &s->seg)))
+                    goto nomem;
+                l->component = c->tou_prices || c->plain ? "" : c->comp[k].name;
+                l->band = c->tou_name[p];
+                l->unit = "kWh";
+                TRY(bill_dec_copy(&l->qty, &s->tou[up]));
+                TRY(bill_dec_copy(&l->price, c->tou_prices ? &c->tou_price[p] : &c->comp_tou[k][p]));
+                if (c->tou_prices)
+                    TRY(bill_dec_set_i64(&l->aux, 0, 0));
+                else
+                    TRY(bill_dec_copy(&l->aux, &c->tou_ratio[p]));
+                l->per = c->tou_prices; /* explanation: price or ratio */
+                TRY(price_line(t, l));
+            }
+        }
+        /* components outside TOU: the same price in every period */
+        for (int k = 0; k < c->ncomp; k++) {
+            if (c->comp[k].tou && !c->tou_prices)
+                continue;
+            if (!(l = push_line(b, BILL_LINE_ENERGY, BILLI_EX_TOU_FLAT, c, &s->seg)))
+                goto nomem;
+            l->component = c->comp[k].name;
+            l->unit = "kWh";
+            TRY(bill_dec_copy(&l->qty, s->kwh));
+            TRY(bill_dec_copy(&l->price, &c->comp[k].price));
+            TRY(price_line(t, l));
+        }
+    }
+    /* tier increments on top of TOU or component prices */
+    for (int i = 1; i < ntiers; i++) {
+        if (bill_dec_is_zero(&tk[i]) || bill_dec_is_zero(&c->tiers.inc[i]))
+            continue;
+        if (!(l = push_line(b, BILL_LINE_ENERGY, BILLI_EX_INCREMENT, c, &s->seg)))
+            goto nomem;
+        l->component = "tier increment";
+        l->band = billi_tier_band(i + 1);
+        l->unit = "kWh";
+        l->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
+        TRY(bill_dec_copy(&l->qty, &tk[i]));
+        TRY(bill_dec_copy(&l->price, &c->tiers.inc[i]));
+        TRY(bill_dec_copy(&l->lo, &lo[i]));
+        TRY(bill_dec_copy(&l->hi, &hi[i]));
+        TRY(price_line(t, l));
+    }
+    goto done;
+nomem:
+    rc = BILL_ENOMEM;
+    goto out;
+fail:
+    goto out;
+done:
+    rc = BILL_OK;
+out:
+    for (int i = 0; i < ntiers; i++) {
+        bill_dec_clear(&q[i]);
+        bill_dec_clear(&tk[i]);
+        bill_dec_clear(&lo[i]);
+        bill_dec_clear(&hi[i]);
+    }
+    bill_dec_clear(&end);
+    return rc;
+}
+
+/* ---- the whole bill --------------------------------------------------------------- */
+
+static int class_exempt(const billi_charge *c, const char *cls)
+{
+    for (int i = 0; i < c->nexempt; i++)
+        if (strcmp(c->exempt[i], cls) == 0)
+            return 1;
+    return 0;
+}
+
+/* Map the charge's TOU periods to the usage's; every usage period must be known. */
+static int map_tou(bill_bill *b, const billi_charge *c, const bill_usage *u)
+{
+    if (u->ntou == 0)
+        return billi_error(BILL_ERULE, "bill: charge '%s' prices by time of use, but the usage "
+                                       "has no TOU kWh", c->id);
+    for (int p = 0; p < c->ntou; p++) {
+        b->tou_map[p] = -1;
+        for (int k = 0; k < u->ntou; k++)
+            if (strcmp(c->tou_name[p], u->tou_name[k]) == 0)
+                b->tou_map[p] = k;
+    }
+    for (int k = 0; k < u->ntou; k++) {
+        int found = 0;
+        for (int p = 0; p < c->ntou; p++)
+            found |= b->tou_map[p] == k;
+        if (!found)
+            return billi_error(BILL_ERULE, "bill: TOU period '%s' of the usage is not a period of "
+                                           "charge '%s'", u->tou_name[k], c->id);
+    }
+    return BILL_OK;
+}
+
+static int split_segments(bill_bill *b, const bill_tariff *t, const bill_usage *u)
+{
+    bill_period p = u->period;
+    int v = -1;
+    for (int i = 0; i < t->nversions; i++)
+        if (bill_date_cmp(t->versions[i].effective, p.start) <= 0)
+            v = i;
+    if (v < 0) {
+        char d[16];
+        bill_date_format(t->versions[0].effective, d, sizeof d);
+        return billi_error(BILL_ERULE, "bill: the period starts before the tariff's first "
+                                       "version (effective %s)", d);
+    }
+    bill_date cur = p.start;
+    b->nsegments = 0;
+    while (bill_date_cmp(cur, p.end) < 0) {
+        bill_date next = p.end;
+        if (v + 1 < t->nversions && bill_date_cmp(t->versions[v + 1].effective, next) < 0)
+            next = t->versions[v + 1].effective;
+        if (t->versions[v].has_annual) {
+            bill_date ny = next_year(cur);
+            if (bill_date_cmp(ny, next) < 0)
+                next = ny;
+        }
+        if (b->nsegments == BILLI_MAX_SEG)
+            return billi_error(BILL_ERANGE, "bill: the period spans more than %d tariff versions "
+                                            "or years", BILLI_MAX_SEG);
+        b->seg[b->nsegments] = (bill_period){cur, next};
+        b->seg_ver[b->nsegments] = v;
+        b->nsegments++;
+        cur = next;
+        if (v + 1 < t->nversions && bill_date_cmp(t->versions[v + 1].effective, cur) == 0)
+            v++;
+    }
+    return BILL_OK;
+}
+
+/*
+ * Split the total kWh over the segments: readings at split dates are anchors;
+ * between two anchors the kWh are shared by days, exactly at their own scale.
+ */
+static int split_by_readings(bill_bill *b, const bill_usage *u, const bill_dec *kwh)
+{
+    int n = b->nsegments, rc = BILL_OK, s0 = 0;
+    bill_dec c0 = BILL_DEC_INIT, g = BILL_DEC_INIT;
+    const bill_dec *c1;
+    int r = 0;
+    for (int s = 1; s <= n && rc == BILL_OK; s++) {
+        /* is there a reading at the start of segment s (s == n: the end, the total)? */
+        if (s < n) {
+            while (r < u->nreadings && bill_date_cmp(u->reading_date[r], b->seg[s].start) < 0)
+                r++;
+            if (r == u->nreadings || bill_date_cmp(u->reading_date[r], b->seg[s].start) != 0)
+                continue;
+            c1 = &u->reading_kwh[r];
+        } else {
+            c1 = kwh;
+        }
+        if (bill_dec_cmp(c1, &c0) < 0 || bill_dec_cmp(c1, kwh) > 0) {
+            char d[16];
+            bill_date_format(s < n ? b->seg[s].start : b->period.end, d, sizeof d);
+            rc = billi_error(BILL_ERULE, "bill: the reading on %s is below an earlier one or above "
+                                         "the period's total", d);
+            break;
+        }
+        rc = bill_dec_sub(&g, c1, &c0);
+        if (rc == BILL_OK)
+            rc = bill_dec_allocate(&b->seg_kwh[s0], (size_t)(s - s0), &g, &b->seg_days[s0],
+                                   bill_dec_scale(&g) > 0 ? bill_dec_scale(&g) : 0,
+                                   BILL_REMAINDER_LARGEST_FRACTION);
+        if (rc == BILL_OK)
+            rc = bill_dec_copy(&c0, c1);
+        s0 = s;
+    }
+    bill_dec_clear(&c0);
+    bill_dec_clear(&g);
+    return rc;
+}
+
+/* Every reading must fall on a split date of the period. */
+static int check_readings(const bill_bill *b, const bill_usage *u)
+{
+    if (u->nreadings == 0)
+        return BILL_OK;
+    if (u->ntou > 0)
+        return billi_error(BILL_EUNSUPPORTED, "bill: readings at a tariff change are supported "
+                                              "for the total kWh only, not with TOU kWh");
+    for (int r = 0; r < u->nreadings; r++) {
+        int found = 0;
+        for (int s = 1; s < b->nsegments; s++)
+            found |= bill_date_cmp(b->seg[s].start, u->reading_date[r]) == 0;
+        if (!found) {
+            char d[16];
+            bill_date_format(u->reading_date[r], d, sizeof d);
+            return billi_error(BILL_ERULE, "bill: the reading on %s is not at a tariff change "
+                                           "(or new year) inside the period", d);
+        }
+    }
+    return BILL_OK;
+}
+
+/* Split the usage over the segments by days, exactly at each value's own scale. */
+static int split_usage(bill_bill *b, const bill_usage *u, const bill_dec *kwh)
+{
+    int n = b->nsegments, rc = BILL_OK;
+    if (n == 1) {
+        if (u->ntou == 0)
+            return bill_dec_copy(&b->seg_kwh[0], kwh);
+        for (int k = 0; k < u->ntou && rc == BILL_OK; k++)
+            rc = bill_dec_copy(&b->seg_tou[0][k], &u->tou_kwh[k]);
+        if (rc == BILL_OK)
+            rc = bill_dec_copy(&b->seg_kwh[0], kwh);
+        return rc;
+    }
+    bill_dec parts[BILLI_MAX_SEG];
+    for (int s = 0; s < n; s++) {
+        bill_dec_init(&parts[s]);
+        rc = bill_dec_set_i64(&b->seg_days[s], bill_period_days(b->seg[s]), 0);
+        if (rc != BILL_OK)
+            return rc;
+    }
+    if (u->ntou == 0) {
+        rc = split_by_readings(b, u, kwh);
+    } else {
+        for (int s = 0; s < n && rc == BILL_OK; s++)
+            rc = bill_dec_set_i64(&b->seg_kwh[s], 0, 0);
+        for (int k = 0; k < u->ntou && rc == BILL_OK; k++) {
+            int32_t sc = bill_dec_scale(&u->tou_kwh[k]) > 0 ? bill_dec_scale(&u->tou_kwh[k]) : 0;
+            rc = bill_dec_allocate(parts, (size_t)n, &u->tou_kwh[k], b->seg_days, sc,
+                                   BILL_REMAINDER_LARGEST_FRACTION);
+            for (int s = 0; s < n && rc == BILL_OK; s++) {
+                rc = bill_dec_copy(&b->seg_tou[s][k], &parts[s]);
+                if (rc == BILL_OK)
+                    rc = bill_dec_add(&b->seg_kwh[s], &b->seg_kwh[s], &parts[s]);
+            }
+        }
+    }
+    for (int s = 0; s < n; s++)
+        bill_dec_clear(&parts[s]);
+    return rc;
+}
+
+int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
+{
+    BILLI_CHECK_ARG(t != NULL, "t");
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(b != NULL, "b");
+    b->n = 0;
+    b->computed = 0;
+    b->tariff = t;
+    if (!u->has_period)
+        return billi_error(BILL_ESTATE, "bill: the usage has no billing period");
+    b->period = u->period;
+    memcpy(b->cls, u->cls, sizeof b->cls);
+
+    bill_dec kwh = BILL_DEC_INIT, cum = BILL_DEC_INIT, minimum = BILL_DEC_INIT,
+             tmp = BILL_DEC_INIT;
+    int rc = BILL_OK, has_min = 0;
+    billi_line *l;
+    int32_t pdays = bill_period_days(u->period);
+
+    /* the total: the TOU registers add up to it */
+    if (u->ntou > 0) {
+        for (int k = 0; k < u->ntou; k++)
+            TRY(bill_dec_add(&kwh, &kwh, &u->tou_kwh[k]));
+        if (u->has_kwh && bill_dec_cmp(&kwh, &u->kwh) != 0) {
+            char a[64], s[64];
+            bill_dec_format(&u->kwh, a, sizeof a);
+            bill_dec_format(&kwh, s, sizeof s);
+            rc = billi_error(BILL_ERULE, "bill: the TOU kWh add up to %s, not to the total %s",
+                             s, a);
+            goto out;
+        }
+    } else {
+        TRY(bill_dec_copy(&kwh, &u->kwh));
+    }
+    TRY(split_segments(b, t, u));
+    TRY(check_readings(b, u));
+    TRY(split_usage(b, u, &kwh));
+    TRY(bill_dec_copy(&cum, &u->ytd));
+
+    for (int s = 0; s < b->nsegments; s++) {
+        const billi_version *v = &t->versions[b->seg_ver[s]];
+        seg_ctx ctx = {b->seg[s], u->period, &b->seg_kwh[s], b->seg_tou[s], &cum};
+        if (s > 0) {
+            int y0, y1;
+            bill_date_to_ymd(b->seg[s - 1].start, &y0, NULL, NULL);
+            bill_date_to_ymd(b->seg[s].start, &y1, NULL, NULL);
+            if (y1 != y0)
+                TRY(bill_dec_set_i64(&cum, 0, 0)); /* annual tiers start again */
+        }
+        for (int i = 0; i < v->ncharges; i++) {
+            const billi_charge *c = &v->charges[i];
+            switch (c->type) {
+            case BILLI_CH_FIXED:
+                TRY(fixed_charge(b, t, c, b->seg[s], pdays, 1, NULL));
+                break;
+            case BILLI_CH_MINIMUM:
+                has_min = 1;
+                TRY(fixed_charge(b, t, c, b->seg[s], pdays, 0, &minimum));
+                break;
+            case BILLI_CH_ENERGY:
+                if (c->ntou > 0)
+                    TRY(map_tou(b, c, u));
+                TRY(energy_charge(b, t, c, u, &ctx));
+                break;
+            default:
+                if (class_exempt(c, u->cls))
+                    break;
+                if (!(l = push_line(b, BILL_LINE_PER_KWH, BILLI_EX_PER_KWH, c, &b->seg[s])))
+                    goto nomem;
+                l->unit = "kWh";
+                TRY(bill_dec_copy(&l->qty, &b->seg_kwh[s]));
+                TRY(bill_dec_copy(&l->price, &c->price));
+                TRY(price_line(t, l));
+                break;
+            }
+        }
+        TRY(bill_dec_add(&cum, &cum, &b->seg_kwh[s]));
+    }
+
+    /* subtotal, minimum charge */
+    TRY(bill_dec_set_i64(&b->subtotal, 0, 0));
+    for (size_t i = 0; i < b->n; i++)
+        TRY(bill_dec_add(&b->subtotal, &b->subtotal, &b->lines[i].amount));
+    if (bill_dec_scale(&b->subtotal) > t->round_scale)
+        TRY(bill_dec_trim(&b->subtotal, &b->subtotal, t->round_scale));
+    if (has_min && bill_dec_cmp(&b->subtotal, &minimum) < 0) {
+        if (!(l = push_line(b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, &u->period)))
+            goto nomem;
+        for (int s = 0; s < b->nsegments && !l->charge; s++) {
+            const billi_version *v = &t->versions[b->seg_ver[s]];
+            for (int i = 0; i < v->ncharges; i++)
+                if (v->charges[i].type == BILLI_CH_MINIMUM) {
+                    l->charge = &v->charges[i];
+                    l->charge_id = v->charges[i].id;
+                    break;
+                }
+        }
+        TRY(bill_dec_set_i64(&l->qty, 1, 0));
+        l->unit = "period";
+        TRY(bill_dec_sub(&l->price, &minimum, &b->subtotal));
+        TRY(bill_dec_copy(&l->amount, &l->price));
+        TRY(bill_dec_copy(&l->aux, &minimum));
+        TRY(bill_dec_copy(&b->subtotal, &minimum));
+    }
+
+    /* VAT */
+    b->tax_included = 0;
+    TRY(bill_dec_set_i64(&b->tax, 0, 0));
+    if (t->vat == BILLI_VAT_EXCLUSIVE) {
+        if (!(l = push_line(b, BILL_LINE_TAX, BILLI_EX_TAX, NULL, &u->period)))
+            goto nomem;
+        l->component = "VAT";
+        TRY(bill_dec_copy(&l->qty, &b->subtotal));
+        TRY(bill_dec_copy(&l->price, &t->vat_rate));
+        TRY(price_line(t, l));
+        TRY(bill_dec_copy(&b->tax, &l->amount));
+    }
+
+    /* total: the exact sum of the lines, rounded once with "total" rounding */
+    TRY(bill_dec_set_i64(&b->sum, 0, 0));
+    for (size_t i = 0; i < b->n; i++)
+        TRY(bill_dec_add(&b->sum, &b->sum, &b->lines[i].amount));
+    if (bill_dec_scale(&b->sum) > t->round_scale)
+        TRY(bill_dec_trim(&b->sum, &b->sum, t->round_scale));
+    TRY(bill_dec_rescale(&b->total, &b->sum, t->round_scale, t->round_mode));
+    if (bill_dec_cmp(&b->total, &b->sum) != 0) {
+        if (!(l = push_line(b, BILL_LINE_ROUNDING, BILLI_EX_ROUNDING, NULL, &u->period)))
+            goto nomem;
+        TRY(bill_dec_set_i64(&l->qty, 1, 0));
+        TRY(bill_dec_sub(&l->amount, &b->total, &b->sum));
+        TRY(bill_dec_copy(&l->price, &l->amount));
+        TRY(bill_dec_copy(&l->aux, &b->sum));
+    }
+    if (t->vat == BILLI_VAT_INCLUSIVE) {
+        /* the tax part of a VAT-inclusive total: total × rate / (1 + rate) */
+        bill_dec one = {1, 0, 0, NULL};
+        b->tax_included = 1;
+        TRY(bill_dec_add(&tmp, &one, &t->vat_rate));
+        TRY(bill_dec_mul(&b->tax, &b->total, &t->vat_rate));
+        TRY(bill_dec_div(&b->tax, &b->tax, &tmp, t->round_scale, t->round_mode));
+    }
+    b->computed = 1;
+    rc = BILL_OK;
+    goto out;
+nomem:
+    rc = BILL_ENOMEM;
+    goto out;
+fail:
+out:
+    if (rc != BILL_OK)
+        b->n = 0;
+    bill_dec_clear(&kwh);
+    bill_dec_clear(&cum);
+    bill_dec_clear(&minimum);
+    bill_dec_clear(&tmp);
+    return rc;
+}
+
+/* ---- reading the bill ---------------------------------------------------------------- */
+
+size_t bill_bill_line_count(const bill_bill *b)
+{
+    return b && b->computed ? b->n : 0;
+}
+
+int bill_bill_line(const bill_bill *b, size_t i, bill_line_view *out)
+{
+    BILLI_CHECK_ARG(b != NULL, "b");
+    BILLI_CHECK_ARG(out != NULL, "out");
+    BILLI_CHECK_ARG(b->computed && i < b->n, "i");
+    const billi_line *l = &b->lines[i];
+    out->kind = l->kind;
+    out->charge = l->charge_id;
+    out->component = l->component;
+    out->band = l->band;
+    out->unit = l->unit;
+    out->quantity = &l->qty;
+    out->unit_price = &l->price;
+    out->amount = &l->amount;
+    out->segment = l->seg;
+    return BILL_OK;
+}
+
+int bill_bill_subtotal(const bill_bill *b, bill_dec *out)
+{
+    BILLI_CHECK_ARG(b != NULL && b->computed, "b");
+    BILLI_CHECK_ARG(out != NULL, "out");
+    return bill_dec_copy(out, &b->subtotal);
+}
+
+int bill_bill_tax(const bill_bill *b, bill_dec *out)
+{
+    BILLI_CHECK_ARG(b != NULL && b->computed, "b");
+    BILLI_CHECK_ARG(out != NULL, "out");
+    return bill_dec_copy(out, &b->tax);
+}
+
+int bill_bill_tax_included(const bill_bill *b)
+{
+    return b && b->computed ? b->tax_included : 0;
+}
+
+int bill_bill_total(const bill_bill *b, bill_dec *out)
+{
+    BILLI_CHECK_ARG(b != NULL && b->computed, "b");
+    BILLI_CHECK_ARG(out != NULL, "out");
+    return bill_dec_copy(out, &b->total);
+}

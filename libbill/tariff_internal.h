@@ -1,0 +1,162 @@
+/*
+ * libbill internal: the compiled form of tariffs, usage and bills, shared by
+ * tariff.c (loader), tariff_usage.c, tariff_compute.c and tariff_render.c.
+ */
+#ifndef BILL_TARIFF_INTERNAL_H
+#define BILL_TARIFF_INTERNAL_H
+
+#include "internal.h"
+#include "json.h"
+#include "bill/tariff.h"
+
+enum { BILLI_APPLY_LINE = 0, BILLI_APPLY_TOTAL };
+enum { BILLI_VAT_NONE = 0, BILLI_VAT_INCLUSIVE, BILLI_VAT_EXCLUSIVE };
+enum { BILLI_CH_FIXED = 0, BILLI_CH_MINIMUM, BILLI_CH_ENERGY, BILLI_CH_PER_KWH };
+enum { BILLI_PER_PERIOD = 0, BILLI_PER_DAY, BILLI_PER_MONTH };
+enum { BILLI_BASIS_MONTHLY = 0, BILLI_BASIS_ANNUAL };
+enum { BILLI_BOUNDARY_LOWER = 0, BILLI_BOUNDARY_UPPER };
+enum { BILLI_PRORATE_NONE = 0, BILLI_PRORATE_DAYS, BILLI_PRORATE_MONTHS };
+
+#define BILLI_MAX_EXEMPT 16
+/* A period may be split into at most this many segments (versions, years). */
+#define BILLI_MAX_SEG 24
+/* Readings a usage may carry inside its period. */
+#define BILLI_MAX_READINGS 8
+
+typedef struct billi_component {
+    const char *name;
+    bill_dec price;
+    int tou;               /* scaled by the TOU ratio */
+} billi_component;
+
+typedef struct billi_tiers {
+    int basis, boundary, proration;
+    int nthr;                                   /* thresholds per table */
+    bill_dec thr[12][BILL_TARIFF_MAX_TIERS];    /* [month-1][i]; annual: all rows equal */
+    bill_dec inc[BILL_TARIFF_MAX_TIERS + 1];    /* price increment of tier i+1 */
+    int lh_min_persons;                         /* 0: no large-household rule */
+    bill_dec lh_extra;                          /* extra kWh per month on each threshold */
+    int quota_scale, quota_mode;                /* rounding of prorated thresholds */
+} billi_tiers;
+
+typedef struct billi_charge {
+    int type;
+    const char *id;
+    const char *name;                /* "" when absent */
+    /* fixed, minimum */
+    bill_dec amount;
+    int per;
+    /* energy */
+    int ncomp;
+    int plain;                       /* one component from "price" (shown without a name) */
+    billi_component comp[BILL_TARIFF_MAX_COMPONENTS];
+    bill_dec base;                   /* sum of the component prices */
+    int has_tiers;
+    billi_tiers tiers;
+    int ntou;                        /* 0: no TOU */
+    const char *tou_name[BILL_TARIFF_MAX_TOU];
+    bill_dec tou_ratio[BILL_TARIFF_MAX_TOU];   /* ratios (tou_prices == 0) */
+    int tou_prices;                  /* 1: "prices" given per period */
+    int schedule;                    /* index in the version's schedules, -1 if none */
+    bill_dec tou_price[BILL_TARIFF_MAX_TOU];   /* "prices": the TOU price of each period */
+    bill_dec comp_tou[BILL_TARIFF_MAX_COMPONENTS][BILL_TARIFF_MAX_TOU]; /* price x ratio */
+    /* per_kwh */
+    bill_dec price;
+    int nexempt;
+    const char *exempt[BILLI_MAX_EXEMPT];
+} billi_charge;
+
+/* A TOU schedule: [month][day type][slot of the day] -> period index. */
+enum { BILLI_DAY_WORKING = 0, BILLI_DAY_WEEKEND, BILLI_DAY_HOLIDAY, BILLI_DAY_TYPES };
+#define BILLI_MAX_SLOTS 96   /* 24 h at 15 minutes */
+
+typedef struct billi_schedule {
+    const char *name;
+    int granularity;         /* minutes: 15, 30 or 60 */
+    int nslots;
+    int nperiods;
+    const char *period[BILL_TARIFF_MAX_TOU];
+    unsigned char slot[12][BILLI_DAY_TYPES][BILLI_MAX_SLOTS];
+} billi_schedule;
+
+typedef struct billi_version {
+    bill_date effective;
+    int nschedules;
+    billi_schedule *schedules;
+    int ncharges;
+    billi_charge *charges;
+    int has_annual;                  /* an energy charge with annual tiers */
+} billi_version;
+
+struct bill_tariff {
+    billi_json_doc *doc;             /* keeps the strings the compiled form points to */
+    const char *id, *name;
+    char currency[4];
+    int round_mode, round_scale, round_apply;
+    int vat;
+    bill_dec vat_rate;
+    int nversions;
+    billi_version *versions;
+};
+
+struct bill_usage {
+    int has_period;
+    bill_period period;
+    char cls[BILL_NAME_MAX];
+    int household;
+    int has_kwh;
+    bill_dec kwh;
+    int ntou;
+    char tou_name[BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
+    bill_dec tou_kwh[BILL_TARIFF_MAX_TOU];
+    bill_dec ytd;
+    bill_dec exported;
+    int nreadings;                   /* readings inside the period, by date */
+    bill_date reading_date[BILLI_MAX_READINGS];
+    bill_dec reading_kwh[BILLI_MAX_READINGS];  /* kWh from the period's start */
+    int has_opened;
+    bill_date opened;
+};
+
+/* What the explanation of a line says. */
+enum {
+    BILLI_EX_FIXED = 0, BILLI_EX_FLAT, BILLI_EX_TIER, BILLI_EX_TOU, BILLI_EX_TOU_FLAT,
+    BILLI_EX_INCREMENT, BILLI_EX_PER_KWH, BILLI_EX_MINIMUM, BILLI_EX_TAX, BILLI_EX_ROUNDING
+};
+
+typedef struct billi_line {
+    int kind;                /* bill_line_kind */
+    int ex;                  /* BILLI_EX_* */
+    const billi_charge *charge;
+    const char *charge_id, *component, *band, *unit;
+    bill_dec qty, price, amount;
+    bill_dec lo, hi;         /* tier lines: the kWh range (lo, hi] */
+    bill_dec aux;            /* TOU ratio, monthly amount, tax rate ... */
+    int annual;              /* tier range counted over the year */
+    int per;                 /* fixed: BILLI_PER_* */
+    bill_period seg;
+} billi_line;
+
+struct bill_bill {
+    const bill_tariff *tariff;
+    int computed;
+    bill_period period;
+    char cls[BILL_NAME_MAX];
+    int nsegments;
+    size_t n, cap;
+    billi_line *lines;
+    bill_dec subtotal, tax, total, sum;
+    int tax_included;
+    /* per-segment usage, kept between computations to avoid allocation */
+    int seg_ver[BILLI_MAX_SEG];
+    bill_period seg[BILLI_MAX_SEG];
+    bill_dec seg_days[BILLI_MAX_SEG];
+    bill_dec seg_kwh[BILLI_MAX_SEG];
+    bill_dec seg_tou[BILLI_MAX_SEG][BILL_TARIFF_MAX_TOU];
+    int tou_map[BILL_TARIFF_MAX_TOU];   /* scratch: charge period -> usage period */
+};
+
+/* tariff_compute.c */
+const char *billi_tier_band(int tier);  /* "tier 1" .. */
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * libbill usage: the bill_usage handle (what one account used in one billing
+ * period), its setters and its JSON loader.
+ */
+#include "tariff_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int valid_name(const char *s, size_t *len)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= BILL_NAME_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return 0;
+    }
+    *len = n;
+    return 1;
+}
+
+int bill_usage_create(bill_usage **out)
+{
+    BILLI_CHECK_ARG(out != NULL, "out");
+    bill_usage *u = calloc(1, sizeof *u);
+    if (!u)
+        return billi_error(BILL_ENOMEM, "usage: out of memory");
+    bill_usage_reset(u);
+    *out = u;
+    return BILL_OK;
+}
+
+void bill_usage_free(bill_usage *u)
+{
+    if (!u)
+        return;
+    bill_dec_clear(&u->kwh);
+    for (int i = 0; i < BILL_TARIFF_MAX_TOU; i++)
+        bill_dec_clear(&u->tou_kwh[i]);
+    bill_dec_clear(&u->ytd);
+    bill_dec_clear(&u->exported);
+    for (int i = 0; i < BILLI_MAX_READINGS; i++)
+        bill_dec_clear(&u->reading_kwh[i]);
+    free(u);
+}
+
+void bill_usage_reset(bill_usage *u)
+{
+    if (!u)
+        return;
+    u->has_period = 0;
+    memset(&u->period, 0, sizeof u->period);
+    memset(u->cls, 0, sizeof u->cls);
+    memcpy(u->cls, "residential", sizeof "residential");
+    u->household = 1;
+    u->has_kwh = 0;
+    bill_dec_set_i64(&u->kwh, 0, 0);
+    bill_usage_clear_tou(u);
+    bill_dec_set_i64(&u->ytd, 0, 0);
+    bill_dec_set_i64(&u->exported, 0, 0);
+    u->has_opened = 0;
+    u->opened.day = 0;
+    u->nreadings = 0;
+}
+
+int bill_usage_set_period(bill_usage *u, bill_period p)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    bill_period chk;
+    if (!bill_date_is_valid(p.start) || !bill_date_is_valid(p.end))
+        return billi_error(BILL_EDATE, "usage: period outside 0001-01-01..9999-12-31");
+    int rc = bill_period_make(&chk, p.start, p.end);
+    if (rc != BILL_OK)
+        return rc;
+    if (bill_period_days(chk) > BILL_USAGE_MAX_DAYS)
+        return billi_error(BILL_ERANGE, "usage: a billing period may last at most %d days, not %d",
+                           BILL_USAGE_MAX_DAYS, (int)bill_period_days(chk));
+    u->period = chk;
+    u->has_period = 1;
+    return BILL_OK;
+}
+
+int bill_usage_set_class(bill_usage *u, const char *cls)
+{
+    size_t n;
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(cls != NULL, "cls");
+    if (!valid_name(cls, &n)) {
+        char q[64];
+        billi_quote(q, sizeof q, cls, strlen(cls));
+        return billi_error(BILL_ESYNTAX,
+                           "usage: bad customer class '%s' (1 to %d letters, digits, '_' or '-')",
+                           q, BILL_NAME_MAX - 1);
+    }
+    memset(u->cls, 0, sizeof u->cls);
+    memcpy(u->cls, cls, n);
+    return BILL_OK;
+}
+
+int bill_usage_set_household_size(bill_usage *u, int persons)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    if (persons < 1 || persons > 1000)
+        return billi_error(BILL_ERANGE, "usage: household size %d is out of range [1, 1000]",
+                           persons);
+    u->household = persons;
+    return BILL_OK;
+}
+
+static int set_qty(bill_dec *dst, const bill_dec *kwh, const char *what)
+{
+    if (bill_dec_sign(kwh) < 0)
+        return billi_error(BILL_ERANGE, "usage: %s must not be negative", what);
+    /* sizes a meter can give; keeps bills on the decimal's fast path */
+    if (bill_dec_scale(kwh) > 12)
+        return billi_error(BILL_ERANGE, "usage: %s may have at most 12 digits after the point",
+                           what);
+    if (bill_dec_precision(kwh) - bill_dec_scale(kwh) > 15)
+        return billi_error(BILL_ERANGE, "usage: %s is too large (at most 15 digits before the "
+                                        "point)", what);
+    return bill_dec_copy(dst, kwh);
+}
+
+int bill_usage_set_kwh(bill_usage *u, const bill_dec *kwh)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kwh != NULL, "kwh");
+    int rc = set_qty(&u->kwh, kwh, "kWh");
+    if (rc == BILL_OK)
+        u->has_kwh = 1;
+    return rc;
+}
+
+int bill_usage_set_tou_kwh(bill_usage *u, const char *period, const bill_dec *kwh)
+{
+    size_t n;
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(period != NULL, "period");
+    BILLI_CHECK_ARG(kwh != NULL, "kwh");
+    if (!valid_name(period, &n)) {
+        char q[64];
+        billi_quote(q, sizeof q, period, strlen(period));
+        return billi_error(BILL_ESYNTAX, "usage: bad TOU period name '%s'", q);
+    }
+    int i;
+    for (i = 0; i < u->ntou; i++)
+        if (strcmp(u->tou_name[i], period) == 0)
+            break;
+    if (i == BILL_TARIFF_MAX_TOU)
+        return billi_error(BILL_ERANGE, "usage: at most %d TOU periods", BILL_TARIFF_MAX_TOU);
+    int rc = set_qty(&u->tou_kwh[i], kwh, "TOU kWh");
+    if (rc != BILL_OK)
+        return rc;
+    if (i == u->ntou) {
+        memset(u->tou_name[i], 0, BILL_NAME_MAX);
+        memcpy(u->tou_name[i], period, n);
+        u->ntou++;
+    }
+    return BILL_OK;
+}
+
+void bill_usage_clear_tou(bill_usage *u)
+{
+    if (u)
+        u->ntou = 0;
+}
+
+int bill_usage_set_ytd_kwh(bill_usage *u, const bill_dec *kwh)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kwh != NULL, "kwh");
+    return set_qty(&u->ytd, kwh, "year-to-date kWh");
+}
+
+int bill_usage_set_exported_kwh(bill_usage *u, const bill_dec *kwh)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kwh != NULL, "kwh");
+    return set_qty(&u->exported, kwh, "exported kWh");
+}
+
+int bill_usage_set_reading(bill_usage *u, bill_date at, const bill_dec *kwh)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kwh != NULL, "kwh");
+    if (!bill_date_is_valid(at))
+        return billi_error(BILL_EDATE, "usage: reading date out of range");
+    int i = 0;
+    while (i < u->nreadings && bill_date_cmp(u->reading_date[i], at) < 0)
+        i++;
+    if (i < u->nreadings && bill_date_cmp(u->reading_date[i], at) == 0)
+        return set_qty(&u->reading_kwh[i], kwh, "a reading");
+    if (u->nreadings == BILLI_MAX_READINGS)
+        return billi_error(BILL_ERANGE, "usage: at most %d readings", BILLI_MAX_READINGS);
+    /* keep them sorted by date: shift the later ones up (the last slot is free) */
+    bill_dec spare = u->reading_kwh[u->nreadings];
+    int rc = set_qty(&spare, kwh, "a reading");
+    if (rc != BILL_OK) {
+        u->reading_kwh[u->nreadings] = spare;
+        return rc;
+    }
+    for (int k = u->nreadings; k > i; k--) {
+        u->reading_kwh[k] = u->reading_kwh[k - 1];
+        u->reading_date[k] = u->reading_date[k - 1];
+    }
+    u->reading_kwh[i] = spare;
+    u->reading_date[i] = at;
+    u->nreadings++;
+    return BILL_OK;
+}
+
+int bill_usage_set_opened(bill_usage *u, bill_date opened)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    if (!bill_date_is_valid(opened))
+        return billi_error(BILL_EDATE, "usage: opening date out of range");
+    u->opened = opened;
+    u->has_opened = 1;
+    return BILL_OK;
+}
+
+/* ---- JSON ------------------------------------------------------------------------- */
+
+#define TRY(call)                                                                   \
+    do {                                                                            \
+        int rc_ = (call);                                                           \
+        if (rc_ != BILL_OK)                                                         \
+            return rc_;                                                             \
+    } while (0)
+
+/* Report a setter's failure again, about node n (so with the JSON path). */
+static int refail(const billi_json_node *n)
+{
+    char msg[BILLI_ERRMSG_MAX];
+    const char *m = bill_errmsg();
+    if (strncmp(m, "usage: ", 7) == 0)
+        m += 7;
+    snprintf(msg, sizeof msg, "%s", m); /* the message buffer is about to be rewritten */
+    return billi_json_fail(n, bill_errcode(), "%s", msg);
+}
+
+/* A quantity member: decimal, not negative; the setter's message gets the path. */
+static int load_qty(const billi_json_node *obj, const char *key, bill_usage *u,
+                    int (*set)(bill_usage *, const bill_dec *))
+{
+    const billi_json_node *n = billi_json_find(obj, key);
+    if (!n)
+        return BILL_OK;
+    bill_dec d = BILL_DEC_INIT;
+    int rc = billi_json_to_dec(n, &d);
+    if (rc == BILL_OK && bill_dec_sign(&d) < 0)
+        rc = billi_json_fail(n, BILL_ERANGE, "kWh must not be negative");
+    if (rc == BILL_OK && set(u, &d) != BILL_OK)
+        rc = refail(n);
+    bill_dec_clear(&d);
+    return rc;
+}
+
+static int load_usage(bill_usage *u, const billi_json_node *root)
+{
+    static const char *const keys[] = {"period", "class", "household_size", "kwh", "tou_kwh",
+                                       "ytd_kwh", "exported_kwh", "opened", "account",
+                                       "readings", NULL};
+    const billi_json_node *n;
+    const char *s;
+    size_t len;
+    TRY(billi_json_expect(root, BILLI_JSON_OBJECT));
+    TRY(billi_json_check_keys(root, keys, "usage"));
+    TRY(billi_json_get(root, "period", 1, &n));
+    TRY(billi_json_to_string(n, &s, &len));
+    bill_period p;
+    if (bill_period_parse(&p, s, len) != BILL_OK)
+        return billi_json_fail(n, BILL_EDATE, "bad period (expected \"YYYY-MM-DD/YYYY-MM-DD\", "
+                                              "start before end)");
+    if (bill_usage_set_period(u, p) != BILL_OK)
+        return refail(n);
+    TRY(billi_json_get_string(root, "account", 0, &s, NULL));
+    n = billi_json_find(root, "class");
+    if (n) {
+        TRY(billi_json_to_string(n, &s, NULL));
+        if (bill_usage_set_class(u, s) != BILL_OK)
+            return billi_json_fail(n, BILL_ESYNTAX,
+                                   "bad customer class (1 to %d letters, digits, '_' or '-')",
+                                   BILL_NAME_MAX - 1);
+    }
+    int64_t hh = 1;
+    TRY(billi_json_get_int(root, "household_size", 0, 1, 1000, &hh));
+    u->household = (int)hh;
+    TRY(load_qty(root, "kwh", u, bill_usage_set_kwh));
+    TRY(load_qty(root, "ytd_kwh", u, bill_usage_set_ytd_kwh));
+    TRY(load_qty(root, "exported_kwh", u, bill_usage_set_exported_kwh));
+    n = billi_json_find(root, "opened");
+    if (n) {
+        bill_date d;
+        TRY(billi_json_to_date(n, &d));
+        TRY(bill_usage_set_opened(u, d));
+    }
+    n = billi_json_find(root, "readings");
+    if (n) {
+        TRY(billi_json_expect(n, BILLI_JSON_ARRAY));
+        if (billi_json_size(n) > BILLI_MAX_READINGS)
+            return billi_json_fail(n, BILL_ERANGE, "at most %d readings", BILLI_MAX_READINGS);
+        for (size_t i = 0; i < billi_json_size(n); i++) {
+            static const char *const rkeys[] = {"date", "kwh", NULL};
+            const billi_json_node *r = billi_json_at(n, i), *kn;
+            bill_date d;
+            TRY(billi_json_check_keys(r, rkeys, "reading"));
+            TRY(billi_json_get_date(r, "date", 1, &d));
+            TRY(billi_json_get(r, "kwh", 1, &kn));
+            for (int k = 0; k < u->nreadings; k++)
+                if (bill_date_cmp(u->reading_date[k], d) == 0)
+                    return billi_json_fail(r, BILL_ECONFLICT, "two readings on the same date");
+            bill_dec v = BILL_DEC_INIT;
+            int rc = billi_json_to_dec(kn, &v);
+            if (rc == BILL_OK && bill_usage_set_reading(u, d, &v) != BILL_OK)
+                rc = refail(kn);
+            bill_dec_clear(&v);
+            TRY(rc);
+        }
+    }
+    n = billi_json_find(root, "tou_kwh");
+    if (n) {
+        TRY(billi_json_expect(n, BILLI_JSON_OBJECT));
+        if (billi_json_size(n) > BILL_TARIFF_MAX_TOU)
+            return billi_json_fail(n, BILL_ERANGE, "at most %d TOU periods", BILL_TARIFF_MAX_TOU);
+        for (size_t i = 0; i < billi_json_size(n); i++) {
+            const billi_json_node *v = billi_json_at(n, i);
+            size_t kl;
+            const char *key = billi_json_key(v, &kl);
+            size_t vl;
+            if (kl != strlen(key) || !valid_name(key, &vl))
+                return billi_json_fail(v, BILL_ESYNTAX, "bad TOU period name");
+            bill_dec d = BILL_DEC_INIT;
+            int rc = billi_json_to_dec(v, &d);
+            if (rc == BILL_OK && bill_dec_sign(&d) < 0)
+                rc = billi_json_fail(v, BILL_ERANGE, "kWh must not be negative");
+            if (rc == BILL_OK && bill_usage_set_tou_kwh(u, key, &d) != BILL_OK)
+                rc = refail(v);
+            bill_dec_clear(&d);
+            TRY(rc);
+        }
+    }
+    return BILL_OK;
+}
+
+int bill_usage_load(bill_usage *u, const char *json, size_t len, const char *source)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(json != NULL, "json");
+    bill_usage_reset(u);
+    billi_json_doc *doc = NULL;
+    int rc = billi_json_parse(&doc, json, len, source);
+    if (rc == BILL_OK)
+        rc = load_usage(u, billi_json_root(doc));
+    billi_json_free(doc);
+    if (rc != BILL_OK)
+        bill_usage_reset(u);
+    return rc;
+}
