@@ -5,10 +5,11 @@
  * int64 (INT64_MIN excluded, so negation never overflows) it lives in coef_
  * and big_ is NULL: the compact fast path, which every hot function tries
  * first with overflow-checked 64-bit arithmetic (128-bit intermediates where
- * that avoids a detour). Anything larger lives in a heap mpz_t pointed to by
- * big_; the GMP code is kept in separate, non-inlined functions. Every result
- * is normalised: a coefficient that fits in int64 is always held compact, so
- * "compact" and "fits in int64" are the same thing.
+ * that avoids a detour). Anything larger lives in GMP's limb format in one
+ * heap block pointed to by big_ (struct dec_big below); the GMP code is kept
+ * in separate, non-inlined functions. Every result is normalised: a
+ * coefficient that fits in int64 is always held compact, so "compact" and
+ * "fits in int64" are the same thing.
  *
  * No binary floating point is used anywhere in this file.
  */
@@ -65,7 +66,22 @@ static const char *const dec_mode_names[] = {
     "UP", "DOWN", "CEILING", "FLOOR", "HALF_UP", "HALF_DOWN", "HALF_EVEN", "UNNECESSARY",
 };
 
-#define BIG(d) ((mpz_ptr)(d)->big_)
+/*
+ * A big coefficient: one heap block with the limbs (least significant first,
+ * normalised, |value| >= 2^63) and their signed count, as in an mpz. Keeping
+ * them together saves the pointer hop and the second allocation of a heap
+ * mpz_t. GMP's mpz functions read it through mpz_roinit_n views (big_view);
+ * every write is made here with mpn functions, into the block when it has
+ * room (so a result that is reused does not allocate), else into a new
+ * block with some slack.
+ */
+typedef struct dec_big {
+    mp_size_t size; /* signed limb count, never 0 */
+    mp_size_t cap;  /* limbs allocated at d */
+    mp_limb_t d[];
+} dec_big;
+
+#define BIG(d) ((dec_big *)(d)->big_)
 
 static inline int scale_ok(int64_t s)
 {
@@ -114,6 +130,256 @@ static DEC_COLD int err_nomem(const char *op)
     return billi_error(BILL_ENOMEM, "decimal: %s: out of memory", op);
 }
 
+static inline uint64_t i64_abs(int64_t v)
+{
+    return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+/* ---- limb-level helpers --------------------------------------------------- */
+
+/*
+ * The big path works on GMP's documented low-level (mpn) interface: operands
+ * are read in place (a compact one is put in one or two limbs on the stack),
+ * intermediate results go to limb arrays on the stack (the heap only for
+ * huge values), and a result is written straight into the block the
+ * destination already owns when it has room, so a loop that keeps reusing
+ * its results does not allocate once they have reached their size. Where an
+ * mpz function is the simplest tool (comparison, digit counts, the rarer
+ * operations), it reads the values through read-only mpz_roinit_n views.
+ */
+#if GMP_NAIL_BITS != 0 || (GMP_NUMB_BITS != 64 && GMP_NUMB_BITS != 32)
+#  error "libbill needs a GMP with 32- or 64-bit limbs and no nail bits"
+#endif
+
+/* Limbs in 64 and in 128 bits. */
+#define DEC_L64 (64 / GMP_NUMB_BITS)
+#define DEC_L128 (128 / GMP_NUMB_BITS)
+/* Scratch limbs a function keeps on its stack (about 2,400 digits at 64 bits). */
+#define DEC_STACK_LIMBS 128
+
+/* 10^k for k <= DEC_P10_MAX as limbs, least significant first (read-only). */
+#define DEC_P10_MAX 38
+#if GMP_NUMB_BITS == 64
+#  define DEC_P10(lo, hi) { (mp_limb_t)UINT64_C(lo), (mp_limb_t)UINT64_C(hi) }
+#else
+#  define DEC_P10(lo, hi)                                                      \
+      { (mp_limb_t)(UINT64_C(lo) & 0xffffffffu), (mp_limb_t)(UINT64_C(lo) >> 32), \
+        (mp_limb_t)(UINT64_C(hi) & 0xffffffffu), (mp_limb_t)(UINT64_C(hi) >> 32) }
+#endif
+static const mp_limb_t dec_p10_limbs[DEC_P10_MAX + 1][DEC_L128] = {
+    DEC_P10(0x0000000000000001, 0x0000000000000000), /* 10^0 */
+    DEC_P10(0x000000000000000a, 0x0000000000000000), /* 10^1 */
+    DEC_P10(0x0000000000000064, 0x0000000000000000), /* 10^2 */
+    DEC_P10(0x00000000000003e8, 0x0000000000000000), /* 10^3 */
+    DEC_P10(0x0000000000002710, 0x0000000000000000), /* 10^4 */
+    DEC_P10(0x00000000000186a0, 0x0000000000000000), /* 10^5 */
+    DEC_P10(0x00000000000f4240, 0x0000000000000000), /* 10^6 */
+    DEC_P10(0x0000000000989680, 0x0000000000000000), /* 10^7 */
+    DEC_P10(0x0000000005f5e100, 0x0000000000000000), /* 10^8 */
+    DEC_P10(0x000000003b9aca00, 0x0000000000000000), /* 10^9 */
+    DEC_P10(0x00000002540be400, 0x0000000000000000), /* 10^10 */
+    DEC_P10(0x000000174876e800, 0x0000000000000000), /* 10^11 */
+    DEC_P10(0x000000e8d4a51000, 0x0000000000000000), /* 10^12 */
+    DEC_P10(0x000009184e72a000, 0x0000000000000000), /* 10^13 */
+    DEC_P10(0x00005af3107a4000, 0x0000000000000000), /* 10^14 */
+    DEC_P10(0x00038d7ea4c68000, 0x0000000000000000), /* 10^15 */
+    DEC_P10(0x002386f26fc10000, 0x0000000000000000), /* 10^16 */
+    DEC_P10(0x016345785d8a0000, 0x0000000000000000), /* 10^17 */
+    DEC_P10(0x0de0b6b3a7640000, 0x0000000000000000), /* 10^18 */
+    DEC_P10(0x8ac7230489e80000, 0x0000000000000000), /* 10^19 */
+    DEC_P10(0x6bc75e2d63100000, 0x0000000000000005), /* 10^20 */
+    DEC_P10(0x35c9adc5dea00000, 0x0000000000000036), /* 10^21 */
+    DEC_P10(0x19e0c9bab2400000, 0x000000000000021e), /* 10^22 */
+    DEC_P10(0x02c7e14af6800000, 0x000000000000152d), /* 10^23 */
+    DEC_P10(0x1bcecceda1000000, 0x000000000000d3c2), /* 10^24 */
+    DEC_P10(0x161401484a000000, 0x0000000000084595), /* 10^25 */
+    DEC_P10(0xdcc80cd2e4000000, 0x000000000052b7d2), /* 10^26 */
+    DEC_P10(0x9fd0803ce8000000, 0x00000000033b2e3c), /* 10^27 */
+    DEC_P10(0x3e25026110000000, 0x00000000204fce5e), /* 10^28 */
+    DEC_P10(0x6d7217caa0000000, 0x00000001431e0fae), /* 10^29 */
+    DEC_P10(0x4674edea40000000, 0x0000000c9f2c9cd0), /* 10^30 */
+    DEC_P10(0xc0914b2680000000, 0x0000007e37be2022), /* 10^31 */
+    DEC_P10(0x85acef8100000000, 0x000004ee2d6d415b), /* 10^32 */
+    DEC_P10(0x38c15b0a00000000, 0x0000314dc6448d93), /* 10^33 */
+    DEC_P10(0x378d8e6400000000, 0x0001ed09bead87c0), /* 10^34 */
+    DEC_P10(0x2b878fe800000000, 0x0013426172c74d82), /* 10^35 */
+    DEC_P10(0xb34b9f1000000000, 0x00c097ce7bc90715), /* 10^36 */
+    DEC_P10(0x00f436a000000000, 0x0785ee10d5da46d9), /* 10^37 */
+    DEC_P10(0x098a224000000000, 0x4b3b4ca85a86c47a), /* 10^38 */
+};
+#undef DEC_P10
+
+/* {l, return value} = u, normalised; l has DEC_L64 limbs. */
+static inline mp_size_t u64_to_limbs(mp_limb_t *l, uint64_t u)
+{
+#if GMP_NUMB_BITS == 64
+    l[0] = (mp_limb_t)u;
+    return u != 0;
+#else
+    l[0] = (mp_limb_t)(u & 0xffffffffu);
+    l[1] = (mp_limb_t)(u >> 32);
+    return l[1] != 0 ? 2 : l[0] != 0;
+#endif
+}
+
+/* The same for 128 bits; l has DEC_L128 limbs. */
+static inline mp_size_t u128_to_limbs(mp_limb_t *l, dec_u128 u)
+{
+    mp_size_t n = 0;
+    for (int i = 0; i < DEC_L128; i++) {
+        l[i] = (mp_limb_t)(u >> (i * GMP_NUMB_BITS));
+        if (l[i] != 0)
+            n = i + 1;
+    }
+    return n;
+}
+
+/* The value of {l, n} for n <= DEC_L64. */
+static inline uint64_t limbs_to_u64(const mp_limb_t *l, mp_size_t n)
+{
+#if GMP_NUMB_BITS == 64
+    return n > 0 ? (uint64_t)l[0] : 0;
+#else
+    return n == 0 ? 0 : n == 1 ? (uint64_t)l[0] : (uint64_t)l[1] << 32 | l[0];
+#endif
+}
+
+/* 10^k as limbs: from the table, or computed on the heap when k is large. */
+typedef struct p10 {
+    const mp_limb_t *p;
+    mp_size_t n;
+    int heap;
+    mpz_t z;
+} p10;
+
+static void p10_get(p10 *t, uint64_t k)
+{
+    if (LIKELY(k <= DEC_P10_MAX)) {
+        mp_size_t n = DEC_L128;
+        while (dec_p10_limbs[k][n - 1] == 0)
+            n--;
+        t->p = dec_p10_limbs[k];
+        t->n = n;
+        t->heap = 0;
+    } else {
+        mpz_init(t->z);
+        mpz_ui_pow_ui(t->z, 10, (unsigned long)k);
+        t->p = mpz_limbs_read(t->z);
+        t->n = (mp_size_t)mpz_size(t->z);
+        t->heap = 1;
+    }
+}
+
+static inline void p10_done(p10 *t)
+{
+    if (t->heap)
+        mpz_clear(t->z);
+}
+
+/* The magnitude of a bill_dec's coefficient as limbs, read in place. */
+typedef struct opnd {
+    const mp_limb_t *p; /* normalised; points into the value or at own */
+    mp_size_t n;        /* 0 for zero */
+    int neg;
+    mp_limb_t own[DEC_L64];
+} opnd;
+
+static inline void op_get(opnd *o, const bill_dec *d)
+{
+    if (d->big_) {
+        const dec_big *b = BIG(d);
+        o->p = b->d;
+        o->n = b->size < 0 ? -b->size : b->size;
+        o->neg = b->size < 0;
+    } else {
+        o->n = u64_to_limbs(o->own, i64_abs(d->coef_));
+        o->p = o->own;
+        o->neg = d->coef_ < 0;
+    }
+}
+
+/* A big coefficient as a read-only mpz (valid while the value is unchanged). */
+static inline mpz_srcptr big_view(const bill_dec *d, mpz_ptr view)
+{
+    return mpz_roinit_n(view, BIG(d)->d, BIG(d)->size);
+}
+
+/* Any coefficient as a read-only mpz; a compact one is put in `own` (DEC_L64 limbs). */
+static inline mpz_srcptr z_src(const bill_dec *d, mp_limb_t *own, mpz_ptr view)
+{
+    mp_size_t n;
+    if (d->big_)
+        return big_view(d, view);
+    n = u64_to_limbs(own, i64_abs(d->coef_));
+    return mpz_roinit_n(view, own, d->coef_ < 0 ? -n : n);
+}
+
+/* Limb scratch: on the stack when small; GMP's allocator (which never returns NULL) beyond. */
+typedef struct scratch {
+    mp_limb_t *heap;
+    size_t heap_size;
+    mp_limb_t stack[DEC_STACK_LIMBS];
+} scratch;
+
+/* One area of n limbs per scratch (set s->heap = NULL before, call scratch_done after). */
+static mp_limb_t *scratch_get(scratch *s, size_t n)
+{
+    void *(*allocfunc)(size_t);
+    if (LIKELY(n <= DEC_STACK_LIMBS))
+        return s->stack;
+    mp_get_memory_functions(&allocfunc, NULL, NULL);
+    s->heap_size = n * sizeof(mp_limb_t);
+    s->heap = allocfunc(s->heap_size);
+    return s->heap;
+}
+
+static inline void scratch_done(scratch *s)
+{
+    if (UNLIKELY(s->heap != NULL)) {
+        void (*freefunc)(void *, size_t);
+        mp_get_memory_functions(NULL, NULL, &freefunc);
+        freefunc(s->heap, s->heap_size);
+    }
+}
+
+/* {rp, an + bn} = {ap, an} × {bp, bn}, no overlap; returns the normalised size. */
+static mp_size_t mul_limbs(mp_limb_t *rp, const mp_limb_t *ap, mp_size_t an,
+                           const mp_limb_t *bp, mp_size_t bn)
+{
+    mp_size_t n;
+    if (an == 0 || bn == 0)
+        return 0;
+    if (an < bn) {
+        const mp_limb_t *tp = ap;
+        mp_size_t tn = an;
+        ap = bp;
+        an = bn;
+        bp = tp;
+        bn = tn;
+    }
+    if (bn == 1)
+        rp[an] = mpn_mul_1(rp, ap, an, bp[0]);
+    else
+        mpn_mul(rp, ap, an, bp, bn);
+    n = an + bn;
+    while (n > 0 && rp[n - 1] == 0)
+        n--;
+    return n;
+}
+
+/* A read-only view of x × 10^k, in s's memory. */
+static mpz_srcptr z_scaled_view(mpz_ptr view, scratch *s, mpz_srcptr x, uint64_t k)
+{
+    p10 t;
+    mp_size_t xn = (mp_size_t)mpz_size(x), n;
+    mp_limb_t *buf;
+    p10_get(&t, k);
+    buf = scratch_get(s, (size_t)xn + (size_t)t.n);
+    n = mul_limbs(buf, mpz_limbs_read(x), xn, t.p, t.n);
+    p10_done(&t);
+    return mpz_roinit_n(view, buf, mpz_sgn(x) < 0 ? -n : n);
+}
+
 /* ---- GMP helpers --------------------------------------------------------- */
 
 static void z_set_i64(mpz_ptr z, int64_t v)
@@ -143,17 +409,6 @@ static int z_get_i64(mpz_srcptr z, int64_t *out)
     }
 #endif
     return 1;
-}
-
-static void z_set_i128(mpz_ptr z, dec_i128 v)
-{
-    dec_u128 u = v < 0 ? (dec_u128)0 - (dec_u128)v : (dec_u128)v;
-    uint64_t w[2];
-    w[0] = (uint64_t)u;
-    w[1] = (uint64_t)(u >> 64);
-    mpz_import(z, 2, -1, sizeof w[0], 0, 0, w);
-    if (v < 0)
-        mpz_neg(z, z);
 }
 
 static void z_pow10(mpz_ptr z, uint64_t n)
@@ -191,12 +446,12 @@ static uint64_t z_digits(mpz_srcptr z)
         return 1;
     n = mpz_sizeinbase(z, 10); /* exact or one too many */
     if (n > 1) {
-        mpz_t p;
-        mpz_init(p);
-        z_pow10(p, n - 1);
-        if (mpz_cmpabs(z, p) < 0)
+        p10 t;
+        mpz_t v;
+        p10_get(&t, n - 1);
+        if (mpz_cmpabs(z, mpz_roinit_n(v, t.p, t.n)) < 0)
             n--;
-        mpz_clear(p);
+        p10_done(&t);
     }
     return n;
 }
@@ -210,14 +465,9 @@ static inline int u64_digits(uint64_t u)
     return n;
 }
 
-static inline uint64_t i64_abs(int64_t v)
-{
-    return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-}
-
 /* A read-only mpz view of a bill_dec's coefficient. */
 typedef struct zview {
-    mpz_t tmp;
+    mpz_t tmp, view;
     mpz_srcptr p;
 } zview;
 
@@ -225,7 +475,7 @@ static void zv_get(zview *v, const bill_dec *d)
 {
     mpz_init(v->tmp);
     if (d->big_) {
-        v->p = BIG(d);
+        v->p = big_view(d, v->view);
     } else {
         z_set_i64(v->tmp, d->coef_);
         v->p = v->tmp;
@@ -238,7 +488,6 @@ static void zv_done(zview *v) { mpz_clear(v->tmp); }
 
 static DEC_NOINLINE void big_free(bill_dec *d)
 {
-    mpz_clear(BIG(d));
     free(d->big_);
     d->big_ = NULL;
 }
@@ -252,30 +501,81 @@ static inline void set_compact(bill_dec *r, int64_t c, int32_t scale)
     r->flags_ = 0;
 }
 
-/*
- * r = z × 10^-scale. Takes z's value (z is left with some value the caller
- * clears). Demotes to compact when it fits. Fails only with BILL_ENOMEM,
- * leaving r unchanged.
- */
-static int set_big(bill_dec *r, mpz_ptr z, int32_t scale)
+/* Limbs of slack a new block gets, so that a result can grow a little in place. */
+#define DEC_BIG_SLACK 2
+
+/* A block with room for cap limbs (size unset), or NULL. */
+static dec_big *big_alloc(mp_size_t cap)
 {
-    int64_t c;
-    if (z_get_i64(z, &c)) {
-        set_compact(r, c, scale);
-        return BILL_OK;
+    dec_big *b;
+    if ((size_t)cap > (SIZE_MAX - sizeof *b) / sizeof(mp_limb_t))
+        return NULL;
+    b = malloc(sizeof *b + (size_t)cap * sizeof(mp_limb_t));
+    if (b)
+        b->cap = cap;
+    return b;
+}
+
+/*
+ * r = ±{p, n} × 10^-scale, with {p, n} normalised: compact when it fits,
+ * else in r's block when it has room for max(n, want) limbs, else in a new
+ * block of that size plus slack. {p, n} may be r's own limbs (then nothing is
+ * copied) or any other value's. Fails only with BILL_ENOMEM, leaving r unchanged.
+ */
+static int store_limbs_want(bill_dec *r, const mp_limb_t *p, mp_size_t n, int neg, int32_t scale,
+                            mp_size_t want)
+{
+    dec_big *b = BIG(r);
+    if (n <= DEC_L64) {
+        uint64_t u = limbs_to_u64(p, n);
+        if (u <= (uint64_t)INT64_MAX) {
+            set_compact(r, neg ? -(int64_t)u : (int64_t)u, scale);
+            return BILL_OK;
+        }
     }
-    if (!r->big_) {
-        mpz_ptr p = malloc(sizeof *p);
-        if (!p)
+    if (want < n)
+        want = n;
+    if (LIKELY(b != NULL && b->cap >= want)) {
+        if (p != b->d)
+            memcpy(b->d, p, (size_t)n * sizeof *p);
+    } else {
+        dec_big *nb = big_alloc(want + DEC_BIG_SLACK);
+        if (!nb)
             return err_nomem("store");
-        mpz_init(p);
-        r->big_ = p;
+        memcpy(nb->d, p, (size_t)n * sizeof *p);
+        free(b);
+        r->big_ = b = nb;
     }
-    mpz_swap(BIG(r), z);
+    b->size = neg ? -n : n;
     r->coef_ = 0;
     r->scale_ = scale;
     r->flags_ = 0;
     return BILL_OK;
+}
+
+static inline int store_limbs(bill_dec *r, const mp_limb_t *p, mp_size_t n, int neg, int32_t scale)
+{
+    return store_limbs_want(r, p, n, neg, scale, n);
+}
+
+/* r = z × 10^-scale (z unchanged). Fails only with BILL_ENOMEM, leaving r unchanged. */
+static int set_big(bill_dec *r, mpz_srcptr z, int32_t scale)
+{
+    return store_limbs(r, mpz_limbs_read(z), (mp_size_t)mpz_size(z), mpz_sgn(z) < 0, scale);
+}
+
+/*
+ * Where an operation may write a result of up to `need` limbs: r's own block
+ * when it has room and holds none of the operands' limbs (x, y), else the
+ * scratch. Pass the result to store_limbs_want with `need`.
+ */
+static mp_limb_t *dest_limbs(bill_dec *r, scratch *s, mp_size_t need, const mp_limb_t *x,
+                             const mp_limb_t *y)
+{
+    dec_big *b = BIG(r);
+    if (b != NULL && b->cap >= need && b->d != x && b->d != y)
+        return b->d;
+    return scratch_get(s, (size_t)need);
 }
 
 static int set_i128(bill_dec *r, dec_i128 v, int32_t scale)
@@ -284,13 +584,9 @@ static int set_i128(bill_dec *r, dec_i128 v, int32_t scale)
         set_compact(r, (int64_t)v, scale);
         return BILL_OK;
     } else {
-        mpz_t z;
-        int rc;
-        mpz_init(z);
-        z_set_i128(z, v);
-        rc = set_big(r, z, scale);
-        mpz_clear(z);
-        return rc;
+        mp_limb_t l[DEC_L128];
+        mp_size_t n = u128_to_limbs(l, v < 0 ? (dec_u128)0 - (dec_u128)v : (dec_u128)v);
+        return store_limbs(r, l, n, v < 0, scale);
     }
 }
 
@@ -352,38 +648,135 @@ static int i128_div_round(dec_i128 num, dec_i128 den, int mode, dec_i128 *q)
     return 0;
 }
 
-/* q = n / den rounded by mode; q may alias n. -1 if rounding is forbidden. */
-static int z_div_round(mpz_ptr q, mpz_srcptr n, mpz_srcptr den, int mode)
+/* Internal result of the rounding helpers: rounding needed, but the mode is UNNECESSARY. */
+#define DEC_INEXACT 1
+
+/*
+ * {qp, return value} = {np, nn} / {dp, dn} truncated, then moved one unit
+ * away from zero when the mode says so (sign: of the exact quotient). dn >= 1
+ * with dp[dn - 1] != 0, nn >= 0, no overlaps; qp has room for
+ * max(nn - dn + 1, 1) + 1 limbs and tp for 2 × dn. *bumped (if not NULL)
+ * tells whether a unit was added. Returns the normalised size, or -1 when
+ * rounding is needed but the mode is UNNECESSARY.
+ */
+static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *np,
+                                 mp_size_t nn, const mp_limb_t *dp, mp_size_t dn, int sign,
+                                 int mode, int *bumped)
 {
-    int sign = mpz_sgn(n) * mpz_sgn(den);
-    int rc = 0;
-    mpz_t rem;
-    mpz_init(rem);
-    mpz_tdiv_qr(q, rem, n, den);
-    if (mpz_sgn(rem) != 0) {
-        int half, inc;
-        mpz_mul_2exp(rem, rem, 1);
-        half = mpz_cmpabs(rem, den);
-        half = half < 0 ? -1 : half > 0;
-        inc = round_inc(mode, sign, half, mpz_odd_p(q));
-        if (inc < 0)
-            rc = -1;
-        else if (inc)
-            (sign > 0 ? mpz_add_ui : mpz_sub_ui)(q, q, 1);
+    mp_limb_t *rp = tp, *hp = tp + dn;
+    mp_size_t qn, i;
+    int half = 2; /* 2 while exact, else the remainder against half the divisor */
+    if (bumped)
+        *bumped = 0;
+    if (nn < dn) {
+        qn = 0;
+        for (i = 0; i < nn; i++)
+            rp[i] = np[i];
+        for (; i < dn; i++)
+            rp[i] = 0;
+    } else if (dn == 1) {
+        rp[0] = mpn_divrem_1(qp, 0, np, nn, dp[0]);
+        qn = nn;
+    } else {
+        mpn_tdiv_qr(qp, rp, 0, np, nn, dp, dn);
+        qn = nn - dn + 1;
     }
-    mpz_clear(rem);
+    while (qn > 0 && qp[qn - 1] == 0)
+        qn--;
+    /* the remainder against the divisor's other part: the sign of 2 × rem - d */
+    if (dn == 1) {
+        if (rp[0] != 0)
+            half = rp[0] < dp[0] - rp[0] ? -1 : rp[0] > dp[0] - rp[0];
+    } else {
+        for (i = 0; i < dn; i++) {
+            if (rp[i] != 0) {
+                int c;
+                mpn_sub_n(hp, dp, rp, dn); /* d - rem > 0 */
+                c = mpn_cmp(rp, hp, dn);
+                half = c < 0 ? -1 : c > 0;
+                break;
+            }
+        }
+    }
+    if (half != 2) { /* inexact */
+        int inc = round_inc(mode, sign, half, qn > 0 && (qp[0] & 1));
+        if (inc < 0)
+            return -1;
+        if (inc) {
+            for (i = 0; i < qn && ++qp[i] == 0; i++) /* + 1, carrying */
+                ;
+            if (i == qn)
+                qp[qn++] = 1;
+            if (bumped)
+                *bumped = 1;
+        }
+    }
+    return qn;
+}
+
+/*
+ * r = ±{np, nn} / {dp, dn} rounded by mode, at `scale` (the operands as for
+ * div_round_limbs; they may be r's own limbs). BILL_OK, BILL_ENOMEM or DEC_INEXACT.
+ */
+static int div_round_store(bill_dec *r, int32_t scale, const mp_limb_t *np, mp_size_t nn,
+                           const mp_limb_t *dp, mp_size_t dn, int sign, int mode)
+{
+    dec_big *b = BIG(r);
+    scratch sc;
+    mp_size_t qroom = (nn >= dn ? nn - dn + 1 : 1) + 1, qn;
+    mp_limb_t *qp, *tp;
+    int rc;
+    sc.heap = NULL;
+    if (b != NULL && b->cap >= qroom && mode != BILL_ROUND_UNNECESSARY && b->d != dp &&
+        (b->d != np || dn == 1)) {
+        /*
+         * The quotient straight into r's block (in place over the dividend
+         * for a one-limb divisor, which mpn_divrem_1 allows); not when the
+         * mode may fail, as r must then stay unchanged.
+         */
+        qp = b->d;
+        tp = scratch_get(&sc, 2 * (size_t)dn);
+    } else {
+        qp = scratch_get(&sc, (size_t)qroom + 2 * (size_t)dn);
+        tp = qp + qroom;
+    }
+    qn = div_round_limbs(qp, tp, np, nn, dp, dn, sign, mode, NULL);
+    rc = qn < 0 ? DEC_INEXACT : store_limbs(r, qp, qn, sign < 0, scale);
+    scratch_done(&sc);
     return rc;
 }
 
-/* q = n / 10^k rounded by mode. */
-static int z_div_pow10_round(mpz_ptr q, mpz_srcptr n, uint64_t k, int mode)
+/* Whether 10^k > 2 × any number of n limbs (so that dividing by it leaves 0, below half). */
+static inline int p10_beyond(uint64_t k, mp_size_t n)
 {
+    /* 0.30103 > log10(2): 10^k >= 2^(n × bits + 1) */
+    return k > ((uint64_t)n * GMP_NUMB_BITS + 1) * 30103 / 100000 + 1;
+}
+
+/*
+ * r = a's coefficient / 10^k rounded by mode, at `scale` (k >= 1).
+ * BILL_OK, BILL_ENOMEM or DEC_INEXACT.
+ */
+static int div_pow10_store(bill_dec *r, const bill_dec *a, uint64_t k, int32_t scale, int mode)
+{
+    opnd o;
+    p10 t;
     int rc;
-    mpz_t p;
-    mpz_init(p);
-    z_pow10(p, k);
-    rc = z_div_round(q, n, p, mode);
-    mpz_clear(p);
+    op_get(&o, a);
+    if (o.n == 0) {
+        set_compact(r, 0, scale);
+        return BILL_OK;
+    }
+    if (p10_beyond(k, o.n)) { /* quotient 0, remainder below half: no huge power */
+        int inc = round_inc(mode, o.neg ? -1 : 1, -1, 0);
+        if (inc < 0)
+            return DEC_INEXACT;
+        set_compact(r, inc ? (o.neg ? -1 : 1) : 0, scale);
+        return BILL_OK;
+    }
+    p10_get(&t, k);
+    rc = div_round_store(r, scale, o.p, o.n, t.p, t.n, o.neg ? -1 : 1, mode);
+    p10_done(&t);
     return rc;
 }
 
@@ -459,19 +852,9 @@ void bill_dec_clear(bill_dec *d)
 
 static DEC_NOINLINE int copy_big(bill_dec *dst, const bill_dec *src)
 {
-    if (!dst->big_) {
-        mpz_ptr p = malloc(sizeof *p);
-        if (!p)
-            return err_nomem("copy");
-        mpz_init_set(p, BIG(src));
-        dst->big_ = p;
-    } else {
-        mpz_set(BIG(dst), BIG(src));
-    }
-    dst->coef_ = 0;
-    dst->scale_ = src->scale_;
-    dst->flags_ = 0;
-    return BILL_OK;
+    opnd o;
+    op_get(&o, src);
+    return store_limbs(dst, o.p, o.n, o.neg, src->scale_);
 }
 
 int bill_dec_copy(bill_dec *dst, const bill_dec *src)
@@ -537,6 +920,45 @@ static DEC_COLD int parse_unexpected(const char *text, size_t len, size_t at, co
 }
 
 static inline int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Limbs enough for BILL_DEC_MAX_DIGITS digits, plus the one mpn_set_str wants. */
+#define DEC_PARSE_LIMBS ((BILL_DEC_MAX_DIGITS * 3322 / 1000 + 1) / GMP_NUMB_BITS + 2)
+
+/*
+ * The coefficient of more than 18 digits text[first..end) (the digits, with
+ * at most one '.' among them), built as limbs on the stack and stored into
+ * out (reusing its block when it has room).
+ */
+static DEC_NOINLINE int parse_big(bill_dec *out, const char *text, size_t first, size_t end,
+                                  size_t sig, int neg, int32_t scale)
+{
+    mp_limb_t l[DEC_PARSE_LIMBS];
+    mp_size_t n;
+    if (sig <= 38) { /* two chunks of at most 19 digits: 128-bit arithmetic */
+        uint64_t hi = 0, lo = 0;
+        size_t left = sig - 19; /* digits in hi */
+        for (size_t k = first; k < end; k++) {
+            char c = text[k];
+            if (c == '.')
+                continue;
+            if (left > 0) {
+                hi = hi * 10 + (uint64_t)(c - '0');
+                left--;
+            } else {
+                lo = lo * 10 + (uint64_t)(c - '0');
+            }
+        }
+        n = u128_to_limbs(l, (dec_u128)hi * UINT64_C(10000000000000000000) + lo);
+    } else {
+        unsigned char dig[BILL_DEC_MAX_DIGITS];
+        size_t o = 0;
+        for (size_t k = first; k < end; k++)
+            if (text[k] != '.')
+                dig[o++] = (unsigned char)(text[k] - '0');
+        n = mpn_set_str(l, dig, o, 10); /* dig[0] != 0: normalised */
+    }
+    return store_limbs(out, l, n, neg, scale);
+}
 
 int bill_dec_parse(bill_dec *out, const char *text, size_t len)
 {
@@ -635,39 +1057,11 @@ int bill_dec_parse(bill_dec *out, const char *text, size_t len)
                 c = c * 10 + (text[k] - '0');
         set_compact(out, neg ? -c : c, (int32_t)scale);
         return BILL_OK;
-    } else {
-        char *buf = malloc(sig + 1);
-        size_t o = 0;
-        int rc;
-        mpz_t z;
-        if (!buf)
-            return err_nomem("parse");
-        for (size_t k = first_sig; k < frac_end; k++)
-            if (text[k] != '.')
-                buf[o++] = text[k];
-        buf[o] = '\0';
-        mpz_init(z);
-        mpz_set_str(z, buf, 10);
-        free(buf);
-        if (neg)
-            mpz_neg(z, z);
-        rc = set_big(out, z, (int32_t)scale);
-        mpz_clear(z);
-        return rc;
     }
+    return parse_big(out, text, first_sig, frac_end, sig, neg, (int32_t)scale);
 }
 
 /* ---- formatting ---------------------------------------------------------- */
-
-/* Frees a string mpz_get_str allocated (NULL is a no-op). */
-static void gmp_free_str(char *s, size_t size)
-{
-    void (*freefunc)(void *, size_t);
-    if (!s)
-        return;
-    mp_get_memory_functions(NULL, NULL, &freefunc);
-    freefunc(s, size);
-}
 
 typedef struct dec_writer {
     char *buf;
@@ -693,33 +1087,10 @@ static void w_rep(dec_writer *w, char c, size_t len)
     w->n += len;
 }
 
-/* Writes d's text (GMP's allocator, which aborts when memory runs out, holds big digits). */
-static void format_into(const bill_dec *d, int sci, dec_writer *w)
+/* Writes the text of ±digits × 10^-scale (nd >= 1 digits, no sign among them). */
+static inline void format_digits(const char *digits, size_t nd, int neg, int64_t scale, int sci,
+                                 dec_writer *w)
 {
-    char small[24];
-    char *digits, *heap = NULL;
-    size_t nd, heap_size = 0;
-    int neg;
-    int64_t scale = d->scale_;
-
-    if (!d->big_) {
-        uint64_t u = i64_abs(d->coef_);
-        char *p = small + sizeof small;
-        neg = d->coef_ < 0;
-        do {
-            *--p = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        digits = p;
-        nd = (size_t)(small + sizeof small - p);
-    } else {
-        mpz_srcptr z = BIG(d);
-        neg = mpz_sgn(z) < 0;
-        heap = mpz_get_str(NULL, 10, z);
-        heap_size = strlen(heap) + 1;
-        digits = heap + neg; /* skip the '-' */
-        nd = strlen(digits);
-    }
     if (neg)
         w_put(w, "-", 1);
     if (sci) {
@@ -734,7 +1105,6 @@ static void format_into(const bill_dec *d, int sci, dec_writer *w)
             snprintf(e, sizeof e, "E%c%lld", adj < 0 ? '-' : '+',
                      (long long)(adj < 0 ? -adj : adj));
             w_put(w, e, strlen(e));
-            gmp_free_str(heap, heap_size);
             return;
         }
     }
@@ -751,7 +1121,65 @@ static void format_into(const bill_dec *d, int sci, dec_writer *w)
         w_rep(w, '0', (size_t)scale - nd);
         w_put(w, digits, nd);
     }
-    gmp_free_str(heap, heap_size);
+}
+
+/* Bytes of digits a big coefficient gets on the stack. */
+#define DEC_FORMAT_STACK 1024
+
+/*
+ * The digits of a big coefficient, by mpn_get_str from a copy of the limbs
+ * (it clobbers its input): on the stack unless they are very many, then from
+ * GMP's allocator (which aborts when memory runs out, as GMP does).
+ */
+static DEC_NOINLINE void format_big(const bill_dec *d, int sci, dec_writer *w)
+{
+    unsigned char buf[DEC_FORMAT_STACK];
+    unsigned char *digits = buf;
+    void *(*allocfunc)(size_t);
+    void (*freefunc)(void *, size_t);
+    opnd o;
+    scratch sc;
+    mp_limb_t *copy;
+    size_t cap, nd, i, k;
+    op_get(&o, d);
+    /* n limbs have at most n × bits × log10(2) + 1 digits; mpn_get_str wants one more */
+    cap = (size_t)o.n * GMP_NUMB_BITS * 30103 / 100000 + 3;
+    if (UNLIKELY(cap > sizeof buf)) {
+        mp_get_memory_functions(&allocfunc, NULL, NULL);
+        digits = allocfunc(cap);
+    }
+    sc.heap = NULL;
+    copy = scratch_get(&sc, (size_t)o.n);
+    memcpy(copy, o.p, (size_t)o.n * sizeof *copy);
+    nd = mpn_get_str(digits, 10, copy, o.n);
+    scratch_done(&sc);
+    for (i = 0; i + 1 < nd && digits[i] == 0; i++) /* there may be leading zeros */
+        ;
+    for (k = i; k < nd; k++)
+        digits[k] = (unsigned char)(digits[k] + '0');
+    format_digits((const char *)digits + i, nd - i, o.neg, d->scale_, sci, w);
+    if (digits != buf) {
+        mp_get_memory_functions(NULL, NULL, &freefunc);
+        freefunc(digits, cap);
+    }
+}
+
+/* Writes d's text (GMP's allocator, which aborts when memory runs out, holds huge digits). */
+static void format_into(const bill_dec *d, int sci, dec_writer *w)
+{
+    char small[24];
+    char *p = small + sizeof small;
+    uint64_t u;
+    if (d->big_) {
+        format_big(d, sci, w);
+        return;
+    }
+    u = i64_abs(d->coef_);
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    format_digits(p, (size_t)(small + sizeof small - p), d->coef_ < 0, d->scale_, sci, w);
 }
 
 static size_t format_buf(const bill_dec *d, int sci, char *buf, size_t cap)
@@ -816,7 +1244,7 @@ int bill_dec_sign(const bill_dec *d)
         return 0;
     if (LIKELY(!d->big_))
         return (d->coef_ > 0) - (d->coef_ < 0);
-    return mpz_sgn(BIG(d));
+    return BIG(d)->size < 0 ? -1 : 1;
 }
 
 int bill_dec_is_zero(const bill_dec *d) { return d && !d->big_ && d->coef_ == 0; }
@@ -824,11 +1252,12 @@ int bill_dec_is_zero(const bill_dec *d) { return d && !d->big_ && d->coef_ == 0;
 int32_t bill_dec_precision(const bill_dec *d)
 {
     uint64_t n;
+    mpz_t view;
     if (!d)
         return 0;
     if (LIKELY(!d->big_))
         return u64_digits(i64_abs(d->coef_));
-    n = z_digits(BIG(d));
+    n = z_digits(big_view(d, view));
     return n > INT32_MAX ? INT32_MAX : (int32_t)n;
 }
 
@@ -864,18 +1293,19 @@ static DEC_NOINLINE int to_units_big(const bill_dec *d, int32_t scale, int64_t *
 {
     int64_t diff = (int64_t)d->scale_ - scale, v;
     int ok;
-    mpz_t q;
+    mpz_t q, view;
+    mpz_srcptr z = big_view(d, view);
     if (diff <= 0) /* a big coefficient only grows */
         return err_units(BILL_ERANGE, d, scale);
-    if ((uint64_t)diff >= z_digits(BIG(d)))
+    if ((uint64_t)diff >= z_digits(z))
         return err_units(BILL_EROUNDING, d, scale);
     mpz_init(q);
     z_pow10(q, (uint64_t)diff);
-    if (!mpz_divisible_p(BIG(d), q)) {
+    if (!mpz_divisible_p(z, q)) {
         mpz_clear(q);
         return err_units(BILL_EROUNDING, d, scale);
     }
-    mpz_divexact(q, BIG(d), q);
+    mpz_divexact(q, z, q);
     ok = z_get_i64(q, &v);
     mpz_clear(q);
     if (!ok)
@@ -937,25 +1367,21 @@ static DEC_NOINLINE int cmp_compact_scaled(int64_t x, int32_t sx, int64_t y, int
 static DEC_NOINLINE int cmp_slow(const bill_dec *a, const bill_dec *b)
 {
     int ga = bill_dec_sign(a), gb = bill_dec_sign(b), r;
-    zview x, y;
-    mpz_t t;
+    mp_limb_t la[DEC_L64], lb[DEC_L64];
+    mpz_t va, vb, vs;
+    mpz_srcptr x, y;
+    scratch sc;
     if (ga != gb || ga == 0)
         return (ga > gb) - (ga < gb);
-    zv_get(&x, a);
-    zv_get(&y, b);
-    mpz_init(t);
-    if (a->scale_ < b->scale_) {
-        z_mul_pow10(t, x.p, (uint64_t)((int64_t)b->scale_ - a->scale_));
-        r = mpz_cmp(t, y.p);
-    } else if (a->scale_ > b->scale_) {
-        z_mul_pow10(t, y.p, (uint64_t)((int64_t)a->scale_ - b->scale_));
-        r = mpz_cmp(x.p, t);
-    } else {
-        r = mpz_cmp(x.p, y.p);
-    }
-    mpz_clear(t);
-    zv_done(&x);
-    zv_done(&y);
+    x = z_src(a, la, va);
+    y = z_src(b, lb, vb);
+    sc.heap = NULL;
+    if (a->scale_ < b->scale_)
+        x = z_scaled_view(vs, &sc, x, (uint64_t)((int64_t)b->scale_ - a->scale_));
+    else if (a->scale_ > b->scale_)
+        y = z_scaled_view(vs, &sc, y, (uint64_t)((int64_t)a->scale_ - b->scale_));
+    r = mpz_cmp(x, y);
+    scratch_done(&sc);
     return (r > 0) - (r < 0);
 }
 
@@ -981,28 +1407,117 @@ int bill_dec_identical(const bill_dec *a, const bill_dec *b)
 
 /* ---- addition, subtraction, multiplication ------------------------------- */
 
-static DEC_NOINLINE int addsub_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int sub)
+/*
+ * r = ±{xp, xn} ± {yp, yn} (signs xneg, yneg; sizes may be 0; either may be
+ * r's own limbs, which mpn_add and mpn_sub allow in place). Written straight
+ * into r's block when it has room, else through the scratch.
+ */
+static DEC_NOINLINE int addsub_limbs(bill_dec *r, const mp_limb_t *xp, mp_size_t xn, int xneg,
+                                     const mp_limb_t *yp, mp_size_t yn, int yneg, int32_t scale)
+{
+    dec_big *b = BIG(r);
+    mp_limb_t *rp;
+    mp_size_t rn, need;
+    scratch sc;
+    int rc;
+    if (xn < yn || (xn == yn && xn > 0 && xneg != yneg && mpn_cmp(xp, yp, xn) < 0)) {
+        const mp_limb_t *tp = xp; /* |x| >= |y| from here on */
+        mp_size_t tn = xn;
+        int tneg = xneg;
+        xp = yp;
+        xn = yn;
+        xneg = yneg;
+        yp = tp;
+        yn = tn;
+        yneg = tneg;
+    }
+    if (yn == 0)
+        return store_limbs(r, xp, xn, xneg, scale);
+    need = xn + (xneg == yneg);
+    sc.heap = NULL;
+    rp = (b != NULL && b->cap >= need) ? b->d : scratch_get(&sc, (size_t)need);
+    if (xneg == yneg) {
+        rp[xn] = mpn_add(rp, xp, xn, yp, yn);
+        rn = xn + (rp[xn] != 0);
+    } else {
+        mpn_sub(rp, xp, xn, yp, yn);
+        rn = xn;
+        while (rn > 0 && rp[rn - 1] == 0)
+            rn--;
+    }
+    rc = store_limbs_want(r, rp, rn, xneg, scale, need);
+    scratch_done(&sc);
+    return rc;
+}
+
+/* The general case: only the operand with the smaller scale is scaled (into stack limbs). */
+static DEC_NOINLINE int addsub_general(bill_dec *r, const bill_dec *a, const bill_dec *b,
+                                       int sub)
 {
     int32_t s = a->scale_ > b->scale_ ? a->scale_ : b->scale_;
+    opnd x, y;
+    scratch sc;
     int rc;
-    zview x, y;
-    mpz_t t, u;
-    zv_get(&x, a);
-    zv_get(&y, b);
-    mpz_init(t);
-    mpz_init(u);
-    z_mul_pow10(t, x.p, (uint64_t)((int64_t)s - a->scale_));
-    z_mul_pow10(u, y.p, (uint64_t)((int64_t)s - b->scale_));
-    if (sub)
-        mpz_sub(t, t, u);
-    else
-        mpz_add(t, t, u);
-    zv_done(&x);
-    zv_done(&y);
-    rc = set_big(r, t, s);
-    mpz_clear(t);
-    mpz_clear(u);
+    op_get(&x, a);
+    op_get(&y, b);
+    sc.heap = NULL;
+    if (a->scale_ != b->scale_) {
+        opnd *lo = a->scale_ < s ? &x : &y;
+        int64_t k = (int64_t)s - (a->scale_ < s ? a->scale_ : b->scale_);
+        if (lo->n != 0) {
+            p10 t;
+            mp_limb_t *buf;
+            p10_get(&t, (uint64_t)k);
+            buf = scratch_get(&sc, (size_t)lo->n + (size_t)t.n);
+            lo->n = mul_limbs(buf, lo->p, lo->n, t.p, t.n);
+            lo->p = buf;
+            p10_done(&t);
+        }
+    }
+    rc = addsub_limbs(r, x.p, x.n, x.neg, y.p, y.n, y.neg ^ sub, s);
+    scratch_done(&sc);
     return rc;
+}
+
+/*
+ * The common big case without detours: two big operands of as many limbs at
+ * the same scale, and a result whose block has room, written in place
+ * (mpn_add_n and mpn_sub_n allow the destination to be either source).
+ */
+static DEC_NOINLINE int addsub_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int sub)
+{
+    dec_big *w = BIG(r);
+    if (LIKELY(a->big_ && b->big_ && w && a->scale_ == b->scale_)) {
+        const dec_big *x = BIG(a), *y = BIG(b);
+        mp_size_t xs = x->size, ys = sub ? -y->size : y->size;
+        mp_size_t n = xs < 0 ? -xs : xs, rn;
+        mp_limb_t *rp = w->d;
+        int neg = xs < 0;
+        if (UNLIKELY(n != (ys < 0 ? -ys : ys) || w->cap <= n))
+            return addsub_limbs(r, x->d, n, neg, y->d, ys < 0 ? -ys : ys, ys < 0, a->scale_);
+        if ((xs ^ ys) >= 0) {
+            rp[n] = mpn_add_n(rp, x->d, y->d, n);
+            rn = n + (rp[n] != 0);
+        } else {
+            if (mpn_cmp(x->d, y->d, n) >= 0) {
+                mpn_sub_n(rp, x->d, y->d, n);
+            } else {
+                mpn_sub_n(rp, y->d, x->d, n);
+                neg = !neg;
+            }
+            rn = n;
+            while (rn > 0 && rp[rn - 1] == 0)
+                rn--;
+            if (UNLIKELY(rn <= DEC_L64)) /* may fit in int64 now */
+                return store_limbs(r, rp, rn, neg, a->scale_);
+        }
+        w->size = neg ? -rn : rn;
+        r->coef_ = 0;
+        r->scale_ = a->scale_;
+        r->flags_ = 0;
+        return BILL_OK;
+    }
+    return addsub_general(r, a, b, sub);
 }
 
 /* Aligns x and y to the larger scale in int64; 0 if that overflows. */
@@ -1049,24 +1564,54 @@ int bill_dec_sub(bill_dec *r, const bill_dec *a, const bill_dec *b)
     return addsub_slow(r, a, b, 1);
 }
 
-static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int32_t s)
+/* Straight into r's block when it has room and is neither operand (mpn_mul forbids overlap). */
+static DEC_NOINLINE int mul_general(bill_dec *r, const bill_dec *a, const bill_dec *b, int32_t s)
 {
     int rc;
+    opnd x, y;
+    scratch sc;
+    mp_limb_t *rp;
+    mp_size_t need;
     if (!a->big_ && !b->big_) /* the product fits in 127 bits */
         return set_i128(r, (dec_i128)a->coef_ * b->coef_, s);
-    {
-        zview x, y;
-        mpz_t t;
-        zv_get(&x, a);
-        zv_get(&y, b);
-        mpz_init(t);
-        mpz_mul(t, x.p, y.p);
-        zv_done(&x);
-        zv_done(&y);
-        rc = set_big(r, t, s);
-        mpz_clear(t);
+    if (bill_dec_is_zero(a) || bill_dec_is_zero(b)) {
+        set_compact(r, 0, s);
+        return BILL_OK;
     }
+    op_get(&x, a);
+    op_get(&y, b);
+    need = x.n + y.n;
+    sc.heap = NULL;
+    rp = dest_limbs(r, &sc, need, x.p, y.p);
+    rc = store_limbs_want(r, rp, mul_limbs(rp, x.p, x.n, y.p, y.n), x.neg != y.neg, s, need);
+    scratch_done(&sc);
     return rc;
+}
+
+/* The common big case without detours: two big operands, a separate result with room. */
+static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int32_t s)
+{
+    dec_big *w = BIG(r);
+    if (LIKELY(a->big_ && b->big_ && w && w != a->big_ && w != b->big_)) {
+        const dec_big *x = BIG(a), *y = BIG(b);
+        mp_size_t xs = x->size, ys = y->size;
+        mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn = xn + yn;
+        if (LIKELY(w->cap >= rn)) {
+            if (xn == yn)
+                mpn_mul_n(w->d, x->d, y->d, xn);
+            else if (xn > yn)
+                mpn_mul(w->d, x->d, xn, y->d, yn);
+            else
+                mpn_mul(w->d, y->d, yn, x->d, xn);
+            rn -= w->d[rn - 1] == 0; /* a product of two big values stays big */
+            w->size = (xs ^ ys) < 0 ? -rn : rn;
+            r->coef_ = 0;
+            r->scale_ = s;
+            r->flags_ = 0;
+            return BILL_OK;
+        }
+    }
+    return mul_general(r, a, b, s);
 }
 
 int bill_dec_mul(bill_dec *r, const bill_dec *a, const bill_dec *b)
@@ -1088,23 +1633,10 @@ int bill_dec_mul(bill_dec *r, const bill_dec *a, const bill_dec *b)
 
 static DEC_NOINLINE int neg_abs_big(bill_dec *r, const bill_dec *a, int abs)
 {
-    int rc;
-    mpz_t t;
-    if (r == a) {
-        if (abs)
-            mpz_abs(BIG(r), BIG(r));
-        else
-            mpz_neg(BIG(r), BIG(r));
-        return BILL_OK;
-    }
-    mpz_init(t);
-    if (abs)
-        mpz_abs(t, BIG(a));
-    else
-        mpz_neg(t, BIG(a));
-    rc = set_big(r, t, a->scale_);
-    mpz_clear(t);
-    return rc;
+    opnd o;
+    op_get(&o, a);
+    /* in place when r == a; -(2^63) stays big, as INT64_MIN is never compact */
+    return store_limbs(r, o.p, o.n, abs ? 0 : !o.neg, a->scale_);
 }
 
 int bill_dec_neg(bill_dec *r, const bill_dec *a)
@@ -1133,20 +1665,31 @@ static DEC_NOINLINE int rescale_slow(bill_dec *r, const bill_dec *a, int32_t sca
 {
     int64_t d = (int64_t)a->scale_ - scale;
     int rc;
-    zview x;
-    mpz_t t;
-    zv_get(&x, a);
-    mpz_init(t);
-    if (d <= 0) {
-        z_mul_pow10(t, x.p, (uint64_t)-d);
-    } else if (z_div_pow10_round(t, x.p, (uint64_t)d, mode) != 0) {
-        mpz_clear(t);
-        zv_done(&x);
-        return err_round("rescale", a, scale, "digits after the point");
+    if (d == 0)
+        return bill_dec_copy(r, a);
+    if (d < 0) { /* × 10^-d, straight into r's block when it can be */
+        opnd o;
+        p10 t;
+        scratch sc;
+        mp_limb_t *rp;
+        mp_size_t need;
+        op_get(&o, a);
+        if (o.n == 0) {
+            set_compact(r, 0, scale);
+            return BILL_OK;
+        }
+        p10_get(&t, (uint64_t)-d);
+        need = o.n + t.n;
+        sc.heap = NULL;
+        rp = dest_limbs(r, &sc, need, o.p, t.p);
+        rc = store_limbs_want(r, rp, mul_limbs(rp, o.p, o.n, t.p, t.n), o.neg, scale, need);
+        p10_done(&t);
+        scratch_done(&sc);
+        return rc;
     }
-    zv_done(&x);
-    rc = set_big(r, t, scale);
-    mpz_clear(t);
+    rc = div_pow10_store(r, a, (uint64_t)d, scale, mode);
+    if (rc == DEC_INEXACT)
+        return err_round("rescale", a, scale, "digits after the point");
     return rc;
 }
 
@@ -1179,29 +1722,45 @@ int bill_dec_rescale(bill_dec *r, const bill_dec *a, int32_t scale, int mode)
 
 static DEC_NOINLINE int round_prec_big(bill_dec *r, const bill_dec *a, int32_t precision, int mode)
 {
-    uint64_t nd = z_digits(BIG(a)), drop;
+    mpz_t view;
+    uint64_t nd = z_digits(big_view(a, view)), drop;
     int64_t scale;
-    int rc;
-    mpz_t t;
+    int rc, bumped;
+    opnd o;
+    p10 t;
+    scratch sc;
+    mp_limb_t *qp;
+    mp_size_t qroom, qn;
     if (nd <= (uint64_t)precision)
         return bill_dec_copy(r, a);
-    drop = nd - (uint64_t)precision;
-    mpz_init(t);
-    if (z_div_pow10_round(t, BIG(a), drop, mode) != 0) {
-        mpz_clear(t);
+    drop = nd - (uint64_t)precision; /* 10^drop <= |a| */
+    op_get(&o, a);
+    p10_get(&t, drop);
+    qroom = o.n - t.n + 2;
+    sc.heap = NULL;
+    qp = scratch_get(&sc, (size_t)qroom + 2 * (size_t)t.n);
+    qn = div_round_limbs(qp, qp + qroom, o.p, o.n, t.p, t.n, o.neg ? -1 : 1, mode, &bumped);
+    p10_done(&t);
+    if (qn < 0) {
+        scratch_done(&sc);
         return err_round("round_prec", a, precision, "significant digits");
     }
-    if (z_digits(t) > (uint64_t)precision) { /* rounded up to 10^precision */
-        mpz_divexact_ui(t, t, 10);
-        drop++;
+    if (bumped) { /* rounded up to 10^precision? */
+        p10_get(&t, (uint64_t)precision);
+        if (qn == t.n && mpn_cmp(qp, t.p, qn) == 0) {
+            mpn_divrem_1(qp, 0, qp, qn, 10);
+            while (qn > 0 && qp[qn - 1] == 0)
+                qn--;
+            drop++;
+        }
+        p10_done(&t);
     }
     scale = (int64_t)a->scale_ - (int64_t)drop;
-    if (!scale_ok(scale)) {
-        mpz_clear(t);
-        return err_scale("round_prec", scale);
-    }
-    rc = set_big(r, t, (int32_t)scale);
-    mpz_clear(t);
+    if (!scale_ok(scale))
+        rc = err_scale("round_prec", scale);
+    else
+        rc = store_limbs(r, qp, qn, o.neg, (int32_t)scale);
+    scratch_done(&sc);
     return rc;
 }
 
@@ -1266,15 +1825,16 @@ int bill_dec_trim(bill_dec *r, const bill_dec *a, int32_t min_scale)
     } else {
         int rc;
         mp_bitcnt_t tz;
-        mpz_t t, ten;
+        mpz_t t, ten, view;
+        mpz_srcptr z = big_view(a, view);
         mpz_init(t);
         mpz_init_set_ui(ten, 10);
-        tz = mpz_remove(t, BIG(a), ten);
+        tz = mpz_remove(t, z, ten);
         if ((uint64_t)tz > (uint64_t)limit) {
             mpz_t p;
             mpz_init(p);
             z_pow10(p, (uint64_t)limit);
-            mpz_divexact(t, BIG(a), p);
+            mpz_divexact(t, z, p);
             mpz_clear(p);
             tz = (mp_bitcnt_t)limit;
         }
@@ -1287,34 +1847,46 @@ int bill_dec_trim(bill_dec *r, const bill_dec *a, int32_t min_scale)
 
 /* ---- division ------------------------------------------------------------ */
 
+/* a × 10^k / b or a / (b × 10^-k), all in stack limbs; b is not zero. */
 static DEC_NOINLINE int div_slow(bill_dec *r, const bill_dec *a, const bill_dec *b,
                                  int32_t scale, int mode)
 {
     int64_t k = (int64_t)scale - a->scale_ + b->scale_;
     int rc;
-    zview x, y;
-    mpz_t n, d;
-    zv_get(&x, a);
-    zv_get(&y, b);
-    mpz_init(n);
-    mpz_init(d);
-    if (k >= 0) {
-        z_mul_pow10(n, x.p, (uint64_t)k);
-        mpz_set(d, y.p);
-    } else {
-        mpz_set(n, x.p);
-        z_mul_pow10(d, y.p, (uint64_t)-k);
+    opnd x, y;
+    const mp_limb_t *np, *dp;
+    mp_size_t nn, dn;
+    scratch sc;
+    op_get(&x, a);
+    op_get(&y, b);
+    if (x.n == 0) {
+        set_compact(r, 0, scale);
+        return BILL_OK;
     }
-    zv_done(&x);
-    zv_done(&y);
-    rc = z_div_round(n, n, d, mode);
-    mpz_clear(d);
-    if (rc != 0) {
-        mpz_clear(n);
+    np = x.p;
+    nn = x.n;
+    dp = y.p;
+    dn = y.n;
+    sc.heap = NULL;
+    if (k != 0) {
+        p10 t;
+        mp_limb_t *buf;
+        p10_get(&t, (uint64_t)(k > 0 ? k : -k));
+        if (k > 0) {
+            buf = scratch_get(&sc, (size_t)nn + (size_t)t.n);
+            nn = mul_limbs(buf, np, nn, t.p, t.n);
+            np = buf;
+        } else {
+            buf = scratch_get(&sc, (size_t)dn + (size_t)t.n);
+            dn = mul_limbs(buf, dp, dn, t.p, t.n);
+            dp = buf;
+        }
+        p10_done(&t);
+    }
+    rc = div_round_store(r, scale, np, nn, dp, dn, x.neg != y.neg ? -1 : 1, mode);
+    scratch_done(&sc);
+    if (rc == DEC_INEXACT)
         return err_round("div", a, scale, "digits after the point");
-    }
-    rc = set_big(r, n, scale);
-    mpz_clear(n);
     return rc;
 }
 
@@ -1514,7 +2086,7 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
     mpz_t *vals = NULL;
     mpz_t *fracs = NULL;
     unsigned char *extra = NULL;
-    mpz_ptr *store = NULL;
+    dec_big **store = NULL;
 
     BILLI_CHECK_ARG(parts, "parts");
     BILLI_CHECK_ARG(total, "total");
@@ -1673,20 +2245,22 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
                 (sign > 0 ? mpz_add_ui : mpz_sub_ui)(vals[i], vals[i], 1);
     }
 
-    /* reserve GMP storage first so that nothing below can fail */
+    /* reserve the big blocks first so that nothing below can fail */
     for (i = 0; i < n; i++) {
-        if (mpz_sizeinbase(vals[i], 2) > 63 && !parts[i].big_) {
-            store[i] = malloc(sizeof(__mpz_struct));
+        mp_size_t need = (mp_size_t)mpz_size(vals[i]);
+        if (mpz_sizeinbase(vals[i], 2) > 63 && (!parts[i].big_ || BIG(&parts[i])->cap < need)) {
+            store[i] = big_alloc(need);
             if (!store[i]) {
                 rc = err_nomem("allocate");
                 goto out;
             }
-            mpz_init(store[i]);
         }
     }
     for (i = 0; i < n; i++) {
         if (store[i]) {
+            free(parts[i].big_);
             parts[i].big_ = store[i];
+            store[i]->size = 1; /* a placeholder, overwritten at once */
             store[i] = NULL;
         }
         set_big(&parts[i], vals[i], scale); /* cannot fail now */
@@ -1694,12 +2268,8 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
 
 out:
     if (store) {
-        for (i = 0; i < n; i++) {
-            if (store[i]) {
-                mpz_clear(store[i]);
-                free(store[i]);
-            }
-        }
+        for (i = 0; i < n; i++)
+            free(store[i]);
         free(store);
     }
     if (vals) {
