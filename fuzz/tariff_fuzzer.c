@@ -45,15 +45,15 @@ static void check_bill(const bill_bill *b)
     bill_line_view v;
     size_t n = bill_bill_line_count(b);
     for (size_t i = 0; i < n; i++) {
-        CHECK(bill_bill_line(b, i, &v) == BILL_OK);
+        CHECK(bill_bill_line(&v, b, i) == BILL_OK);
         CHECK(v.charge && v.component && v.band && v.unit);
         CHECK(bill_dec_add(&sum, &sum, v.amount) == BILL_OK);
         char *e = bill_bill_line_explain(b, i);
         CHECK(e != NULL && e[0] != '\0');
         bill_free(e);
     }
-    CHECK(bill_bill_line(b, n, &v) == BILL_EINVAL);
-    CHECK(bill_bill_total(b, &total) == BILL_OK);
+    CHECK(bill_bill_line(&v, b, n) == BILL_EINVAL);
+    CHECK(bill_bill_total(&total, b) == BILL_OK);
     CHECK(bill_dec_cmp(&sum, &total) == 0);
     bill_dec_clear(&sum);
     bill_dec_clear(&total);

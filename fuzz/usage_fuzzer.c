@@ -87,10 +87,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             bill_dec sum = BILL_DEC_INIT, total = BILL_DEC_INIT;
             bill_line_view v;
             for (size_t k = 0; k < bill_bill_line_count(b); k++) {
-                CHECK(bill_bill_line(b, k, &v) == BILL_OK);
+                CHECK(bill_bill_line(&v, b, k) == BILL_OK);
                 CHECK(bill_dec_add(&sum, &sum, v.amount) == BILL_OK);
             }
-            CHECK(bill_bill_total(b, &total) == BILL_OK);
+            CHECK(bill_bill_total(&total, b) == BILL_OK);
             CHECK(bill_dec_cmp(&sum, &total) == 0);
             bill_dec_clear(&sum);
             bill_dec_clear(&total);

@@ -720,7 +720,7 @@ const char *bill_tariff_name(const bill_tariff *t) { return t ? t->name : ""; }
 const char *bill_tariff_currency(const bill_tariff *t) { return t ? t->currency : ""; }
 size_t bill_tariff_version_count(const bill_tariff *t) { return t ? (size_t)t->nversions : 0; }
 
-int bill_tariff_version_effective(const bill_tariff *t, size_t i, bill_date *out)
+int bill_tariff_version_effective(bill_date *out, const bill_tariff *t, size_t i)
 {
     BILLI_CHECK_ARG(t != NULL, "t");
     BILLI_CHECK_ARG(out != NULL, "out");
@@ -729,8 +729,7 @@ int bill_tariff_version_effective(const bill_tariff *t, size_t i, bill_date *out
     return BILL_OK;
 }
 
-int bill_tariff_tou_period(const bill_tariff *t, const char *charge_id, bill_datetime at,
-                           int day_type, const char **period)
+int bill_tariff_tou_period(const char **period, const bill_tariff *t, const char *charge_id, bill_datetime at, int day_type)
 {
     BILLI_CHECK_ARG(t != NULL, "t");
     BILLI_CHECK_ARG(charge_id != NULL, "charge_id");

@@ -848,7 +848,7 @@ size_t bill_bill_line_count(const bill_bill *b)
     return b && b->computed ? b->n : 0;
 }
 
-int bill_bill_line(const bill_bill *b, size_t i, bill_line_view *out)
+int bill_bill_line(bill_line_view *out, const bill_bill *b, size_t i)
 {
     BILLI_CHECK_ARG(b != NULL, "b");
     BILLI_CHECK_ARG(out != NULL, "out");
@@ -866,14 +866,14 @@ int bill_bill_line(const bill_bill *b, size_t i, bill_line_view *out)
     return BILL_OK;
 }
 
-int bill_bill_subtotal(const bill_bill *b, bill_dec *out)
+int bill_bill_subtotal(bill_dec *out, const bill_bill *b)
 {
     BILLI_CHECK_ARG(b != NULL && b->computed, "b");
     BILLI_CHECK_ARG(out != NULL, "out");
     return bill_dec_copy(out, &b->subtotal);
 }
 
-int bill_bill_tax(const bill_bill *b, bill_dec *out)
+int bill_bill_tax(bill_dec *out, const bill_bill *b)
 {
     BILLI_CHECK_ARG(b != NULL && b->computed, "b");
     BILLI_CHECK_ARG(out != NULL, "out");
@@ -885,7 +885,7 @@ int bill_bill_tax_included(const bill_bill *b)
     return b && b->computed ? b->tax_included : 0;
 }
 
-int bill_bill_total(const bill_bill *b, bill_dec *out)
+int bill_bill_total(bill_dec *out, const bill_bill *b)
 {
     BILLI_CHECK_ARG(b != NULL && b->computed, "b");
     BILLI_CHECK_ARG(out != NULL, "out");

@@ -75,19 +75,19 @@ BILL_EXTERN const char *bill_tariff_currency(const bill_tariff *t);
 /** Number of versions (>= 1). */
 BILL_EXTERN size_t bill_tariff_version_count(const bill_tariff *t);
 /** Effective date of version i (0-based, in increasing order); BILL_EINVAL when out of range. */
-BILL_EXTERN int bill_tariff_version_effective(const bill_tariff *t, size_t i, bill_date *out);
+BILL_EXTERN int bill_tariff_version_effective(bill_date *out, const bill_tariff *t, size_t i);
 
 /**
  * The TOU period ("peak") of energy charge `charge_id` at local time `at` on
  * a day of type `day_type` (a bill_day_type of calendar.h: working, weekend or
  * holiday, as the caller's calendar says), from the schedule the charge names
- * in the version in effect on that date. *period points into the tariff.
+ * in the version in effect on that date. *out points into the tariff.
  * BILL_ERULE before the first version; BILL_ENOTFOUND when that version has
  * no such charge or the charge has no schedule; BILL_EINVAL for a bad
  * day_type.
  */
-BILL_EXTERN int bill_tariff_tou_period(const bill_tariff *t, const char *charge_id,
-                                       bill_datetime at, int day_type, const char **period);
+BILL_EXTERN int bill_tariff_tou_period(const char **out, const bill_tariff *t,
+                                       const char *charge_id, bill_datetime at, int day_type);
 
 /* ---- usage ------------------------------------------------------------------- */
 
@@ -217,7 +217,7 @@ typedef struct bill_line_view {
 /** Number of lines of the bill (0 before the first successful computation). */
 BILL_EXTERN size_t bill_bill_line_count(const bill_bill *b);
 /** Line i (0-based) into *out; BILL_EINVAL when i is out of range. */
-BILL_EXTERN int bill_bill_line(const bill_bill *b, size_t i, bill_line_view *out);
+BILL_EXTERN int bill_bill_line(bill_line_view *out, const bill_bill *b, size_t i);
 /**
  * The one-sentence explanation of line i ("kWh 2761-3120 of this year fall in
  * tier 1 at 0.5283"), rendered now; new string, free with bill_free. NULL
@@ -226,17 +226,17 @@ BILL_EXTERN int bill_bill_line(const bill_bill *b, size_t i, bill_line_view *out
 BILL_EXTERN char *bill_bill_line_explain(const bill_bill *b, size_t i);
 
 /** Sum of the charge lines, before tax and rounding lines. */
-BILL_EXTERN int bill_bill_subtotal(const bill_bill *b, bill_dec *out);
+BILL_EXTERN int bill_bill_subtotal(bill_dec *out, const bill_bill *b);
 /**
  * The VAT of the bill: the part included in the total for VAT-inclusive
  * prices (informative, not a line), or the amount of the tax line for
  * VAT-exclusive prices; 0 when the tariff declares no VAT rate.
  */
-BILL_EXTERN int bill_bill_tax(const bill_bill *b, bill_dec *out);
+BILL_EXTERN int bill_bill_tax(bill_dec *out, const bill_bill *b);
 /** 1 when the tax of bill_bill_tax() is included in the prices, else 0. */
 BILL_EXTERN int bill_bill_tax_included(const bill_bill *b);
 /** The total; always exactly the sum of all lines. */
-BILL_EXTERN int bill_bill_total(const bill_bill *b, bill_dec *out);
+BILL_EXTERN int bill_bill_total(bill_dec *out, const bill_bill *b);
 
 /**
  * The bill as text for people, with an explanation under each line; new

@@ -110,7 +110,7 @@ static const char *dstr(const bill_dec *d)
 #define CHECK_LINE(i, band_, qty, price, amt)                                                 \
     do {                                                                                      \
         bill_line_view v_;                                                                    \
-        CHECK_OK(bill_bill_line(B, (i), &v_));                                                \
+        CHECK_OK(bill_bill_line(&v_, B, (i)));                                                \
         CHECK_STR(v_.band, band_);                                                            \
         CHECK_STR(dstr(v_.quantity), qty);                                                    \
         CHECK_STR(dstr(v_.unit_price), price);                                                \
@@ -120,7 +120,7 @@ static const char *dstr(const bill_dec *d)
 #define CHECK_TOTAL(want)                                                                     \
     do {                                                                                      \
         bill_dec t_ = BILL_DEC_INIT;                                                          \
-        CHECK_OK(bill_bill_total(B, &t_));                                                    \
+        CHECK_OK(bill_bill_total(&t_, B));                                                    \
         CHECK_STR(dstr(&t_), want);                                                           \
         bill_dec_clear(&t_);                                                                  \
         check_sum();                                                                          \
@@ -139,10 +139,10 @@ static void check_sum(void)
     bill_dec sum = BILL_DEC_INIT, total = BILL_DEC_INIT;
     bill_line_view v;
     for (size_t i = 0; i < bill_bill_line_count(B); i++) {
-        bill_bill_line(B, i, &v);
+        bill_bill_line(&v, B, i);
         bill_dec_add(&sum, &sum, v.amount);
     }
-    CHECK_OK(bill_bill_total(B, &total));
+    CHECK_OK(bill_bill_total(&total, B));
     if (bill_dec_cmp(&sum, &total) != 0)
         TEST_FAIL_("lines add up to %s, total is %s", dstr(&sum), dstr(&total));
     else
@@ -162,10 +162,10 @@ static void test_tariff_load_basic(void)
     CHECK_STR(bill_tariff_currency(t), "CNY");
     CHECK_INT(bill_tariff_version_count(t), 2);
     bill_date d, want;
-    CHECK_OK(bill_tariff_version_effective(t, 1, &d));
+    CHECK_OK(bill_tariff_version_effective(&d, t, 1));
     bill_date_parse(&want, "2025-06-16", (size_t)-1);
     CHECK_INT(d.day, want.day);
-    CHECK_ERR(bill_tariff_version_effective(t, 2, &d), BILL_EINVAL);
+    CHECK_ERR(bill_tariff_version_effective(&d, t, 2), BILL_EINVAL);
     bill_tariff_free(t);
     bill_tariff_free(NULL);
     CHECK_ERR(bill_tariff_load(NULL, "{}", 2, NULL), BILL_EINVAL);
@@ -547,7 +547,7 @@ static void test_version_split(void)
     CHECK_TOTAL("165.50");
     CHECK_EXPLAIN(1, "150 kWh at 0.60, in 2025-06-16/2025-07-01");
     bill_line_view v;
-    CHECK_OK(bill_bill_line(B, 1, &v));
+    CHECK_OK(bill_bill_line(&v, B, 1));
     CHECK_INT(bill_period_days(v.segment), 15);
     /* the usage's own scale: 100.01 over 10 + 20 days → 33.34 + 66.67 */
     bill("{'period': '2025-06-06/2025-07-06', 'kwh': '100.01'}");
@@ -663,7 +663,7 @@ static void test_tou_components(void)
     CHECK_TOTAL("181.76");
     CHECK_EXPLAIN(1, "100 kWh in the peak period at 0.6422 (purchase 0.3800 \xC3\x97 ratio 1.69)");
     bill_line_view v;
-    CHECK_OK(bill_bill_line(B, 4, &v));
+    CHECK_OK(bill_bill_line(&v, B, 4));
     CHECK_STR(v.component, "transmission");
     CHECK_INT(v.kind, BILL_LINE_ENERGY);
 
@@ -737,7 +737,7 @@ static void test_funds_exemption(void)
     CHECK_LINE(1, "", "1000", "0.019", "19.00");
     CHECK_EXPLAIN(1, "Renewable surcharge: 1000 kWh at 0.019");
     bill_line_view v;
-    CHECK_OK(bill_bill_line(B, 1, &v));
+    CHECK_OK(bill_bill_line(&v, B, 1));
     CHECK_STR(v.charge, "funds");
     CHECK_INT(v.kind, BILL_LINE_PER_KWH);
     CHECK_TOTAL("519.00");
@@ -794,7 +794,7 @@ static void test_minimum_charge(void)
     CHECK_INT(bill_bill_line_count(B), 2);
     CHECK_LINE(1, "", "1", "6.50", "6.50");
     bill_line_view v;
-    CHECK_OK(bill_bill_line(B, 1, &v));
+    CHECK_OK(bill_bill_line(&v, B, 1));
     CHECK_INT(v.kind, BILL_LINE_MINIMUM);
     CHECK_STR(v.charge, "min");
     CHECK_TOTAL("10.00");
@@ -819,9 +819,9 @@ static void test_vat(void)
     CHECK_LINE(1, "", "221.89", "0.13", "28.85"); /* 28.8457 */
     CHECK_TOTAL("250.74");
     bill_dec d = BILL_DEC_INIT;
-    CHECK_OK(bill_bill_tax(B, &d));
+    CHECK_OK(bill_bill_tax(&d, B));
     CHECK_STR(dstr(&d), "28.85");
-    CHECK_OK(bill_bill_subtotal(B, &d));
+    CHECK_OK(bill_bill_subtotal(&d, B));
     CHECK_STR(dstr(&d), "221.89");
     CHECK_INT(bill_bill_tax_included(B), 0);
     CHECK_EXPLAIN(1, "VAT of 13% on 221.89");
@@ -832,7 +832,7 @@ static void test_vat(void)
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '420'}");
     CHECK_INT(bill_bill_line_count(B), 1);
     CHECK_TOTAL("221.89");
-    CHECK_OK(bill_bill_tax(B, &d));
+    CHECK_OK(bill_bill_tax(&d, B));
     CHECK_STR(dstr(&d), "25.53"); /* 221.89 × 0.13 / 1.13 = 25.5269… */
     CHECK_INT(bill_bill_tax_included(B), 1);
     bill_dec_clear(&d);
@@ -849,7 +849,7 @@ static void test_total_rounding(void)
     CHECK_LINE(1, "", "420.5", "0.0191", "8.03155");
     CHECK_LINE(2, "", "1", "-0.0017", "-0.0017");
     bill_line_view v;
-    CHECK_OK(bill_bill_line(B, 2, &v));
+    CHECK_OK(bill_bill_line(&v, B, 2));
     CHECK_INT(v.kind, BILL_LINE_ROUNDING);
     CHECK_TOTAL("230.18"); /* 230.1817 */
     CHECK_EXPLAIN(2, "The exact sum 230.1817 is rounded HALF_UP to 2 decimals");
@@ -894,24 +894,24 @@ static void test_tou_schedules(void)
     bill_datetime at;
     const char *p = NULL;
     CHECK_OK(bill_datetime_parse(&at, "2025-06-03T08:00", (size_t)-1));
-    CHECK_OK(bill_tariff_tou_period(t, "energy", at, 0, &p));
+    CHECK_OK(bill_tariff_tou_period(&p, t, "energy", at, 0));
     CHECK_STR(p, "peak");
     CHECK_OK(bill_datetime_parse(&at, "2025-06-03T07:59", (size_t)-1));
-    CHECK_OK(bill_tariff_tou_period(t, "energy", at, 0, &p));
+    CHECK_OK(bill_tariff_tou_period(&p, t, "energy", at, 0));
     CHECK_STR(p, "valley");
     CHECK_OK(bill_datetime_parse(&at, "2025-06-03T21:29", (size_t)-1));
-    CHECK_OK(bill_tariff_tou_period(t, "energy", at, 1, &p));
+    CHECK_OK(bill_tariff_tou_period(&p, t, "energy", at, 1));
     CHECK_STR(p, "peak");
     CHECK_OK(bill_datetime_parse(&at, "2025-06-03T21:30", (size_t)-1));
-    CHECK_OK(bill_tariff_tou_period(t, "energy", at, 1, &p));
+    CHECK_OK(bill_tariff_tou_period(&p, t, "energy", at, 1));
     CHECK_STR(p, "valley");
     CHECK_OK(bill_datetime_parse(&at, "2025-06-03T12:00", (size_t)-1));
-    CHECK_OK(bill_tariff_tou_period(t, "energy", at, 2, &p)); /* holiday: all valley */
+    CHECK_OK(bill_tariff_tou_period(&p, t, "energy", at, 2)); /* holiday: all valley */
     CHECK_STR(p, "valley");
-    CHECK_ERR(bill_tariff_tou_period(t, "nope", at, 0, &p), BILL_ENOTFOUND);
-    CHECK_ERR(bill_tariff_tou_period(t, "energy", at, 3, &p), BILL_EINVAL);
+    CHECK_ERR(bill_tariff_tou_period(&p, t, "nope", at, 0), BILL_ENOTFOUND);
+    CHECK_ERR(bill_tariff_tou_period(&p, t, "energy", at, 3), BILL_EINVAL);
     CHECK_OK(bill_datetime_parse(&at, "2019-06-03T12:00", (size_t)-1));
-    CHECK_ERR(bill_tariff_tou_period(t, "energy", at, 0, &p), BILL_ERULE);
+    CHECK_ERR(bill_tariff_tou_period(&p, t, "energy", at, 0), BILL_ERULE);
     bill_tariff_free(t);
 
     /* gaps, overlaps, grid, coverage of months and day types */
@@ -1023,14 +1023,14 @@ static void test_monotone_and_sum(void)
             continue;
         }
         free(j);
-        bill_bill_total(B, &cur);
+        bill_bill_total(&cur, B);
         if (k > 0 && bill_dec_cmp(&cur, &prev) < 0)
             bad++;
         bill_dec_copy(&prev, &cur);
         bill_dec sum = BILL_DEC_INIT;
         bill_line_view v;
         for (size_t i = 0; i < bill_bill_line_count(B); i++) {
-            bill_bill_line(B, i, &v);
+            bill_bill_line(&v, B, i);
             bill_dec_add(&sum, &sum, v.amount);
         }
         if (bill_dec_cmp(&sum, &cur) != 0)
