@@ -117,10 +117,14 @@ int bill_date_from_ymd(bill_date *out, int year, int month, int day)
 {
     char prefix[64];
     BILLI_CHECK_ARG(out, "out");
-    snprintf(prefix, sizeof prefix, "date: %04d-%02d-%02d", year, month, day);
-    int rc = check_ymd(prefix, year, month, day);
-    if (rc != BILL_OK)
-        return rc;
+    /* the message prefix is built only on the failing path: this is a hot call */
+    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+        day > bill_days_in_month(year, month)) {
+        snprintf(prefix, sizeof prefix, "date: %04d-%02d-%02d", year, month, day);
+        int rc = check_ymd(prefix, year, month, day);
+        if (rc != BILL_OK)
+            return rc;
+    }
     out->day = (int32_t)days_from_civil(year, month, day);
     return BILL_OK;
 }
