@@ -43,6 +43,14 @@ int billi_error_to(char *handle_buf, int code);
                                __func__, name);                                \
     } while (0)
 
+/** Return the status of `call` from the enclosing function unless it is BILL_OK. */
+#define BILLI_TRY(call)                                                        \
+    do {                                                                       \
+        int rc_ = (call);                                                      \
+        if (rc_ != BILL_OK)                                                    \
+            return rc_;                                                        \
+    } while (0)
+
 /** Quote at most n bytes of possibly non-NUL-terminated, possibly binary text for a message. */
 void billi_quote(char *dst, size_t cap, const char *text, size_t len);
 

@@ -10,12 +10,6 @@
 #include <string.h>
 
 #define FAIL(node, code, ...) billi_json_fail((node), (code), __VA_ARGS__)
-#define TRY(call)                                                                   \
-    do {                                                                            \
-        int rc_ = (call);                                                           \
-        if (rc_ != BILL_OK)                                                         \
-            return rc_;                                                             \
-    } while (0)
 
 /* ---- small readers ------------------------------------------------------------ */
 
@@ -25,10 +19,10 @@ static int get_choice(const billi_json_node *obj, const char *key, int required,
 {
     const billi_json_node *n = NULL;
     const char *s;
-    TRY(billi_json_get(obj, key, required, &n));
+    BILLI_TRY(billi_json_get(obj, key, required, &n));
     if (!n)
         return BILL_OK;
-    TRY(billi_json_to_string(n, &s, NULL));
+    BILLI_TRY(billi_json_to_string(n, &s, NULL));
     for (int i = 0; names[i]; i++)
         if (strcmp(s, names[i]) == 0) {
             *out = i;
@@ -49,7 +43,7 @@ static int get_choice(const billi_json_node *obj, const char *key, int required,
  */
 static int to_dec(const billi_json_node *n, bill_dec *out, const char *what)
 {
-    TRY(billi_json_to_dec(n, out));
+    BILLI_TRY(billi_json_to_dec(n, out));
     if (bill_dec_scale(out) > 12)
         return FAIL(n, BILL_ERANGE, "%s may have at most 12 digits after the point", what);
     if (bill_dec_precision(out) - bill_dec_scale(out) > 15)
@@ -60,7 +54,7 @@ static int to_dec(const billi_json_node *n, bill_dec *out, const char *what)
 /* A decimal that must not be negative. */
 static int to_dec_nonneg(const billi_json_node *n, bill_dec *out, const char *what)
 {
-    TRY(to_dec(n, out, what));
+    BILLI_TRY(to_dec(n, out, what));
     if (bill_dec_sign(out) < 0)
         return FAIL(n, BILL_ERANGE, "%s must not be negative", what);
     return BILL_OK;
@@ -70,7 +64,7 @@ static int get_dec_nonneg(const billi_json_node *obj, const char *key, int requi
                           bill_dec *out, const char *what)
 {
     const billi_json_node *n = NULL;
-    TRY(billi_json_get(obj, key, required, &n));
+    BILLI_TRY(billi_json_get(obj, key, required, &n));
     return n ? to_dec_nonneg(n, out, what) : BILL_OK;
 }
 
@@ -93,8 +87,8 @@ static int to_name(const billi_json_node *n, const char **out, const char *what)
 {
     const char *s;
     size_t len;
-    TRY(billi_json_to_string(n, &s, &len));
-    TRY(check_name(n, s, len, what));
+    BILLI_TRY(billi_json_to_string(n, &s, &len));
+    BILLI_TRY(check_name(n, s, len, what));
     *out = s;
     return BILL_OK;
 }
@@ -102,7 +96,7 @@ static int to_name(const billi_json_node *n, const char **out, const char *what)
 static int parse_mode(const billi_json_node *n, int *out)
 {
     const char *s;
-    TRY(billi_json_to_string(n, &s, NULL));
+    BILLI_TRY(billi_json_to_string(n, &s, NULL));
     int mode;
     if (bill_rounding_parse(&mode, s) != BILL_OK || mode == BILL_ROUND_UNNECESSARY) {
         char q[64];
@@ -160,13 +154,13 @@ void bill_tariff_free(bill_tariff *t)
 /* thresholds: non-negative, strictly increasing, 1..MAX; into row[]; *count. */
 static int read_thresholds(const billi_json_node *arr, bill_dec *row, int *count)
 {
-    TRY(billi_json_expect(arr, BILLI_JSON_ARRAY));
+    BILLI_TRY(billi_json_expect(arr, BILLI_JSON_ARRAY));
     size_t n = billi_json_size(arr);
     if (n == 0 || n > BILL_TARIFF_MAX_TIERS)
         return FAIL(arr, BILL_ERANGE, "thresholds must list 1 to %d values", BILL_TARIFF_MAX_TIERS);
     for (size_t i = 0; i < n; i++) {
         const billi_json_node *e = billi_json_at(arr, i);
-        TRY(to_dec_nonneg(e, &row[i], "a threshold"));
+        BILLI_TRY(to_dec_nonneg(e, &row[i], "a threshold"));
         if (i > 0 && bill_dec_cmp(&row[i], &row[i - 1]) <= 0)
             return FAIL(e, BILL_ERULE, "thresholds must increase strictly");
     }
@@ -182,32 +176,32 @@ static int load_tiers(const billi_json_node *o, billi_tiers *tr)
     static const char *const bases[] = {"monthly", "annual", NULL};
     static const char *const bounds[] = {"lower", "upper", NULL};
     static const char *const pror[] = {"none", "days", "months", NULL};
-    TRY(billi_json_check_keys(o, keys, "tiers"));
-    TRY(get_choice(o, "basis", 1, bases, "tier basis", &tr->basis));
-    TRY(get_choice(o, "boundary", 1, bounds, "boundary rule", &tr->boundary));
+    BILLI_TRY(billi_json_check_keys(o, keys, "tiers"));
+    BILLI_TRY(get_choice(o, "basis", 1, bases, "tier basis", &tr->basis));
+    BILLI_TRY(get_choice(o, "boundary", 1, bounds, "boundary rule", &tr->boundary));
     tr->proration = BILLI_PRORATE_DAYS;
-    TRY(get_choice(o, "proration", 0, pror, "proration", &tr->proration));
+    BILLI_TRY(get_choice(o, "proration", 0, pror, "proration", &tr->proration));
     int64_t qs = 0;
-    TRY(billi_json_get_int(o, "quota_scale", 0, 0, 6, &qs));
+    BILLI_TRY(billi_json_get_int(o, "quota_scale", 0, 0, 6, &qs));
     tr->quota_scale = (int)qs;
     tr->quota_mode = BILL_ROUND_HALF_UP;
     const billi_json_node *qm = billi_json_find(o, "quota_rounding");
     if (qm)
-        TRY(parse_mode(qm, &tr->quota_mode));
+        BILLI_TRY(parse_mode(qm, &tr->quota_mode));
 
     const billi_json_node *thr = billi_json_find(o, "thresholds");
     const billi_json_node *seasons = billi_json_find(o, "seasons");
     if ((thr != NULL) == (seasons != NULL))
         return FAIL(o, BILL_ESYNTAX, "tiers need exactly one of 'thresholds' and 'seasons'");
     if (thr) {
-        TRY(read_thresholds(thr, tr->thr[0], &tr->nthr));
+        BILLI_TRY(read_thresholds(thr, tr->thr[0], &tr->nthr));
         for (int m = 1; m < 12; m++)
             for (int i = 0; i < tr->nthr; i++)
-                TRY(bill_dec_copy(&tr->thr[m][i], &tr->thr[0][i]));
+                BILLI_TRY(bill_dec_copy(&tr->thr[m][i], &tr->thr[0][i]));
     } else {
         if (tr->basis == BILLI_BASIS_ANNUAL)
             return FAIL(seasons, BILL_ERULE, "seasonal thresholds need the monthly basis");
-        TRY(billi_json_expect(seasons, BILLI_JSON_ARRAY));
+        BILLI_TRY(billi_json_expect(seasons, BILLI_JSON_ARRAY));
         if (billi_json_size(seasons) == 0)
             return FAIL(seasons, BILL_ERULE, "seasons must not be empty");
         int seen[12] = {0};
@@ -215,12 +209,12 @@ static int load_tiers(const billi_json_node *o, billi_tiers *tr)
         for (size_t s = 0; s < billi_json_size(seasons); s++) {
             static const char *const skeys[] = {"name", "months", "thresholds", NULL};
             const billi_json_node *se = billi_json_at(seasons, s), *months, *st;
-            TRY(billi_json_check_keys(se, skeys, "season"));
+            BILLI_TRY(billi_json_check_keys(se, skeys, "season"));
             const billi_json_node *nm = billi_json_find(se, "name");
             if (nm)
-                TRY(billi_json_to_string(nm, &(const char *){NULL}, NULL));
-            TRY(billi_json_get_array(se, "months", 1, &months));
-            TRY(billi_json_get_array(se, "thresholds", 1, &st));
+                BILLI_TRY(billi_json_to_string(nm, &(const char *){NULL}, NULL));
+            BILLI_TRY(billi_json_get_array(se, "months", 1, &months));
+            BILLI_TRY(billi_json_get_array(se, "thresholds", 1, &st));
             if (billi_json_size(months) == 0)
                 return FAIL(months, BILL_ERULE, "a season needs at least one month");
             bill_dec row[BILL_TARIFF_MAX_TIERS];
@@ -244,7 +238,7 @@ static int load_tiers(const billi_json_node *o, billi_tiers *tr)
             }
             for (int i = 0; i < BILL_TARIFF_MAX_TIERS; i++)
                 bill_dec_clear(&row[i]);
-            TRY(rc);
+            BILLI_TRY(rc);
             tr->nthr = cnt;
         }
         for (int m = 0; m < 12; m++)
@@ -253,20 +247,20 @@ static int load_tiers(const billi_json_node *o, billi_tiers *tr)
     }
 
     const billi_json_node *inc;
-    TRY(billi_json_get_array(o, "increments", 1, &inc));
+    BILLI_TRY(billi_json_get_array(o, "increments", 1, &inc));
     if (billi_json_size(inc) != (size_t)tr->nthr + 1)
         return FAIL(inc, BILL_ERULE, "increments must list %d values (one more than thresholds)",
                     tr->nthr + 1);
     for (int i = 0; i <= tr->nthr; i++)
-        TRY(to_dec(billi_json_at(inc, (size_t)i), &tr->inc[i], "an increment"));
+        BILLI_TRY(to_dec(billi_json_at(inc, (size_t)i), &tr->inc[i], "an increment"));
 
     const billi_json_node *lh = billi_json_find(o, "large_household");
     if (lh) {
         static const char *const lkeys[] = {"min_persons", "extra_per_month", NULL};
         int64_t mp;
-        TRY(billi_json_check_keys(lh, lkeys, "large_household"));
-        TRY(billi_json_get_int(lh, "min_persons", 1, 1, 1000, &mp));
-        TRY(get_dec_nonneg(lh, "extra_per_month", 1, &tr->lh_extra, "extra_per_month"));
+        BILLI_TRY(billi_json_check_keys(lh, lkeys, "large_household"));
+        BILLI_TRY(billi_json_get_int(lh, "min_persons", 1, 1, 1000, &mp));
+        BILLI_TRY(get_dec_nonneg(lh, "extra_per_month", 1, &tr->lh_extra, "extra_per_month"));
         tr->lh_min_persons = (int)mp;
     }
     return BILL_OK;
@@ -279,7 +273,7 @@ static int to_minutes(const billi_json_node *n, int granularity, int allow_24, i
 {
     const char *s;
     size_t len;
-    TRY(billi_json_to_string(n, &s, &len));
+    BILLI_TRY(billi_json_to_string(n, &s, &len));
     if (len != 5 || s[2] != ':' || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' ||
         s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
         return FAIL(n, BILL_EDATE, "bad time of day (expected \"HH:MM\")");
@@ -301,43 +295,43 @@ static int load_schedule(const billi_json_node *o, billi_schedule *sc)
     static const char *const days[] = {"working", "weekend", "holiday", NULL};
     const billi_json_node *seasons, *g;
     int64_t gran;
-    TRY(billi_json_check_keys(o, keys, "schedule"));
-    TRY(billi_json_get(o, "granularity", 1, &g));
-    TRY(billi_json_to_int(g, 1, 60, &gran));
+    BILLI_TRY(billi_json_check_keys(o, keys, "schedule"));
+    BILLI_TRY(billi_json_get(o, "granularity", 1, &g));
+    BILLI_TRY(billi_json_to_int(g, 1, 60, &gran));
     if (gran != 15 && gran != 30 && gran != 60)
         return FAIL(g, BILL_ERANGE, "granularity must be 15, 30 or 60 minutes");
     sc->granularity = (int)gran;
     sc->nslots = 1440 / sc->granularity;
     memset(sc->slot, 0xFF, sizeof sc->slot);
-    TRY(billi_json_get_array(o, "seasons", 1, &seasons));
+    BILLI_TRY(billi_json_get_array(o, "seasons", 1, &seasons));
     if (billi_json_size(seasons) == 0)
         return FAIL(seasons, BILL_ERULE, "a schedule needs at least one season");
     for (size_t i = 0; i < billi_json_size(seasons); i++) {
         const billi_json_node *se = billi_json_at(seasons, i), *months, *dts, *periods;
         unsigned char day[BILLI_MAX_SLOTS];
         memset(day, 0xFF, sizeof day);
-        TRY(billi_json_check_keys(se, skeys, "season"));
+        BILLI_TRY(billi_json_check_keys(se, skeys, "season"));
         const billi_json_node *nm = billi_json_find(se, "name");
         if (nm)
-            TRY(billi_json_to_string(nm, &(const char *){NULL}, NULL));
-        TRY(billi_json_get_array(se, "months", 1, &months));
-        TRY(billi_json_get_array(se, "day_types", 1, &dts));
-        TRY(billi_json_get_array(se, "periods", 1, &periods));
+            BILLI_TRY(billi_json_to_string(nm, &(const char *){NULL}, NULL));
+        BILLI_TRY(billi_json_get_array(se, "months", 1, &months));
+        BILLI_TRY(billi_json_get_array(se, "day_types", 1, &dts));
+        BILLI_TRY(billi_json_get_array(se, "periods", 1, &periods));
         if (billi_json_size(periods) == 0)
             return FAIL(periods, BILL_ERULE, "TOU periods must cover the day");
         for (size_t k = 0; k < billi_json_size(periods); k++) {
             const billi_json_node *pe = billi_json_at(periods, k), *pn;
             int from, to, idx;
             const char *name;
-            TRY(billi_json_check_keys(pe, pkeys, "TOU period"));
-            TRY(billi_json_get(pe, "from", 1, &pn));
-            TRY(to_minutes(pn, sc->granularity, 0, &from));
-            TRY(billi_json_get(pe, "to", 1, &pn));
-            TRY(to_minutes(pn, sc->granularity, 1, &to));
+            BILLI_TRY(billi_json_check_keys(pe, pkeys, "TOU period"));
+            BILLI_TRY(billi_json_get(pe, "from", 1, &pn));
+            BILLI_TRY(to_minutes(pn, sc->granularity, 0, &from));
+            BILLI_TRY(billi_json_get(pe, "to", 1, &pn));
+            BILLI_TRY(to_minutes(pn, sc->granularity, 1, &to));
             if (to == from)
                 return FAIL(pe, BILL_ERULE, "a TOU period must not be empty (from == to)");
-            TRY(billi_json_get(pe, "period", 1, &pn));
-            TRY(to_name(pn, &name, "a TOU period name"));
+            BILLI_TRY(billi_json_get(pe, "period", 1, &pn));
+            BILLI_TRY(to_name(pn, &name, "a TOU period name"));
             for (idx = 0; idx < sc->nperiods; idx++)
                 if (strcmp(sc->period[idx], name) == 0)
                     break;
@@ -368,12 +362,12 @@ static int load_schedule(const billi_json_node *o, billi_schedule *sc)
         for (size_t a = 0; a < billi_json_size(months); a++) {
             const billi_json_node *mn = billi_json_at(months, a);
             int64_t mo;
-            TRY(billi_json_to_int(mn, 1, 12, &mo));
+            BILLI_TRY(billi_json_to_int(mn, 1, 12, &mo));
             for (size_t d = 0; d < billi_json_size(dts); d++) {
                 const billi_json_node *dn = billi_json_at(dts, d);
                 const char *ds;
                 int dt = -1;
-                TRY(billi_json_to_string(dn, &ds, NULL));
+                BILLI_TRY(billi_json_to_string(dn, &ds, NULL));
                 for (int q = 0; days[q]; q++)
                     if (strcmp(ds, days[q]) == 0)
                         dt = q;
@@ -397,7 +391,7 @@ static int load_schedule(const billi_json_node *o, billi_schedule *sc)
 
 static int load_schedules(const billi_json_node *o, billi_version *v)
 {
-    TRY(billi_json_expect(o, BILLI_JSON_OBJECT));
+    BILLI_TRY(billi_json_expect(o, BILLI_JSON_OBJECT));
     size_t n = billi_json_size(o);
     if (n > 16)
         return FAIL(o, BILL_ERANGE, "a version may have at most 16 schedules");
@@ -410,7 +404,7 @@ static int load_schedules(const billi_json_node *o, billi_version *v)
         const billi_json_node *sn = billi_json_at(o, i);
         v->nschedules = (int)i + 1;
         v->schedules[i].name = billi_json_key(sn, NULL);
-        TRY(load_schedule(sn, &v->schedules[i]));
+        BILLI_TRY(load_schedule(sn, &v->schedules[i]));
     }
     return BILL_OK;
 }
@@ -419,7 +413,7 @@ static int load_schedules(const billi_json_node *o, billi_version *v)
 static int link_schedule(const billi_json_node *n, billi_charge *c, const billi_version *v)
 {
     const char *name;
-    TRY(billi_json_to_string(n, &name, NULL));
+    BILLI_TRY(billi_json_to_string(n, &name, NULL));
     for (int i = 0; i < v->nschedules; i++)
         if (strcmp(v->schedules[i].name, name) == 0) {
             const billi_schedule *sc = &v->schedules[i];
@@ -442,13 +436,13 @@ static int link_schedule(const billi_json_node *n, billi_charge *c, const billi_
 static int load_tou(const billi_json_node *o, billi_charge *c, const billi_version *ver)
 {
     static const char *const keys[] = {"ratios", "prices", "schedule", NULL};
-    TRY(billi_json_check_keys(o, keys, "tou"));
+    BILLI_TRY(billi_json_check_keys(o, keys, "tou"));
     const billi_json_node *ratios = billi_json_find(o, "ratios");
     const billi_json_node *prices = billi_json_find(o, "prices");
     if ((ratios != NULL) == (prices != NULL))
         return FAIL(o, BILL_ESYNTAX, "tou needs exactly one of 'ratios' and 'prices'");
     const billi_json_node *m = ratios ? ratios : prices;
-    TRY(billi_json_expect(m, BILLI_JSON_OBJECT));
+    BILLI_TRY(billi_json_expect(m, BILLI_JSON_OBJECT));
     size_t n = billi_json_size(m);
     if (n == 0 || n > BILL_TARIFF_MAX_TOU)
         return FAIL(m, BILL_ERANGE, "a TOU charge needs 1 to %d periods", BILL_TARIFF_MAX_TOU);
@@ -466,15 +460,15 @@ static int load_tou(const billi_json_node *o, billi_charge *c, const billi_versi
         const billi_json_node *v = billi_json_at(m, i);
         size_t kl;
         const char *key = billi_json_key(v, &kl);
-        TRY(check_name(v, key, kl, "a TOU period name"));
+        BILLI_TRY(check_name(v, key, kl, "a TOU period name"));
         c->tou_name[i] = key;
-        TRY(to_dec_nonneg(v, ratios ? &c->tou_ratio[i] : &c->tou_price[i],
+        BILLI_TRY(to_dec_nonneg(v, ratios ? &c->tou_ratio[i] : &c->tou_price[i],
                           ratios ? "a TOU ratio" : "a TOU price"));
     }
     c->ntou = (int)n;
     const billi_json_node *sched = billi_json_find(o, "schedule");
     if (sched)
-        TRY(link_schedule(sched, c, ver));
+        BILLI_TRY(link_schedule(sched, c, ver));
     /* each TOU component's price in each period, precomputed */
     if (ratios)
         for (int p = 0; p < c->ntou; p++)
@@ -482,8 +476,8 @@ static int load_tou(const billi_json_node *o, billi_charge *c, const billi_versi
                 if (c->comp[k].tou)
                 {
                     /* 0.3800 x 1.69 is shown as 0.6422, not 0.642200 */
-                    TRY(bill_dec_mul(&c->comp_tou[k][p], &c->comp[k].price, &c->tou_ratio[p]));
-                    TRY(bill_dec_trim(&c->comp_tou[k][p], &c->comp_tou[k][p],
+                    BILLI_TRY(bill_dec_mul(&c->comp_tou[k][p], &c->comp[k].price, &c->tou_ratio[p]));
+                    BILLI_TRY(bill_dec_trim(&c->comp_tou[k][p], &c->comp_tou[k][p],
                                       bill_dec_scale(&c->comp[k].price)));
                 }
     return BILL_OK;
@@ -503,9 +497,9 @@ static int load_energy(const billi_json_node *o, billi_charge *c, const billi_ve
         c->plain = 1;
         c->comp[0].name = "energy";
         c->comp[0].tou = 1;
-        TRY(to_dec_nonneg(price, &c->comp[0].price, "a price"));
+        BILLI_TRY(to_dec_nonneg(price, &c->comp[0].price, "a price"));
     } else if (comps) {
-        TRY(billi_json_expect(comps, BILLI_JSON_ARRAY));
+        BILLI_TRY(billi_json_expect(comps, BILLI_JSON_ARRAY));
         size_t n = billi_json_size(comps);
         if (n == 0 || n > BILL_TARIFF_MAX_COMPONENTS)
             return FAIL(comps, BILL_ERANGE, "components must list 1 to %d prices",
@@ -514,28 +508,28 @@ static int load_energy(const billi_json_node *o, billi_charge *c, const billi_ve
             static const char *const keys[] = {"name", "price", "tou", NULL};
             const billi_json_node *e = billi_json_at(comps, i), *nm;
             billi_component *k = &c->comp[i];
-            TRY(billi_json_check_keys(e, keys, "component"));
-            TRY(billi_json_get(e, "name", 1, &nm));
-            TRY(to_name(nm, &k->name, "a component name"));
+            BILLI_TRY(billi_json_check_keys(e, keys, "component"));
+            BILLI_TRY(billi_json_get(e, "name", 1, &nm));
+            BILLI_TRY(to_name(nm, &k->name, "a component name"));
             for (size_t j = 0; j < i; j++)
                 if (strcmp(c->comp[j].name, k->name) == 0)
                     return FAIL(nm, BILL_ECONFLICT, "component '%s' appears twice", k->name);
-            TRY(get_dec_nonneg(e, "price", 1, &k->price, "a price"));
+            BILLI_TRY(get_dec_nonneg(e, "price", 1, &k->price, "a price"));
             k->tou = 0;
-            TRY(billi_json_get_bool(e, "tou", 0, &k->tou));
+            BILLI_TRY(billi_json_get_bool(e, "tou", 0, &k->tou));
         }
         c->ncomp = (int)n;
     }
-    TRY(bill_dec_set_i64(&c->base, 0, 0));
+    BILLI_TRY(bill_dec_set_i64(&c->base, 0, 0));
     for (int i = 0; i < c->ncomp; i++)
-        TRY(bill_dec_add(&c->base, &c->base, &c->comp[i].price));
+        BILLI_TRY(bill_dec_add(&c->base, &c->base, &c->comp[i].price));
     const billi_json_node *tiers = billi_json_find(o, "tiers");
     if (tiers) {
         c->has_tiers = 1;
-        TRY(load_tiers(tiers, &c->tiers));
+        BILLI_TRY(load_tiers(tiers, &c->tiers));
     }
     if (tou)
-        TRY(load_tou(tou, c, v));
+        BILLI_TRY(load_tou(tou, c, v));
     return BILL_OK;
 }
 
@@ -551,49 +545,49 @@ static int load_charge(const billi_json_node *o, billi_charge *c, const billi_ve
     const billi_json_node *idn, *typen;
     const char *type;
 
-    TRY(billi_json_expect(o, BILLI_JSON_OBJECT));
-    TRY(billi_json_get(o, "id", 1, &idn));
-    TRY(to_name(idn, &c->id, "a charge id"));
+    BILLI_TRY(billi_json_expect(o, BILLI_JSON_OBJECT));
+    BILLI_TRY(billi_json_get(o, "id", 1, &idn));
+    BILLI_TRY(to_name(idn, &c->id, "a charge id"));
     for (int j = 0; j < idx; j++)
         if (strcmp(v->charges[j].id, c->id) == 0)
             return FAIL(idn, BILL_ECONFLICT, "charge id '%s' appears twice in this version", c->id);
-    TRY(billi_json_get(o, "type", 1, &typen));
-    TRY(billi_json_to_string(typen, &type, NULL));
+    BILLI_TRY(billi_json_get(o, "type", 1, &typen));
+    BILLI_TRY(billi_json_to_string(typen, &type, NULL));
     c->name = "";
     c->schedule = -1;
     for (int i = 0; later[i]; i++)
         if (strcmp(type, later[i]) == 0)
             return FAIL(typen, BILL_EUNSUPPORTED, "charge type '%s' is not supported yet", type);
-    TRY(get_choice(o, "type", 1, types, "charge type", &c->type));
+    BILLI_TRY(get_choice(o, "type", 1, types, "charge type", &c->type));
     switch (c->type) {
     case BILLI_CH_FIXED:
     case BILLI_CH_MINIMUM:
-        TRY(billi_json_check_keys(o, k_fixed, c->type == BILLI_CH_FIXED ? "fixed charge"
+        BILLI_TRY(billi_json_check_keys(o, k_fixed, c->type == BILLI_CH_FIXED ? "fixed charge"
                                                                         : "minimum charge"));
-        TRY(get_dec_nonneg(o, "amount", 1, &c->amount, "an amount"));
+        BILLI_TRY(get_dec_nonneg(o, "amount", 1, &c->amount, "an amount"));
         c->per = BILLI_PER_MONTH;
-        TRY(get_choice(o, "per", 0, pers, "'per' value", &c->per));
+        BILLI_TRY(get_choice(o, "per", 0, pers, "'per' value", &c->per));
         break;
     case BILLI_CH_ENERGY:
-        TRY(billi_json_check_keys(o, k_energy, "energy charge"));
-        TRY(load_energy(o, c, v));
+        BILLI_TRY(billi_json_check_keys(o, k_energy, "energy charge"));
+        BILLI_TRY(load_energy(o, c, v));
         break;
     default: {
-        TRY(billi_json_check_keys(o, k_perkwh, "per_kwh charge"));
-        TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
+        BILLI_TRY(billi_json_check_keys(o, k_perkwh, "per_kwh charge"));
+        BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
         const billi_json_node *ex = NULL;
-        TRY(billi_json_get_array(o, "exempt_classes", 0, &ex));
+        BILLI_TRY(billi_json_get_array(o, "exempt_classes", 0, &ex));
         if (billi_json_size(ex) > BILLI_MAX_EXEMPT)
             return FAIL(ex, BILL_ERANGE, "at most %d exempt classes", BILLI_MAX_EXEMPT);
         for (size_t i = 0; i < billi_json_size(ex); i++)
-            TRY(to_name(billi_json_at(ex, i), &c->exempt[i], "a customer class"));
+            BILLI_TRY(to_name(billi_json_at(ex, i), &c->exempt[i], "a customer class"));
         c->nexempt = (int)billi_json_size(ex);
         break;
     }
     }
     const billi_json_node *nm = billi_json_find(o, "name");
     if (nm)
-        TRY(billi_json_to_string(nm, &c->name, NULL));
+        BILLI_TRY(billi_json_to_string(nm, &c->name, NULL));
     return BILL_OK;
 }
 
@@ -601,18 +595,18 @@ static int load_version(const billi_json_node *o, billi_version *v, const billi_
 {
     static const char *const keys[] = {"effective", "note", "schedules", "charges", NULL};
     const billi_json_node *eff, *charges, *schedules;
-    TRY(billi_json_check_keys(o, keys, "version"));
-    TRY(billi_json_get(o, "effective", 1, &eff));
-    TRY(billi_json_to_date(eff, &v->effective));
+    BILLI_TRY(billi_json_check_keys(o, keys, "version"));
+    BILLI_TRY(billi_json_get(o, "effective", 1, &eff));
+    BILLI_TRY(billi_json_to_date(eff, &v->effective));
     if (prev && bill_date_cmp(v->effective, prev->effective) <= 0)
         return FAIL(eff, BILL_ERULE, "versions must be in increasing order of their effective dates");
     const billi_json_node *note = billi_json_find(o, "note");
     if (note)
-        TRY(billi_json_to_string(note, &(const char *){NULL}, NULL));
+        BILLI_TRY(billi_json_to_string(note, &(const char *){NULL}, NULL));
     schedules = billi_json_find(o, "schedules");
     if (schedules)
-        TRY(load_schedules(schedules, v));
-    TRY(billi_json_get_array(o, "charges", 1, &charges));
+        BILLI_TRY(load_schedules(schedules, v));
+    BILLI_TRY(billi_json_get_array(o, "charges", 1, &charges));
     size_t n = billi_json_size(charges);
     if (n == 0)
         return FAIL(charges, BILL_ERULE, "a version needs at least one charge");
@@ -623,7 +617,7 @@ static int load_version(const billi_json_node *o, billi_version *v, const billi_
         return billi_error(BILL_ENOMEM, "tariff: out of memory");
     for (size_t i = 0; i < n; i++) {
         v->ncharges = (int)i + 1;
-        TRY(load_charge(billi_json_at(charges, i), &v->charges[i], v, (int)i));
+        BILLI_TRY(load_charge(billi_json_at(charges, i), &v->charges[i], v, (int)i));
         if (v->charges[i].type == BILLI_CH_ENERGY && v->charges[i].has_tiers &&
             v->charges[i].tiers.basis == BILLI_BASIS_ANNUAL)
             v->has_annual = 1;
@@ -641,45 +635,45 @@ static int load_tariff(bill_tariff *t, const billi_json_node *root)
     const billi_json_node *fmt, *n, *rounding, *versions;
     const char *s;
 
-    TRY(billi_json_expect(root, BILLI_JSON_OBJECT));
-    TRY(billi_json_check_keys(root, keys, "tariff"));
-    TRY(billi_json_get(root, "format", 1, &fmt));
-    TRY(billi_json_to_string(fmt, &s, NULL));
+    BILLI_TRY(billi_json_expect(root, BILLI_JSON_OBJECT));
+    BILLI_TRY(billi_json_check_keys(root, keys, "tariff"));
+    BILLI_TRY(billi_json_get(root, "format", 1, &fmt));
+    BILLI_TRY(billi_json_to_string(fmt, &s, NULL));
     if (strcmp(s, "libbill-tariff/1") != 0)
         return FAIL(fmt, BILL_EVERSION, "unsupported format (expected \"libbill-tariff/1\")");
-    TRY(billi_json_get(root, "id", 1, &n));
-    TRY(to_name(n, &t->id, "the tariff id"));
+    BILLI_TRY(billi_json_get(root, "id", 1, &n));
+    BILLI_TRY(to_name(n, &t->id, "the tariff id"));
     t->name = "";
-    TRY(billi_json_get_string(root, "name", 0, &t->name, NULL));
-    TRY(billi_json_get_string(root, "description", 0, &s, NULL));
-    TRY(billi_json_get(root, "currency", 1, &n));
-    TRY(billi_json_to_string(n, &s, NULL));
+    BILLI_TRY(billi_json_get_string(root, "name", 0, &t->name, NULL));
+    BILLI_TRY(billi_json_get_string(root, "description", 0, &s, NULL));
+    BILLI_TRY(billi_json_get(root, "currency", 1, &n));
+    BILLI_TRY(billi_json_to_string(n, &s, NULL));
     const bill_currency *cur;
     if (bill_currency_find(&cur, s) != BILL_OK)
         return FAIL(n, BILL_ECURRENCY, "unknown currency (expected an ISO 4217 code)");
     memcpy(t->currency, cur->code, 4);
 
-    TRY(billi_json_get_object(root, "rounding", 1, &rounding));
-    TRY(billi_json_check_keys(rounding, rkeys, "rounding"));
-    TRY(billi_json_get(rounding, "mode", 1, &n));
-    TRY(parse_mode(n, &t->round_mode));
+    BILLI_TRY(billi_json_get_object(root, "rounding", 1, &rounding));
+    BILLI_TRY(billi_json_check_keys(rounding, rkeys, "rounding"));
+    BILLI_TRY(billi_json_get(rounding, "mode", 1, &n));
+    BILLI_TRY(parse_mode(n, &t->round_mode));
     int64_t scale = cur->minor_units;
-    TRY(billi_json_get_int(rounding, "scale", 0, 0, 6, &scale));
+    BILLI_TRY(billi_json_get_int(rounding, "scale", 0, 0, 6, &scale));
     t->round_scale = (int)scale;
     t->round_apply = BILLI_APPLY_LINE;
-    TRY(get_choice(rounding, "apply", 1, applies, "rounding point", &t->round_apply));
+    BILLI_TRY(get_choice(rounding, "apply", 1, applies, "rounding point", &t->round_apply));
 
     int basis = 0;
-    TRY(get_choice(root, "price_basis", 1, bases, "price basis", &basis));
+    BILLI_TRY(get_choice(root, "price_basis", 1, bases, "price basis", &basis));
     const billi_json_node *vat = billi_json_find(root, "vat_rate");
     if (vat) {
-        TRY(to_dec_nonneg(vat, &t->vat_rate, "the VAT rate"));
+        BILLI_TRY(to_dec_nonneg(vat, &t->vat_rate, "the VAT rate"));
         t->vat = basis == 0 ? BILLI_VAT_INCLUSIVE : BILLI_VAT_EXCLUSIVE;
     } else if (basis == 1) {
         return FAIL(root, BILL_ESYNTAX, "missing field 'vat_rate' (VAT-exclusive prices need it)");
     }
 
-    TRY(billi_json_get_array(root, "versions", 1, &versions));
+    BILLI_TRY(billi_json_get_array(root, "versions", 1, &versions));
     size_t nv = billi_json_size(versions);
     if (nv == 0)
         return FAIL(versions, BILL_ERULE, "a tariff needs at least one version");
@@ -690,7 +684,7 @@ static int load_tariff(bill_tariff *t, const billi_json_node *root)
         return billi_error(BILL_ENOMEM, "tariff: out of memory");
     for (size_t i = 0; i < nv; i++) {
         t->nversions = (int)i + 1;
-        TRY(load_version(billi_json_at(versions, i), &t->versions[i],
+        BILLI_TRY(load_version(billi_json_at(versions, i), &t->versions[i],
                          i ? &t->versions[i - 1] : NULL));
     }
     return BILL_OK;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* In functions with an `rc` and a `fail:` label. */
-#define TRY(call)                                                                   \
+#define TRY_GOTO(call)                                                              \
     do {                                                                            \
         if ((rc = (call)) != BILL_OK)                                               \
             goto fail;                                                              \
@@ -392,20 +392,20 @@ static int energy_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
     if (c->has_tiers) {
         const billi_tiers *tr = &c->tiers;
         const bill_dec *start = tr->basis == BILLI_BASIS_ANNUAL ? s->cum : &zero;
-        TRY(tier_quotas(q, tr, s->seg, s->period, u));
-        TRY(bill_dec_add(&end, start, s->kwh));
+        TRY_GOTO(tier_quotas(q, tr, s->seg, s->period, u));
+        TRY_GOTO(bill_dec_add(&end, start, s->kwh));
         for (int i = 0; i < ntiers; i++) {
             /* the part of (start, end] inside (q[i-1], q[i]] */
             const bill_dec *a = i == 0 ? &zero : &q[i - 1];
-            TRY(bill_dec_copy(&lo[i], bill_dec_cmp(a, start) > 0 ? a : start));
+            TRY_GOTO(bill_dec_copy(&lo[i], bill_dec_cmp(a, start) > 0 ? a : start));
             if (i < tr->nthr)
-                TRY(bill_dec_copy(&hi[i], bill_dec_cmp(&q[i], &end) < 0 ? &q[i] : &end));
+                TRY_GOTO(bill_dec_copy(&hi[i], bill_dec_cmp(&q[i], &end) < 0 ? &q[i] : &end));
             else
-                TRY(bill_dec_copy(&hi[i], &end));
+                TRY_GOTO(bill_dec_copy(&hi[i], &end));
             if (bill_dec_cmp(&hi[i], &lo[i]) > 0)
-                TRY(bill_dec_sub(&tk[i], &hi[i], &lo[i]));
+                TRY_GOTO(bill_dec_sub(&tk[i], &hi[i], &lo[i]));
             else
-                TRY(bill_dec_set_i64(&tk[i], 0, 0));
+                TRY_GOTO(bill_dec_set_i64(&tk[i], 0, 0));
         }
     }
 
@@ -419,11 +419,11 @@ static int energy_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
                 l->band = billi_tier_band(i + 1);
                 l->unit = "kWh";
                 l->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
-                TRY(bill_dec_copy(&l->qty, &tk[i]));
-                TRY(bill_dec_add(&l->price, &c->base, &c->tiers.inc[i]));
-                TRY(bill_dec_copy(&l->lo, &lo[i]));
-                TRY(bill_dec_copy(&l->hi, &hi[i]));
-                TRY(price_line(t, l));
+                TRY_GOTO(bill_dec_copy(&l->qty, &tk[i]));
+                TRY_GOTO(bill_dec_add(&l->price, &c->base, &c->tiers.inc[i]));
+                TRY_GOTO(bill_dec_copy(&l->lo, &lo[i]));
+                TRY_GOTO(bill_dec_copy(&l->hi, &hi[i]));
+                TRY_GOTO(price_line(t, l));
             }
             goto done;
         }
@@ -432,9 +432,9 @@ static int energy_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
                 goto nomem;
             l->component = c->plain ? "" : c->comp[k].name;
             l->unit = "kWh";
-            TRY(bill_dec_copy(&l->qty, s->kwh));
-            TRY(bill_dec_copy(&l->price, &c->comp[k].price));
-            TRY(price_line(t, l));
+            TRY_GOTO(bill_dec_copy(&l->qty, s->kwh));
+            TRY_GOTO(bill_dec_copy(&l->price, &c->comp[k].price));
+            TRY_GOTO(price_line(t, l));
         }
     } else {
         /* TOU part, period by period (tariff order), component by component */
@@ -450,14 +450,14 @@ static int energy_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
                 l->component = c->tou_prices || c->plain ? "" : c->comp[k].name;
                 l->band = c->tou_name[p];
                 l->unit = "kWh";
-                TRY(bill_dec_copy(&l->qty, &s->tou[up]));
-                TRY(bill_dec_copy(&l->price, c->tou_prices ? &c->tou_price[p] : &c->comp_tou[k][p]));
+                TRY_GOTO(bill_dec_copy(&l->qty, &s->tou[up]));
+                TRY_GOTO(bill_dec_copy(&l->price, c->tou_prices ? &c->tou_price[p] : &c->comp_tou[k][p]));
                 if (c->tou_prices)
-                    TRY(bill_dec_set_i64(&l->aux, 0, 0));
+                    TRY_GOTO(bill_dec_set_i64(&l->aux, 0, 0));
                 else
-                    TRY(bill_dec_copy(&l->aux, &c->tou_ratio[p]));
+                    TRY_GOTO(bill_dec_copy(&l->aux, &c->tou_ratio[p]));
                 l->per = c->tou_prices; /* explanation: price or ratio */
-                TRY(price_line(t, l));
+                TRY_GOTO(price_line(t, l));
             }
         }
         /* components outside TOU: the same price in every period */
@@ -468,9 +468,9 @@ static int energy_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
                 goto nomem;
             l->component = c->comp[k].name;
             l->unit = "kWh";
-            TRY(bill_dec_copy(&l->qty, s->kwh));
-            TRY(bill_dec_copy(&l->price, &c->comp[k].price));
-            TRY(price_line(t, l));
+            TRY_GOTO(bill_dec_copy(&l->qty, s->kwh));
+            TRY_GOTO(bill_dec_copy(&l->price, &c->comp[k].price));
+            TRY_GOTO(price_line(t, l));
         }
     }
     /* tier increments on top of TOU or component prices */
@@ -483,11 +483,11 @@ static int energy_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
         l->band = billi_tier_band(i + 1);
         l->unit = "kWh";
         l->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
-        TRY(bill_dec_copy(&l->qty, &tk[i]));
-        TRY(bill_dec_copy(&l->price, &c->tiers.inc[i]));
-        TRY(bill_dec_copy(&l->lo, &lo[i]));
-        TRY(bill_dec_copy(&l->hi, &hi[i]));
-        TRY(price_line(t, l));
+        TRY_GOTO(bill_dec_copy(&l->qty, &tk[i]));
+        TRY_GOTO(bill_dec_copy(&l->price, &c->tiers.inc[i]));
+        TRY_GOTO(bill_dec_copy(&l->lo, &lo[i]));
+        TRY_GOTO(bill_dec_copy(&l->hi, &hi[i]));
+        TRY_GOTO(price_line(t, l));
     }
     goto done;
 nomem:
@@ -705,7 +705,7 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     /* the total: the TOU registers add up to it */
     if (u->ntou > 0) {
         for (int k = 0; k < u->ntou; k++)
-            TRY(bill_dec_add(&kwh, &kwh, &u->tou_kwh[k]));
+            TRY_GOTO(bill_dec_add(&kwh, &kwh, &u->tou_kwh[k]));
         if (u->has_kwh && bill_dec_cmp(&kwh, &u->kwh) != 0) {
             char a[64], s[64];
             bill_dec_format(&u->kwh, a, sizeof a);
@@ -715,12 +715,12 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             goto out;
         }
     } else {
-        TRY(bill_dec_copy(&kwh, &u->kwh));
+        TRY_GOTO(bill_dec_copy(&kwh, &u->kwh));
     }
-    TRY(split_segments(b, t, u));
-    TRY(check_readings(b, u));
-    TRY(split_usage(b, u, &kwh));
-    TRY(bill_dec_copy(&cum, &u->ytd));
+    TRY_GOTO(split_segments(b, t, u));
+    TRY_GOTO(check_readings(b, u));
+    TRY_GOTO(split_usage(b, u, &kwh));
+    TRY_GOTO(bill_dec_copy(&cum, &u->ytd));
 
     for (int s = 0; s < b->nsegments; s++) {
         const billi_version *v = &t->versions[b->seg_ver[s]];
@@ -730,22 +730,22 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             bill_date_to_ymd(b->seg[s - 1].start, &y0, NULL, NULL);
             bill_date_to_ymd(b->seg[s].start, &y1, NULL, NULL);
             if (y1 != y0)
-                TRY(bill_dec_set_i64(&cum, 0, 0)); /* annual tiers start again */
+                TRY_GOTO(bill_dec_set_i64(&cum, 0, 0)); /* annual tiers start again */
         }
         for (int i = 0; i < v->ncharges; i++) {
             const billi_charge *c = &v->charges[i];
             switch (c->type) {
             case BILLI_CH_FIXED:
-                TRY(fixed_charge(b, t, c, b->seg[s], pdays, 1, NULL));
+                TRY_GOTO(fixed_charge(b, t, c, b->seg[s], pdays, 1, NULL));
                 break;
             case BILLI_CH_MINIMUM:
                 has_min = 1;
-                TRY(fixed_charge(b, t, c, b->seg[s], pdays, 0, &minimum));
+                TRY_GOTO(fixed_charge(b, t, c, b->seg[s], pdays, 0, &minimum));
                 break;
             case BILLI_CH_ENERGY:
                 if (c->ntou > 0)
-                    TRY(map_tou(b, c, u));
-                TRY(energy_charge(b, t, c, u, &ctx));
+                    TRY_GOTO(map_tou(b, c, u));
+                TRY_GOTO(energy_charge(b, t, c, u, &ctx));
                 break;
             default:
                 if (class_exempt(c, u->cls))
@@ -753,21 +753,21 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 if (!(l = push_line(b, BILL_LINE_PER_KWH, BILLI_EX_PER_KWH, c, &b->seg[s])))
                     goto nomem;
                 l->unit = "kWh";
-                TRY(bill_dec_copy(&l->qty, &b->seg_kwh[s]));
-                TRY(bill_dec_copy(&l->price, &c->price));
-                TRY(price_line(t, l));
+                TRY_GOTO(bill_dec_copy(&l->qty, &b->seg_kwh[s]));
+                TRY_GOTO(bill_dec_copy(&l->price, &c->price));
+                TRY_GOTO(price_line(t, l));
                 break;
             }
         }
-        TRY(bill_dec_add(&cum, &cum, &b->seg_kwh[s]));
+        TRY_GOTO(bill_dec_add(&cum, &cum, &b->seg_kwh[s]));
     }
 
     /* subtotal, minimum charge */
-    TRY(bill_dec_set_i64(&b->subtotal, 0, 0));
+    TRY_GOTO(bill_dec_set_i64(&b->subtotal, 0, 0));
     for (size_t i = 0; i < b->n; i++)
-        TRY(bill_dec_add(&b->subtotal, &b->subtotal, &b->lines[i].amount));
+        TRY_GOTO(bill_dec_add(&b->subtotal, &b->subtotal, &b->lines[i].amount));
     if (bill_dec_scale(&b->subtotal) > t->round_scale)
-        TRY(bill_dec_trim(&b->subtotal, &b->subtotal, t->round_scale));
+        TRY_GOTO(bill_dec_trim(&b->subtotal, &b->subtotal, t->round_scale));
     if (has_min && bill_dec_cmp(&b->subtotal, &minimum) < 0) {
         if (!(l = push_line(b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, &u->period)))
             goto nomem;
@@ -780,49 +780,49 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                     break;
                 }
         }
-        TRY(bill_dec_set_i64(&l->qty, 1, 0));
+        TRY_GOTO(bill_dec_set_i64(&l->qty, 1, 0));
         l->unit = "period";
-        TRY(bill_dec_sub(&l->price, &minimum, &b->subtotal));
-        TRY(bill_dec_copy(&l->amount, &l->price));
-        TRY(bill_dec_copy(&l->aux, &minimum));
-        TRY(bill_dec_copy(&b->subtotal, &minimum));
+        TRY_GOTO(bill_dec_sub(&l->price, &minimum, &b->subtotal));
+        TRY_GOTO(bill_dec_copy(&l->amount, &l->price));
+        TRY_GOTO(bill_dec_copy(&l->aux, &minimum));
+        TRY_GOTO(bill_dec_copy(&b->subtotal, &minimum));
     }
 
     /* VAT */
     b->tax_included = 0;
-    TRY(bill_dec_set_i64(&b->tax, 0, 0));
+    TRY_GOTO(bill_dec_set_i64(&b->tax, 0, 0));
     if (t->vat == BILLI_VAT_EXCLUSIVE) {
         if (!(l = push_line(b, BILL_LINE_TAX, BILLI_EX_TAX, NULL, &u->period)))
             goto nomem;
         l->component = "VAT";
-        TRY(bill_dec_copy(&l->qty, &b->subtotal));
-        TRY(bill_dec_copy(&l->price, &t->vat_rate));
-        TRY(price_line(t, l));
-        TRY(bill_dec_copy(&b->tax, &l->amount));
+        TRY_GOTO(bill_dec_copy(&l->qty, &b->subtotal));
+        TRY_GOTO(bill_dec_copy(&l->price, &t->vat_rate));
+        TRY_GOTO(price_line(t, l));
+        TRY_GOTO(bill_dec_copy(&b->tax, &l->amount));
     }
 
     /* total: the exact sum of the lines, rounded once with "total" rounding */
-    TRY(bill_dec_set_i64(&b->sum, 0, 0));
+    TRY_GOTO(bill_dec_set_i64(&b->sum, 0, 0));
     for (size_t i = 0; i < b->n; i++)
-        TRY(bill_dec_add(&b->sum, &b->sum, &b->lines[i].amount));
+        TRY_GOTO(bill_dec_add(&b->sum, &b->sum, &b->lines[i].amount));
     if (bill_dec_scale(&b->sum) > t->round_scale)
-        TRY(bill_dec_trim(&b->sum, &b->sum, t->round_scale));
-    TRY(bill_dec_rescale(&b->total, &b->sum, t->round_scale, t->round_mode));
+        TRY_GOTO(bill_dec_trim(&b->sum, &b->sum, t->round_scale));
+    TRY_GOTO(bill_dec_rescale(&b->total, &b->sum, t->round_scale, t->round_mode));
     if (bill_dec_cmp(&b->total, &b->sum) != 0) {
         if (!(l = push_line(b, BILL_LINE_ROUNDING, BILLI_EX_ROUNDING, NULL, &u->period)))
             goto nomem;
-        TRY(bill_dec_set_i64(&l->qty, 1, 0));
-        TRY(bill_dec_sub(&l->amount, &b->total, &b->sum));
-        TRY(bill_dec_copy(&l->price, &l->amount));
-        TRY(bill_dec_copy(&l->aux, &b->sum));
+        TRY_GOTO(bill_dec_set_i64(&l->qty, 1, 0));
+        TRY_GOTO(bill_dec_sub(&l->amount, &b->total, &b->sum));
+        TRY_GOTO(bill_dec_copy(&l->price, &l->amount));
+        TRY_GOTO(bill_dec_copy(&l->aux, &b->sum));
     }
     if (t->vat == BILLI_VAT_INCLUSIVE) {
         /* the tax part of a VAT-inclusive total: total × rate / (1 + rate) */
         bill_dec one = {1, 0, 0, NULL};
         b->tax_included = 1;
-        TRY(bill_dec_add(&tmp, &one, &t->vat_rate));
-        TRY(bill_dec_mul(&b->tax, &b->total, &t->vat_rate));
-        TRY(bill_dec_div(&b->tax, &b->tax, &tmp, t->round_scale, t->round_mode));
+        TRY_GOTO(bill_dec_add(&tmp, &one, &t->vat_rate));
+        TRY_GOTO(bill_dec_mul(&b->tax, &b->total, &t->vat_rate));
+        TRY_GOTO(bill_dec_div(&b->tax, &b->tax, &tmp, t->round_scale, t->round_mode));
     }
     b->computed = 1;
     rc = BILL_OK;

@@ -225,12 +225,6 @@ int bill_usage_set_opened(bill_usage *u, bill_date opened)
 
 /* ---- JSON ------------------------------------------------------------------------- */
 
-#define TRY(call)                                                                   \
-    do {                                                                            \
-        int rc_ = (call);                                                           \
-        if (rc_ != BILL_OK)                                                         \
-            return rc_;                                                             \
-    } while (0)
 
 /* Report a setter's failure again, about node n (so with the JSON path). */
 static int refail(const billi_json_node *n)
@@ -268,49 +262,49 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
     const billi_json_node *n;
     const char *s;
     size_t len;
-    TRY(billi_json_expect(root, BILLI_JSON_OBJECT));
-    TRY(billi_json_check_keys(root, keys, "usage"));
-    TRY(billi_json_get(root, "period", 1, &n));
-    TRY(billi_json_to_string(n, &s, &len));
+    BILLI_TRY(billi_json_expect(root, BILLI_JSON_OBJECT));
+    BILLI_TRY(billi_json_check_keys(root, keys, "usage"));
+    BILLI_TRY(billi_json_get(root, "period", 1, &n));
+    BILLI_TRY(billi_json_to_string(n, &s, &len));
     bill_period p;
     if (bill_period_parse(&p, s, len) != BILL_OK)
         return billi_json_fail(n, BILL_EDATE, "bad period (expected \"YYYY-MM-DD/YYYY-MM-DD\", "
                                               "start before end)");
     if (bill_usage_set_period(u, p) != BILL_OK)
         return refail(n);
-    TRY(billi_json_get_string(root, "account", 0, &s, NULL));
+    BILLI_TRY(billi_json_get_string(root, "account", 0, &s, NULL));
     n = billi_json_find(root, "class");
     if (n) {
-        TRY(billi_json_to_string(n, &s, NULL));
+        BILLI_TRY(billi_json_to_string(n, &s, NULL));
         if (bill_usage_set_class(u, s) != BILL_OK)
             return billi_json_fail(n, BILL_ESYNTAX,
                                    "bad customer class (1 to %d letters, digits, '_' or '-')",
                                    BILL_NAME_MAX - 1);
     }
     int64_t hh = 1;
-    TRY(billi_json_get_int(root, "household_size", 0, 1, 1000, &hh));
+    BILLI_TRY(billi_json_get_int(root, "household_size", 0, 1, 1000, &hh));
     u->household = (int)hh;
-    TRY(load_qty(root, "kwh", u, bill_usage_set_kwh));
-    TRY(load_qty(root, "ytd_kwh", u, bill_usage_set_ytd_kwh));
-    TRY(load_qty(root, "exported_kwh", u, bill_usage_set_exported_kwh));
+    BILLI_TRY(load_qty(root, "kwh", u, bill_usage_set_kwh));
+    BILLI_TRY(load_qty(root, "ytd_kwh", u, bill_usage_set_ytd_kwh));
+    BILLI_TRY(load_qty(root, "exported_kwh", u, bill_usage_set_exported_kwh));
     n = billi_json_find(root, "opened");
     if (n) {
         bill_date d;
-        TRY(billi_json_to_date(n, &d));
-        TRY(bill_usage_set_opened(u, d));
+        BILLI_TRY(billi_json_to_date(n, &d));
+        BILLI_TRY(bill_usage_set_opened(u, d));
     }
     n = billi_json_find(root, "readings");
     if (n) {
-        TRY(billi_json_expect(n, BILLI_JSON_ARRAY));
+        BILLI_TRY(billi_json_expect(n, BILLI_JSON_ARRAY));
         if (billi_json_size(n) > BILLI_MAX_READINGS)
             return billi_json_fail(n, BILL_ERANGE, "at most %d readings", BILLI_MAX_READINGS);
         for (size_t i = 0; i < billi_json_size(n); i++) {
             static const char *const rkeys[] = {"date", "kwh", NULL};
             const billi_json_node *r = billi_json_at(n, i), *kn;
             bill_date d;
-            TRY(billi_json_check_keys(r, rkeys, "reading"));
-            TRY(billi_json_get_date(r, "date", 1, &d));
-            TRY(billi_json_get(r, "kwh", 1, &kn));
+            BILLI_TRY(billi_json_check_keys(r, rkeys, "reading"));
+            BILLI_TRY(billi_json_get_date(r, "date", 1, &d));
+            BILLI_TRY(billi_json_get(r, "kwh", 1, &kn));
             for (int k = 0; k < u->nreadings; k++)
                 if (bill_date_cmp(u->reading_date[k], d) == 0)
                     return billi_json_fail(r, BILL_ECONFLICT, "two readings on the same date");
@@ -319,12 +313,12 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
             if (rc == BILL_OK && bill_usage_set_reading(u, d, &v) != BILL_OK)
                 rc = refail(kn);
             bill_dec_clear(&v);
-            TRY(rc);
+            BILLI_TRY(rc);
         }
     }
     n = billi_json_find(root, "tou_kwh");
     if (n) {
-        TRY(billi_json_expect(n, BILLI_JSON_OBJECT));
+        BILLI_TRY(billi_json_expect(n, BILLI_JSON_OBJECT));
         if (billi_json_size(n) > BILL_TARIFF_MAX_TOU)
             return billi_json_fail(n, BILL_ERANGE, "at most %d TOU periods", BILL_TARIFF_MAX_TOU);
         for (size_t i = 0; i < billi_json_size(n); i++) {
@@ -341,7 +335,7 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
             if (rc == BILL_OK && bill_usage_set_tou_kwh(u, key, &d) != BILL_OK)
                 rc = refail(v);
             bill_dec_clear(&d);
-            TRY(rc);
+            BILLI_TRY(rc);
         }
     }
     return BILL_OK;
