@@ -171,7 +171,10 @@ BENCH_CFLAGS := -O3 -march=native -std=c11 -Iinclude -Ilibbill
 $(B)/bench/bench_decimal: bench/bench_decimal.c $(SRCS) $(HDRS) | $(B)/bench
 	$(CC) $(BENCH_CFLAGS) -fvisibility=hidden bench/bench_decimal.c $(SRCS) $(LDLIBS) -o $@
 
-bench: deps $(B)/bench/bench_decimal
+$(B)/bench/bench_tariff: bench/bench_tariff.c $(SRCS) $(HDRS) | $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -fvisibility=hidden bench/bench_tariff.c $(SRCS) $(LDLIBS) -o $@
+
+bench: deps $(B)/bench/bench_decimal $(B)/bench/bench_tariff
 	@sh bench/run.sh $(B)/bench
 
 # ---- the whole check --------------------------------------------------------------------

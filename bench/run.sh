@@ -1,17 +1,22 @@
 #!/bin/sh
 # make bench: run the decimal benchmarks (C beside raw GMP, then Python's
-# decimal module) on one core and say whether the performance targets are met.
+# decimal module) and the tariff benchmarks (bills/s of bill_tariff_compute
+# beside a hand-written Python decimal implementation of the same bills) on one
+# core and say whether the performance targets are met.
 #
-#     sh bench/run.sh DIR     (DIR holds the bench_decimal binary)
+#     sh bench/run.sh DIR     (DIR holds the bench_decimal and bench_tariff binaries)
 #
-# BENCH_SECONDS sets the time per measurement (default 0.25 s; the whole run
-# takes about 15 s). The targets are reported, not enforced: the exit status
-# is non-zero only when a benchmark itself fails.
+# BENCH_SECONDS sets the time per decimal measurement (default 0.25 s),
+# BENCH_TARIFF_SECONDS the time per bill measurement (default 1.0 s); the whole
+# run takes about 25 s. The targets are reported, not enforced: the exit status
+# is non-zero only when a benchmark itself fails (or libbill's totals and
+# Python's disagree).
 set -u
 dir=${1:?usage: sh bench/run.sh DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 PYTHON=${PYTHON:-/usr/bin/python3}
 secs=${BENCH_SECONDS:-0.25}
+tsecs=${BENCH_TARIFF_SECONDS:-1.0}
 
 # Pin to the first CPU this process may use, when taskset works here.
 pin=""
@@ -25,7 +30,7 @@ if command -v taskset >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp)
-trap 'rm -f "$tmp" "$tmp.rc"' EXIT INT TERM
+trap 'rm -f "$tmp" "$tmp.rc" "$tmp.c" "$tmp.py"' EXIT INT TERM
 
 echo "== libbill decimal benchmark =="
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
@@ -46,7 +51,7 @@ if ! $pin "$PYTHON" "$here/bench_decimal.py" "$secs"; then
 fi
 
 echo
-echo "== targets =="
+echo "== decimal targets =="
 echo "target: >= 50 M adds/s, >= 20 M mul+round/s for small values; no worse than raw GMP for large"
 awk '
     function verdict(ok) { return ok ? "met" : "NOT MET" }
@@ -65,3 +70,66 @@ awk '
         if (worse != "") printf "    slower than raw GMP:%s\n", worse
     }
 ' "$tmp"
+status=$?
+
+echo
+echo "== libbill tariff benchmark =="
+{ $pin "$dir/bench_tariff" "$tsecs" "$here/../examples/tariffs"; echo $? > "$tmp.rc"; } | tee "$tmp.c"
+if [ "$(cat "$tmp.rc")" -ne 0 ]; then
+    echo "bench: $dir/bench_tariff failed" >&2
+    exit 1
+fi
+
+echo
+echo "== Python decimal, the same bills =="
+{ $pin "$PYTHON" "$here/bench_tariff.py" "$tsecs" "$here/../examples/tariffs"; echo $? > "$tmp.rc"; } | tee "$tmp.py"
+if [ "$(cat "$tmp.rc")" -ne 0 ]; then
+    echo "bench: bench_tariff.py failed" >&2
+    exit 1
+fi
+
+echo
+echo "== bills: libbill vs Python decimal =="
+# Rows "NAME TARIFF RATE CHECKSUM" of bench_tariff, "NAME RATE CHECKSUM" of bench_tariff.py,
+# "NAME BILLS KIB BILLS KIB flat|GREW" of the memory table.
+if ! awk '
+    function verdict(ok) { return ok ? "met" : "NOT MET" }
+    FNR == 1 { file++ }
+    file == 1 && NF == 4 && $3 ~ /^[0-9.]+$/ { c[$1] = $3; csum[$1] = $4; order[++n] = $1 }
+    file == 1 && NF == 6 && ($6 == "flat" || $6 == "GREW") { mem[$1] = $6; rss1[$1] = $3; rss2[$1] = $5 }
+    file == 2 && NF == 3 && $2 ~ /^[0-9.]+$/ { py[$1] = $2; psum[$1] = $3 }
+    END {
+        if (n == 0 || !("residential" in c) || !("residential" in py)) { print "  (tables not found)"; exit 1 }
+        printf "%-12s | %16s | %23s | %7s\n", "bill type", "libbill bills/s", "Python decimal bills/s", "ratio"
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            printf "%-12s | %16.0f | %23.0f | %6.1fx\n", k, c[k], py[k], c[k] / py[k]
+        }
+        print "(the Python side computes each total directly, for these two tariffs only, with no"
+        print " line items; libbill builds the itemized bill each time, lines, segments and tax)"
+        print ""
+        bad = 0
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            if (csum[k] == psum[k]) printf "%-12s totals agree: sum of 4096 totals %s in both\n", k, csum[k]
+            else { printf "%-12s TOTALS DISAGREE: libbill %s, Python %s\n", k, csum[k], psum[k]; bad = 1 }
+        }
+        print ""
+        print "== tariff targets =="
+        r = c["residential"]; ratio = r / py["residential"]
+        printf "  residential bills/s on one core:   %10.0f (>= 2,000,000)   %s\n", r, verdict(r >= 2000000)
+        printf "  residential vs Python decimal:     %9.1fx (>= 50x)         %s\n", ratio, verdict(ratio >= 50)
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            printf "  memory flat, %-12s max RSS %s KiB -> %s KiB after twice the bills   %s\n",
+                   k, rss1[k], rss2[k], verdict(mem[k] == "flat")
+        }
+        print "  large industry (two-part tariff with power factor and demand): not buildable yet"
+        print "    (capacity/demand/power_factor charges are rejected with BILL_EUNSUPPORTED); not measured"
+        exit bad
+    }
+' "$tmp.c" "$tmp.py"; then
+    echo "bench: libbill and the Python decimal implementation disagree (or a table is missing)" >&2
+    exit 1
+fi
+exit $status

@@ -1,0 +1,315 @@
+/*
+ * Bill throughput: bill_tariff_compute() over many accounts with one tariff.
+ *
+ * Two tariffs of examples/tariffs are loaded once:
+ *   residential  cn-residential-annual-tou.json: peak/valley prices plus annual
+ *                tier increments (3120 / 4800 kWh a year), HALF_UP per line;
+ *   commercial   cn-commercial-tou.json: monthly fixed charge, four price
+ *                components (one scaled by TOU ratios), funds per kWh, a monthly
+ *                minimum, VAT added, HALF_UP on the total.
+ * For each, N usage handles are prepared in memory from a simple integer
+ * formula (the same formula bench_tariff.py uses), and one bill handle is
+ * reused for every computation, as a billing run would. Only
+ * bill_tariff_compute() and reading the total are timed.
+ *
+ * Before timing, a few bills are checked against totals computed by hand
+ * (the run fails on a mismatch). The sum of the N totals of each tariff is
+ * printed as exact decimal text: bench/run.sh compares it with the sum the
+ * Python decimal implementation gives. Memory: the maximum resident set size
+ * (getrusage) is read after the timed bills and again after as many more,
+ * so that it is seen to stay flat (the bill handle allocates nothing once
+ * grown).
+ *
+ * Usage: bench_tariff [seconds-per-measurement [TARIFF-DIR]]
+ *        (defaults 1.0 and examples/tariffs)
+ */
+#define _POSIX_C_SOURCE 199309L
+
+#include "bill.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#define N 4096
+
+static double min_seconds = 1.0;
+static const char *tariff_dir = "examples/tariffs";
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench_tariff: %s: %s\n", what, bill_errmsg());
+    exit(1);
+}
+
+static bill_tariff *load_tariff(const char *file)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", tariff_dir, file);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "bench_tariff: cannot open %s\n", path);
+        exit(1);
+    }
+    static char buf[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    bill_tariff *t;
+    if (bill_tariff_load(&t, buf, len, path) != BILL_OK)
+        die("loading the tariff");
+    return t;
+}
+
+static bill_period june_2025(void)
+{
+    bill_period p;
+    if (bill_period_parse(&p, "2025-06-01/2025-07-01", (size_t)-1) != BILL_OK)
+        die("period");
+    return p;
+}
+
+static void set_tou(bill_usage *u, const char *period, int64_t units, int32_t scale)
+{
+    bill_dec d = BILL_DEC_INIT;
+    if (bill_dec_set_i64(&d, units, scale) != BILL_OK || bill_usage_set_tou_kwh(u, period, &d) != BILL_OK)
+        die("TOU kWh");
+    bill_dec_clear(&d);
+}
+
+/* ---- the usage formulas (bench_tariff.py has the same) --------------------------------- */
+
+/* Residential account i: 50.0-900.0 kWh (tenths) split 30-80 % peak, year-to-date 0-5000 kWh. */
+static void residential_usage(int i, int64_t *peak_t, int64_t *valley_t, int64_t *ytd)
+{
+    int64_t total = 500 + ((int64_t)i * 7919) % 8501;
+    *peak_t = total * (30 + ((int64_t)i * 37) % 51) / 100;
+    *valley_t = total - *peak_t;
+    *ytd = ((int64_t)i * 104729) % 5001;
+}
+
+/*
+ * Commercial account i, in hundredths of kWh: one in 16 tiny (0-40 kWh, under
+ * the minimum bill), the others 1000-10000 kWh; split into critical, peak,
+ * flat and valley registers.
+ */
+static void commercial_usage(int i, int64_t reg[4])
+{
+    int64_t total = i % 16 == 0 ? ((int64_t)i * 37) % 4001 : 100000 + ((int64_t)i * 7919) % 900001;
+    reg[0] = total * (i % 6) / 100;
+    reg[1] = total * (20 + i % 21) / 100;
+    reg[2] = total * (25 + i % 17) / 100;
+    reg[3] = total - reg[0] - reg[1] - reg[2];
+}
+
+static void make_residential(bill_usage *u, int64_t peak_t, int64_t valley_t, int64_t ytd)
+{
+    bill_dec d = BILL_DEC_INIT;
+    bill_usage_reset(u);
+    if (bill_usage_set_period(u, june_2025()) != BILL_OK || bill_usage_set_class(u, "residential") != BILL_OK)
+        die("residential usage");
+    set_tou(u, "peak", peak_t, 1);
+    set_tou(u, "valley", valley_t, 1);
+    if (bill_dec_set_i64(&d, ytd, 0) != BILL_OK || bill_usage_set_ytd_kwh(u, &d) != BILL_OK)
+        die("year-to-date kWh");
+    bill_dec_clear(&d);
+}
+
+static void make_commercial(bill_usage *u, const int64_t reg[4])
+{
+    static const char *const names[4] = {"critical", "peak", "flat", "valley"};
+    bill_usage_reset(u);
+    if (bill_usage_set_period(u, june_2025()) != BILL_OK || bill_usage_set_class(u, "commercial") != BILL_OK)
+        die("commercial usage");
+    for (int k = 0; k < 4; k++)
+        set_tou(u, names[k], reg[k], 2);
+}
+
+/* ---- checks against hand-computed bills ----------------------------------------------------- */
+
+static int check_total(const bill_tariff *t, const bill_usage *u, bill_bill *b, const char *what,
+                       const char *expected)
+{
+    bill_dec total = BILL_DEC_INIT;
+    char got[64];
+    if (bill_tariff_compute(t, u, b) != BILL_OK)
+        die(what);
+    bill_bill_total(&total, b);
+    bill_dec_format(&total, got, sizeof got);
+    bill_dec_clear(&total);
+    if (strcmp(got, expected) != 0) {
+        fprintf(stderr, "bench_tariff: %s: libbill gives %s, computed by hand %s\n", what, got, expected);
+        return 1;
+    }
+    printf("  %-58s %10s  ok\n", what, got);
+    return 0;
+}
+
+static int hand_checks(const bill_tariff *res, const bill_tariff *com, bill_bill *b)
+{
+    bill_usage *u;
+    int bad = 0;
+    int64_t reg[4];
+    if (bill_usage_create(&u) != BILL_OK)
+        die("usage");
+    printf("checks against bills computed by hand:\n");
+    /* examples/usage/residential-tou-june.json: 300 x 0.5583 = 167.49, 120 x 0.3583
+     * = 42.996 -> 43.00, kWh 3121-3181 in tier 2: 61 x 0.05 = 3.05; 213.54 */
+    make_residential(u, 3000, 1200, 2761);
+    bad |= check_total(res, u, b, "residential 300 peak + 120 valley, ytd 2761", "213.54");
+    /* 600 peak + 300 valley, ytd 4500: 334.98 + 107.49; tier 2 4501-4800: 300 x 0.05
+     * = 15.00; tier 3 4801-5400: 600 x 0.30 = 180.00; 637.47 */
+    make_residential(u, 6000, 3000, 4500);
+    bad |= check_total(res, u, b, "residential 600 peak + 300 valley, ytd 4500", "637.47");
+    /* account #1 of the formula: 841.9 kWh = 564.0 peak (67 %) + 277.9 valley, ytd 4709:
+     * 314.8812 -> 314.88, 99.57157 -> 99.57, kWh 4710-4800 in tier 2: 91 x 0.05 = 4.55,
+     * the other 750.9 in tier 3: 750.9 x 0.30 = 225.27; 644.27 */
+    {
+        int64_t p, v, y;
+        residential_usage(1, &p, &v, &y);
+        make_residential(u, p, v, y);
+        bad |= check_total(res, u, b, "residential account #1 (841.9 kWh, ytd 4709)", "644.27");
+    }
+    /* examples/usage/commercial-tou-june.json: 3029.11457 before VAT, x 1.13 =
+     * 3422.8994641 -> 3422.90 */
+    reg[0] = 12050; reg[1] = 134000; reg[2] = 150025; reg[3] = 221000;
+    make_commercial(u, reg);
+    bad |= check_total(com, u, b, "commercial example (5170.75 kWh)", "3422.90");
+    /* 10 kWh flat: 20 + 10 x (0.38 + 0.1552 + 0.0121 + 0.0153) + 10 x 0.03 = 25.926,
+     * minimum 50 -> top-up 24.074; VAT 6.50; 56.50 */
+    reg[0] = 0; reg[1] = 0; reg[2] = 1000; reg[3] = 0;
+    make_commercial(u, reg);
+    bad |= check_total(com, u, b, "commercial 10 kWh flat (minimum bill)", "56.50");
+    bill_usage_free(u);
+    return bad;
+}
+
+/* ---- timing --------------------------------------------------------------------------- */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static long max_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static volatile int64_t sink;
+
+/* One pass: every usage billed once into the same bill; 0 or the failing index + 1. */
+static int pass(const bill_tariff *t, bill_usage *const *u, bill_bill *b, bill_dec *total)
+{
+    for (int i = 0; i < N; i++) {
+        if (bill_tariff_compute(t, u[i], b) != BILL_OK)
+            return i + 1;
+        bill_bill_total(total, b);
+        sink += bill_dec_sign(total);
+    }
+    return 0;
+}
+
+struct result {
+    double rate;
+    long passes;
+    long rss1, rss2;
+    char checksum[64];
+};
+
+static void run(struct result *r, const char *name, const bill_tariff *t, bill_usage *const *u, bill_bill *b)
+{
+    bill_dec total = BILL_DEC_INIT, sum = BILL_DEC_INIT;
+    /* the checksum: the sum of the N totals, exact */
+    for (int i = 0; i < N; i++) {
+        if (bill_tariff_compute(t, u[i], b) != BILL_OK) {
+            fprintf(stderr, "bench_tariff: %s account #%d: %s\n", name, i, bill_errmsg());
+            exit(1);
+        }
+        bill_bill_total(&total, b);
+        bill_dec_add(&sum, &sum, &total);
+    }
+    bill_dec_format(&sum, r->checksum, sizeof r->checksum);
+
+    pass(t, u, b, &total);   /* warm up */
+    long passes = 0;
+    double t0 = now(), t1;
+    do {
+        if (pass(t, u, b, &total) != 0)
+            die(name);
+        passes++;
+        t1 = now();
+    } while (t1 - t0 < min_seconds);
+    r->rate = (double)passes * N / (t1 - t0);
+    r->passes = passes;
+    /* memory: after the timed bills, then after as many again */
+    r->rss1 = max_rss_kib();
+    for (long k = 0; k < passes; k++)
+        if (pass(t, u, b, &total) != 0)
+            die(name);
+    r->rss2 = max_rss_kib();
+    bill_dec_clear(&total);
+    bill_dec_clear(&sum);
+}
+
+int main(int argc, char **argv)
+{
+    static bill_usage *ures[N], *ucom[N];
+    if (argc > 1)
+        min_seconds = atof(argv[1]);
+    if (argc > 2)
+        tariff_dir = argv[2];
+
+    bill_tariff *res = load_tariff("cn-residential-annual-tou.json");
+    bill_tariff *com = load_tariff("cn-commercial-tou.json");
+    bill_bill *b;
+    if (bill_bill_create(&b) != BILL_OK)
+        die("bill");
+
+    if (hand_checks(res, com, b)) {
+        fprintf(stderr, "bench_tariff: bills differ from the hand-computed totals; not timing\n");
+        return 1;
+    }
+
+    for (int i = 0; i < N; i++) {
+        int64_t p, v, y, reg[4];
+        if (bill_usage_create(&ures[i]) != BILL_OK || bill_usage_create(&ucom[i]) != BILL_OK)
+            die("usage");
+        residential_usage(i, &p, &v, &y);
+        make_residential(ures[i], p, v, y);
+        commercial_usage(i, reg);
+        make_commercial(ucom[i], reg);
+    }
+
+    printf("\nlibbill %s tariff engine: %d usage handles per tariff, one reusable bill, "
+           "%.2f s per measurement\n\n", bill_version(), N, min_seconds);
+    struct result rr, rc;
+    run(&rr, "residential", res, ures, b);
+    run(&rc, "commercial", com, ucom, b);
+
+    printf("%-12s %-28s %14s   %s\n", "bill", "tariff", "bills/s", "checksum (sum of the totals)");
+    printf("%-12s %-28s %14.0f   %s\n", "residential", bill_tariff_id(res), rr.rate, rr.checksum);
+    printf("%-12s %-28s %14.0f   %s\n", "commercial", bill_tariff_id(com), rc.rate, rc.checksum);
+    printf("\nmemory: max RSS after the timed bills, then after as many more\n");
+    printf("%-12s %14s %10s %14s %10s  %s\n", "memory", "bills so far", "KiB", "bills so far", "KiB",
+           "");
+    printf("%-12s %14ld %10ld %14ld %10ld  %s\n", "residential", rr.passes * N + 2 * N, rr.rss1,
+           2 * rr.passes * N + 2 * N, rr.rss2, rr.rss2 == rr.rss1 ? "flat" : "GREW");
+    printf("%-12s %14ld %10ld %14ld %10ld  %s\n", "commercial", rc.passes * N + 2 * N, rc.rss1,
+           2 * rc.passes * N + 2 * N, rc.rss2, rc.rss2 == rc.rss1 ? "flat" : "GREW");
+
+    for (int i = 0; i < N; i++) {
+        bill_usage_free(ures[i]);
+        bill_usage_free(ucom[i]);
+    }
+    bill_bill_free(b);
+    bill_tariff_free(res);
+    bill_tariff_free(com);
+    return 0;
+}
