@@ -21,6 +21,10 @@
  *   (const char *text, size_t len)          a whole string with its length
  *   bill_calendar **out, bill_calendar *self, bill_calendar *cal (free)
  *   const bill_currency **out               a pointer into the static table
+ *   bill_tariff/bill_usage/bill_bill **out, const bill_tariff *t, (const) bill_usage *u,
+ *   (const) bill_bill *b, bill_<x> *handle (Python free)   the tariff handles
+ *   bill_line_view *out                     one bill line, copied at once
+ *   const char **out                        a name inside a handle (bill_tariff_tou_period)
  *   int BILL_STATUS           BILL_OK -> nothing, negative -> exception
  *   int BILL_COUNT            >= 0 -> the value, negative -> exception
  *   int BILL_PLAIN            the int as it is (SWIG's default int)
@@ -77,6 +81,13 @@
     int bill_pf_compute,
     int bill_pf_table_create_standard, int bill_pf_table_load,
     int bill_pf_table_standard, int bill_pf_table_percent,
+    int bill_tariff_load, int bill_tariff_version_effective, int bill_tariff_tou_period,
+    int bill_usage_create, int bill_usage_set_period, int bill_usage_set_class,
+    int bill_usage_set_household_size, int bill_usage_set_kwh, int bill_usage_set_tou_kwh,
+    int bill_usage_set_ytd_kwh, int bill_usage_set_exported_kwh, int bill_usage_set_reading,
+    int bill_usage_set_opened, int bill_usage_load,
+    int bill_bill_create, int bill_tariff_compute, int bill_bill_line,
+    int bill_bill_subtotal, int bill_bill_tax, int bill_bill_total,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -96,6 +107,7 @@
     int bill_date_weekday, int bill_date_day_of_year, int32_t bill_date_diff, int bill_date_cmp,
     int32_t bill_period_days, int bill_period_contains, int32_t bill_period_overlap_days,
     int bill_datetime_minute_of_day,
+    int bill_bill_tax_included,
     /* bill_currency fields */
     int numeric, int minor_units
 };
@@ -107,6 +119,10 @@
 
 /* Strings the library allocates; freed with bill_free once converted. */
 %apply char *BILL_NEWSTR { char *bill_dec_to_str, char *bill_dec_to_sci_str, char *bill_money_to_str };
+%apply char *BILL_NEWSTR { char *bill_bill_line_explain, char *bill_bill_to_text, char *bill_bill_to_json };
+%newobject bill_bill_line_explain;
+%newobject bill_bill_to_text;
+%newobject bill_bill_to_json;
 %newobject bill_dec_to_str;
 %newobject bill_dec_to_sci_str;
 %newobject bill_money_to_str;
@@ -117,6 +133,9 @@
 %apply long long *BILL_OUT { int64_t *coef };               /* bill_dec_get_i64 */
 %apply int *BILL_OUT { int32_t *scale };
 %apply long long *BILL_OUT { int64_t *out };                /* bill_dec_to_units */
+
+/* The JSON documents of bill_tariff_load and bill_usage_load: a whole string with its length. */
+%apply (const char *text, size_t len) { (const char *json, size_t len) };
 
 /* ---- what is not wrapped ----------------------------------------------------- */
 
@@ -145,6 +164,8 @@
 %ignore bill_date;
 %ignore bill_datetime;
 %ignore bill_period;
+/* A bill line crosses as a whole through the `bill_line_view *out` typemaps. */
+%ignore bill_line_view;
 
 /* The calendar functions become methods of the handle (%extend below). */
 %ignore bill_calendar_set_weekend;
@@ -163,6 +184,10 @@
 %ignore bill_calendar_free;
 %ignore bill_pf_table_free;
 #endif
+/* Tariff, usage and bill handles: see their %extend at the end. */
+%ignore bill_tariff_free;
+%ignore bill_usage_free;
+%ignore bill_bill_free;
 
 /* ---- the headers --------------------------------------------------------------- */
 
@@ -218,3 +243,48 @@ struct bill_pf_table {};
     ~bill_pf_table() { bill_pf_table_free($self); }
 }
 %include "bill/powerfactor.h"
+
+/*
+ * Tariffs, usages and bills (include/bill/tariff.h). Like the power-factor
+ * table, their functions take the handle as an argument (bill_tariff_compute(t,
+ * u, b), bill_bill_line(out, b, i)), so they stay functions of the raw module;
+ * each struct only gets the destructor, which gives the owning proxy class.
+ * The handles cross by parameter name: `bill_tariff **out` (and usage, bill)
+ * make a new owning proxy; `const bill_tariff *t`, `bill_usage *u`,
+ * `const bill_usage *u`, `bill_bill *b` and `const bill_bill *b` raise
+ * StateError/StateException (ESTATE) for a closed proxy. Java frees through the
+ * proxy's delete(); Python through bill_tariff_free / bill_usage_free /
+ * bill_bill_free, whose argument is renamed `handle` here (the C names take
+ * `u` and `b` like the setters and bill_tariff_compute) so that their typemap
+ * releases the proxy. Both idiomatic layers copy the bill into an immutable
+ * Bill right after bill_tariff_compute and free the bill handle at once.
+ */
+%nodefaultctor bill_tariff;
+struct bill_tariff {};
+%extend bill_tariff {
+    ~bill_tariff() { bill_tariff_free($self); }
+}
+%nodefaultctor bill_usage;
+struct bill_usage {};
+%extend bill_usage {
+    ~bill_usage() { bill_usage_free($self); }
+}
+%nodefaultctor bill_bill;
+struct bill_bill {};
+%extend bill_bill {
+    ~bill_bill() { bill_bill_free($self); }
+}
+%include "bill/tariff.h"
+#if defined(SWIGPYTHON)
+%{
+static void billpy_tariff_free(bill_tariff *handle) { bill_tariff_free(handle); }
+static void billpy_usage_free(bill_usage *handle) { bill_usage_free(handle); }
+static void billpy_bill_free(bill_bill *handle) { bill_bill_free(handle); }
+%}
+%rename(bill_tariff_free) billpy_tariff_free;
+%rename(bill_usage_free) billpy_usage_free;
+%rename(bill_bill_free) billpy_bill_free;
+void billpy_tariff_free(bill_tariff *handle);
+void billpy_usage_free(bill_usage *handle);
+void billpy_bill_free(bill_bill *handle);
+#endif

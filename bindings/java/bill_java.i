@@ -890,3 +890,128 @@ static void billj_set_ptr(JNIEnv *jenv, jlongArray holder, const void *ptr)
     delete();
   }
 %}
+
+/* ---- tariffs, usages and bills ------------------------------------------------------------ */
+
+%{
+/* arr[i] = new String(UTF-8 bytes of s, UTF_8): library text that may be any UTF-8. */
+static int billj_set_utf8(JNIEnv *jenv, jobjectArray arr, jsize i, const char *s)
+{
+    jclass cls;
+    jmethodID mid;
+    jbyteArray bytes;
+    jstring charset, str = NULL;
+    if (billj_pending(jenv))
+        return -1;
+    cls = (*jenv)->FindClass(jenv, "java/lang/String");
+    if (!cls)
+        return -1;
+    mid = (*jenv)->GetMethodID(jenv, cls, "<init>", "([BLjava/lang/String;)V");
+    bytes = billj_bytes(jenv, s ? s : "");
+    charset = (*jenv)->NewStringUTF(jenv, "UTF-8");
+    if (mid && bytes && charset)
+        str = (jstring)(*jenv)->NewObject(jenv, cls, mid, bytes, charset);
+    if (str && !billj_pending(jenv))
+        (*jenv)->SetObjectArrayElement(jenv, arr, i, str);
+    if (str)
+        (*jenv)->DeleteLocalRef(jenv, str);
+    if (charset)
+        (*jenv)->DeleteLocalRef(jenv, charset);
+    if (bytes)
+        (*jenv)->DeleteLocalRef(jenv, bytes);
+    (*jenv)->DeleteLocalRef(jenv, cls);
+    return billj_pending(jenv) ? -1 : 0;
+}
+%}
+
+/*
+ * BILLJ_HANDLE_OUT(TYPE): bill_tariff_load / bill_usage_create /
+ * bill_bill_create make a proxy that owns the handle (`TYPE **out`, freed by
+ * delete()/close()). BILLJ_HANDLE_USE(DECL, WHAT): the handle read or
+ * written by the other functions (`const TYPE *t|u|b`, `TYPE *u|b`) throws
+ * StateException (ESTATE) when the proxy was deleted (closed).
+ */
+%define BILLJ_HANDLE_OUT(TYPE)
+%typemap(jni) TYPE **out "jlongArray"
+%typemap(jtype) TYPE **out "long[]"
+%typemap(jstype) TYPE **out "TYPE[]"
+%typemap(javain, pre="    bill.checked($javainput, 1);\n    long[] ptr$javainput = new long[1];",
+         post="      if (ptr$javainput[0] != 0) $javainput[0] = new TYPE(ptr$javainput[0], true);") TYPE **out "ptr$javainput"
+%typemap(in) TYPE **out (TYPE *temp = NULL) %{
+    $1 = &temp;
+%}
+%typemap(argout) TYPE **out %{
+    if (!billj_pending(jenv))
+        billj_set_ptr(jenv, $input, temp$argnum);
+%}
+/* The raw proxy is AutoCloseable too (the typemap must name `struct x`). */
+%typemap(javainterfaces) struct TYPE "AutoCloseable"
+%typemap(javacode) struct TYPE %{
+  /** Frees the handle, as delete() does; later calls throw org.libbill.StateException. */
+  @Override
+  public void close() {
+    delete();
+  }
+%}
+%enddef
+
+%define BILLJ_HANDLE_USE(DECL, WHAT)
+%typemap(in) DECL %{
+    $1 = *($1_ltype *)&$input;
+    if (!$1)
+        billj_throw(jenv, BILL_ESTATE, WHAT);
+%}
+%enddef
+
+BILLJ_HANDLE_OUT(bill_tariff)
+BILLJ_HANDLE_OUT(bill_usage)
+BILLJ_HANDLE_OUT(bill_bill)
+/* (const and non-const spelled out: SWIG would otherwise strip the const.) */
+BILLJ_HANDLE_USE(const bill_tariff *t, "tariff: the tariff is closed")
+BILLJ_HANDLE_USE(const bill_usage *u, "usage: the usage is closed")
+BILLJ_HANDLE_USE(bill_usage *u, "usage: the usage is closed")
+BILLJ_HANDLE_USE(const bill_bill *b, "bill: the bill is closed")
+BILLJ_HANDLE_USE(bill_bill *b, "bill: the bill is closed")
+
+/* bill_tariff_tou_period: a name inside the tariff, into a String[] holder. */
+%typemap(jni) const char **out "jobjectArray"
+%typemap(jtype) const char **out "String[]"
+%typemap(jstype) const char **out "String[]"
+%typemap(javain) const char **out "bill.checked($javainput, 1)"
+%typemap(in) const char **out (const char *temp = NULL) %{
+    $1 = ($1_ltype)&temp;
+%}
+%typemap(argout) const char **out %{
+    if (!billj_pending(jenv))
+        billj_set_utf8(jenv, $input, 0, temp$argnum);
+%}
+
+/*
+ * bill_bill_line: the view, copied at once into a String[10] holder
+ * {kind, charge, component, band, unit, quantity, unit_price, amount, from, to}
+ * (kind as decimal digits, amounts as scientific text, dates as ISO text).
+ */
+%typemap(jni) bill_line_view *out "jobjectArray"
+%typemap(jtype) bill_line_view *out "String[]"
+%typemap(jstype) bill_line_view *out "String[]"
+%typemap(javain) bill_line_view *out "bill.checked($javainput, 10)"
+%typemap(in) bill_line_view *out (bill_line_view temp) %{
+    memset(&temp, 0, sizeof temp);
+    $1 = &temp;
+%}
+%typemap(argout) bill_line_view *out %{
+    if (!billj_pending(jenv)) {
+        char kind[16];
+        snprintf(kind, sizeof kind, "%d", $1->kind);
+        if (billj_set_text(jenv, $input, 0, kind) == 0 &&
+            billj_set_utf8(jenv, $input, 1, $1->charge) == 0 &&
+            billj_set_utf8(jenv, $input, 2, $1->component) == 0 &&
+            billj_set_utf8(jenv, $input, 3, $1->band) == 0 &&
+            billj_set_utf8(jenv, $input, 4, $1->unit) == 0 &&
+            billj_set_dec(jenv, $input, 5, $1->quantity) == 0 &&
+            billj_set_dec(jenv, $input, 6, $1->unit_price) == 0 &&
+            billj_set_dec(jenv, $input, 7, $1->amount) == 0 &&
+            billj_set_date(jenv, $input, 8, $1->segment.start) == 0)
+            billj_set_date(jenv, $input, 9, $1->segment.end);
+    }
+%}

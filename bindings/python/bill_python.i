@@ -677,3 +677,94 @@ static void *billpy_array(size_t n, size_t size)
         SWIG_fail;
     }
 }
+
+/* ---- tariffs, usages and bills ------------------------------------------------------------ */
+
+/*
+ * BILLPY_HANDLE_OUT(TYPE): bill_<x>_create / bill_tariff_load make a new
+ * owning proxy (`TYPE **out`); bill_<x>_free takes the handle away from the
+ * proxy (`TYPE *handle`, SWIG_POINTER_RELEASE, as bill_calendar_free above).
+ * BILLPY_HANDLE_USE(DECL, TYPE, WHAT): the handle read or written by the
+ * other functions (`const TYPE *t|u|b`, `TYPE *u|b`) raises StateError
+ * (ESTATE) when the proxy is closed.
+ */
+%define BILLPY_HANDLE_OUT(TYPE)
+%typemap(in, numinputs=0) TYPE **out (TYPE *temp = NULL) {
+    $1 = &temp;
+}
+%typemap(argout) TYPE **out {
+    $result = SWIG_Python_AppendOutput($result,
+                                       SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
+}
+%typemap(in) TYPE *handle (void *argp = 0, int res = 0) {
+    res = SWIG_ConvertPtr($input, &argp, $descriptor(TYPE *), SWIG_POINTER_RELEASE);
+    if (res == SWIG_ERROR_RELEASE_NOT_OWNED) {
+        argp = NULL;
+    } else if (!SWIG_IsOK(res)) {
+        SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', argument $argnum of type '$type'");
+    }
+    $1 = (TYPE *)argp;
+}
+%enddef
+
+%define BILLPY_HANDLE_USE(DECL, TYPE, WHAT)
+%typemap(in) DECL (void *argp = 0, int res = 0) {
+    res = SWIG_ConvertPtr($input, &argp, $descriptor(TYPE *), 0);
+    if (!SWIG_IsOK(res)) {
+        SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', argument $argnum of type '$type'");
+    }
+    $1 = ($1_ltype)argp;
+    if (!$1) {
+        billpy_raise(BILL_ESTATE, WHAT);
+        SWIG_fail;
+    }
+}
+%enddef
+
+BILLPY_HANDLE_OUT(bill_tariff)
+BILLPY_HANDLE_OUT(bill_usage)
+BILLPY_HANDLE_OUT(bill_bill)
+/* (const and non-const spelled out: SWIG would otherwise strip the const.) */
+BILLPY_HANDLE_USE(const bill_tariff *t, bill_tariff, "tariff: the tariff is closed")
+BILLPY_HANDLE_USE(const bill_usage *u, bill_usage, "usage: the usage is closed")
+BILLPY_HANDLE_USE(bill_usage *u, bill_usage, "usage: the usage is closed")
+BILLPY_HANDLE_USE(const bill_bill *b, bill_bill, "bill: the bill is closed")
+BILLPY_HANDLE_USE(bill_bill *b, bill_bill, "bill: the bill is closed")
+
+/* bill_tariff_tou_period: a name inside the tariff, copied into a str. */
+%typemap(in, numinputs=0) const char **out (const char *temp = NULL) {
+    $1 = ($1_ltype)&temp;
+}
+%typemap(argout) const char **out {
+    PyObject *o = billpy_text(*$1 ? *$1 : "");
+    if (!o)
+        SWIG_fail;
+    $result = SWIG_Python_AppendOutput($result, o);
+}
+
+/*
+ * bill_bill_line: the view, copied at once into a tuple
+ * (kind, charge, component, band, unit, quantity, unit_price, amount, (start, end)).
+ */
+%typemap(in, numinputs=0) bill_line_view *out (bill_line_view temp) {
+    memset(&temp, 0, sizeof temp);
+    $1 = &temp;
+}
+%typemap(argout) bill_line_view *out {
+    PyObject *q = billpy_from_dec($1->quantity);
+    PyObject *p = q ? billpy_from_dec($1->unit_price) : NULL;
+    PyObject *a = p ? billpy_from_dec($1->amount) : NULL;
+    PyObject *seg = a ? billpy_from_period(&$1->segment) : NULL;
+    PyObject *o = NULL;
+    if (seg)
+        o = Py_BuildValue("(issssNNNN)", $1->kind, $1->charge, $1->component, $1->band, $1->unit,
+                          q, p, a, seg);
+    else {
+        Py_XDECREF(q);
+        Py_XDECREF(p);
+        Py_XDECREF(a);
+    }
+    if (!o)
+        SWIG_fail;
+    $result = SWIG_Python_AppendOutput($result, o);
+}

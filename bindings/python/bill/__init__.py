@@ -27,6 +27,7 @@ from .dates import (MonthEnd, Period, Weekday, add_days, add_minutes, add_months
                     parse_period, period, period_days, weekday)
 from .calendars import Calendar
 from .powerfactor import PowerFactorTable, power_factor
+from .tariffs import Bill, BillLine, LineKind, Tariff, Usage
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -50,4 +51,6 @@ __all__ = [
     "Calendar",
     # power factor
     "power_factor", "PowerFactorTable",
+    # tariffs
+    "Tariff", "Usage", "Bill", "BillLine", "LineKind",
 ]

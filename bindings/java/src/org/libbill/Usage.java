@@ -1,0 +1,155 @@
+package org.libbill;
+
+import java.lang.ref.Cleaner;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Objects;
+import org.libbill.jni.bill;
+import org.libbill.jni.bill_usage;
+
+/**
+ * The usage of one account in one billing period. A new usage has no period,
+ * class "residential", a household of 1 and 0 kWh; the setters (which return
+ * {@code this}, so they chain) are checked by the C library. Or
+ * {@link #fromJson(String, String)}.
+ *
+ * <p>Owns a C handle: use try-with-resources or {@link #close()}. Closing
+ * twice is harmless; any use after closing throws {@link StateException}
+ * (ESTATE). No finalizer: a usage that is never closed is freed by a
+ * {@link Cleaner}.
+ */
+public final class Usage implements AutoCloseable {
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  static {
+    Native.load();
+  }
+
+  private final bill_usage handle;
+  private final Cleaner.Cleanable cleanable;
+  private volatile boolean closed;
+
+  /** An empty usage. */
+  public Usage() {
+    bill_usage[] out = new bill_usage[1];
+    bill.bill_usage_create(out);
+    bill_usage h = out[0];
+    handle = h;
+    cleanable = CLEANER.register(this, h::delete); // must not capture `this`
+  }
+
+  /** A usage read from JSON; {@code source} (may be null) names it in error messages. */
+  public static Usage fromJson(String json, String source) {
+    Usage u = new Usage();
+    try {
+      u.load(json, source);
+    } catch (RuntimeException e) {
+      u.close();
+      throw e;
+    }
+    return u;
+  }
+
+  public static Usage fromJson(String json) {
+    return fromJson(json, null);
+  }
+
+  bill_usage handle() {
+    return handle;
+  }
+
+  /** Replaces the contents with a usage read from JSON (left reset on failure). */
+  public Usage load(String json, String source) {
+    bill.bill_usage_load(handle, Objects.requireNonNull(json, "json"), source);
+    return this;
+  }
+
+  /** Back to the state of a new usage. */
+  public Usage reset() {
+    bill.bill_usage_reset(handle);
+    return this;
+  }
+
+  /** The billing period [start, end). */
+  public Usage period(LocalDate start, LocalDate end) {
+    bill.bill_usage_set_period(handle, new LocalDate[] {Objects.requireNonNull(start, "start"),
+                                                        Objects.requireNonNull(end, "end")});
+    return this;
+  }
+
+  /** The customer class ("residential", "commercial", ...). */
+  public Usage customerClass(String cls) {
+    bill.bill_usage_set_class(handle, Objects.requireNonNull(cls, "cls"));
+    return this;
+  }
+
+  public Usage householdSize(int persons) {
+    bill.bill_usage_set_household_size(handle, persons);
+    return this;
+  }
+
+  public Usage kwh(BigDecimal kwh) {
+    bill.bill_usage_set_kwh(handle, Objects.requireNonNull(kwh, "kwh"));
+    return this;
+  }
+
+  /** kWh of one TOU period ("peak", "valley", ...); setting it again replaces it. */
+  public Usage touKwh(String period, BigDecimal kwh) {
+    bill.bill_usage_set_tou_kwh(handle, Objects.requireNonNull(period, "period"),
+                                Objects.requireNonNull(kwh, "kwh"));
+    return this;
+  }
+
+  /** kWh of several TOU periods, in the map's order. */
+  public Usage touKwh(Map<String, BigDecimal> kwh) {
+    for (Map.Entry<String, BigDecimal> e : kwh.entrySet())
+      touKwh(e.getKey(), e.getValue());
+    return this;
+  }
+
+  public Usage clearTou() {
+    bill.bill_usage_clear_tou(handle);
+    return this;
+  }
+
+  /** kWh already billed this calendar year before the period (annual tiers). */
+  public Usage ytdKwh(BigDecimal kwh) {
+    bill.bill_usage_set_ytd_kwh(handle, Objects.requireNonNull(kwh, "kwh"));
+    return this;
+  }
+
+  public Usage exportedKwh(BigDecimal kwh) {
+    bill.bill_usage_set_exported_kwh(handle, Objects.requireNonNull(kwh, "kwh"));
+    return this;
+  }
+
+  /** A meter reading: {@code kwh} used from the period's start up to the start of day {@code at}. */
+  public Usage reading(LocalDate at, BigDecimal kwh) {
+    bill.bill_usage_set_reading(handle, Objects.requireNonNull(at, "at"),
+                                Objects.requireNonNull(kwh, "kwh"));
+    return this;
+  }
+
+  /** The date the account opened, for prorated annual quotas. */
+  public Usage opened(LocalDate opened) {
+    bill.bill_usage_set_opened(handle, Objects.requireNonNull(opened, "opened"));
+    return this;
+  }
+
+  /** Frees the handle. Harmless when already closed. */
+  @Override
+  public void close() {
+    closed = true;
+    cleanable.clean();
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return closed ? "Usage(closed)" : "Usage";
+  }
+}

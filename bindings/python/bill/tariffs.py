@@ -1,0 +1,303 @@
+"""Tariffs, usage and itemized bills (``include/bill/tariff.h``).
+
+A :class:`Tariff` is loaded once from JSON (``"format": "libbill-tariff/1"``)
+into the C library's compiled, read-only form; a :class:`Usage` holds what one
+account consumed in one billing period; :meth:`Tariff.compute` returns a
+:class:`Bill`, a plain immutable Python object copied out of the C bill right
+after the computation (its lifetime depends on no C handle). Every price,
+split, rounding and explanation is computed by the C library.
+
+    >>> import bill, datetime
+    >>> from decimal import Decimal
+    >>> with bill.Tariff.load_file("examples/tariffs/cn-residential-annual.json") as t, \\
+    ...      bill.Usage(period=(datetime.date(2025, 6, 1), datetime.date(2025, 7, 1)),
+    ...                 household_size=3, kwh="420", ytd_kwh="2761") as u:
+    ...     b = t.compute(u)
+    >>> b.total, [line.amount for line in b]
+    (Decimal('224.94'), [Decimal('189.66'), Decimal('35.28')])
+"""
+
+import decimal
+import enum
+import os
+from typing import NamedTuple, Optional, Tuple
+
+from . import bill as _raw
+from .calendars import DAY_TYPES
+
+__all__ = ["Tariff", "Usage", "Bill", "BillLine", "LineKind"]
+
+
+class LineKind(enum.IntEnum):
+    """Kinds of bill lines (``bill_line_kind``)."""
+    FIXED = _raw.BILL_LINE_FIXED
+    ENERGY = _raw.BILL_LINE_ENERGY
+    PER_KWH = _raw.BILL_LINE_PER_KWH
+    MINIMUM = _raw.BILL_LINE_MINIMUM
+    TAX = _raw.BILL_LINE_TAX
+    ROUNDING = _raw.BILL_LINE_ROUNDING
+
+
+class _Handle:
+    """An owned C handle: context manager, close() twice is harmless, use after close -> StateError."""
+
+    __slots__ = ("_h", "_closed")
+    _free = None
+
+    def close(self):
+        """Free the handle. Harmless when already closed."""
+        self._closed = True
+        type(self)._free(self._h)
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+class Tariff(_Handle):
+    """A compiled tariff (immutable once loaded; several threads may compute with it).
+
+    Built with :meth:`load` (JSON text) or :meth:`load_file` (no public
+    constructor). Errors raise the family's exception (:class:`~bill.InputError`
+    for ``ESYNTAX``, ``ERANGE``, ``ERULE``, ``EDATE``, ``ECURRENCY``) with
+    ``source:line:col: reason (at JSON path)`` in the message.
+    """
+
+    __slots__ = ()
+    _free = staticmethod(_raw.bill_tariff_free)
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use Tariff.load(text) or Tariff.load_file(path)")
+
+    @classmethod
+    def load(cls, text, source=None):
+        """A tariff from JSON ``text`` (str or bytes); ``source`` names it in error messages."""
+        self = object.__new__(cls)
+        self._h = _raw.bill_tariff_load(text, source)
+        self._closed = False
+        return self
+
+    @classmethod
+    def load_file(cls, path):
+        """A tariff from the JSON file at ``path`` (named in error messages)."""
+        with open(path, "rb") as f:
+            data = f.read()
+        return cls.load(data, os.fsdecode(path))
+
+    @property
+    def id(self):
+        return _raw.bill_tariff_id(self._h)
+
+    @property
+    def name(self):
+        return _raw.bill_tariff_name(self._h)
+
+    @property
+    def currency(self):
+        """The ISO 4217 code ("CNY")."""
+        return _raw.bill_tariff_currency(self._h)
+
+    @property
+    def versions(self):
+        """The effective dates of the versions (``datetime.date``), increasing."""
+        n = _raw.bill_tariff_version_count(self._h)
+        return [_raw.bill_tariff_version_effective(self._h, i) for i in range(n)]
+
+    def tou_period(self, charge_id, at, day_type="working"):
+        """The TOU period ("peak") of energy charge ``charge_id`` at naive datetime ``at``
+        on a day of type ``day_type``: "working", "weekend" or "holiday", as
+        :meth:`bill.Calendar.day_type` says. ``InputError`` ``ENOTFOUND`` when the
+        version in effect has no such charge with a schedule."""
+        codes = {name: code for code, name in DAY_TYPES.items()}
+        if day_type not in codes:
+            raise ValueError(f"libbill: day_type must be one of {sorted(codes)}, not {day_type!r}")
+        return _raw.bill_tariff_tou_period(self._h, charge_id, at, codes[day_type])
+
+    def compute(self, usage):
+        """The :class:`Bill` of ``usage`` (a :class:`Usage`) under this tariff."""
+        if not isinstance(usage, Usage):
+            raise TypeError(f"libbill: compute needs a bill.Usage, not {type(usage).__name__}")
+        b = _raw.bill_bill_create()
+        try:
+            _raw.bill_tariff_compute(self._h, usage._h, b)
+            return Bill._from_handle(b)
+        finally:
+            _raw.bill_bill_free(b)
+
+    def __repr__(self):
+        if self._closed:
+            return "<bill.Tariff (closed)>"
+        return f"<bill.Tariff {self.id!r} {self.currency}>"
+
+
+_UNSET = object()
+
+
+class Usage(_Handle):
+    """The usage of one account in one billing period (a C ``bill_usage`` handle).
+
+    ``Usage(period=(start, end), customer_class="residential", household_size=1,
+    kwh=..., tou_kwh={"peak": ...}, ytd_kwh=..., exported_kwh=..., readings={date: kwh}
+    (or pairs), opened=date)``; quantities are ``Decimal``, ``str`` or ``int``
+    (``float`` raises :class:`TypeError`). Or :meth:`from_json`. Every value is
+    checked by the C setter.
+    """
+
+    __slots__ = ()
+    _free = staticmethod(_raw.bill_usage_free)
+
+    def __init__(self, period=None, customer_class=None, household_size=None, kwh=None,
+                 tou_kwh=None, ytd_kwh=None, exported_kwh=None, readings=None, opened=None):
+        self._h = _raw.bill_usage_create()
+        self._closed = False
+        try:
+            if period is not None:
+                self.set_period(period)
+            if customer_class is not None:
+                self.set_class(customer_class)
+            if household_size is not None:
+                self.set_household_size(household_size)
+            if kwh is not None:
+                self.set_kwh(kwh)
+            if tou_kwh is not None:
+                for name, value in dict(tou_kwh).items():
+                    self.set_tou_kwh(name, value)
+            if ytd_kwh is not None:
+                self.set_ytd_kwh(ytd_kwh)
+            if exported_kwh is not None:
+                self.set_exported_kwh(exported_kwh)
+            if readings is not None:
+                items = readings.items() if isinstance(readings, dict) else readings
+                for at, value in items:
+                    self.set_reading(at, value)
+            if opened is not None:
+                self.set_opened(opened)
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def from_json(cls, text, source=None):
+        """A usage from JSON (``{"period": "2025-06-01/2025-07-01", "kwh": "420", ...}``)."""
+        self = cls()
+        try:
+            _raw.bill_usage_load(self._h, text, source)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def load(self, text, source=None):
+        """Replace the contents with a usage read from JSON (reset on failure)."""
+        _raw.bill_usage_load(self._h, text, source)
+
+    def reset(self):
+        _raw.bill_usage_reset(self._h)
+
+    def set_period(self, period):
+        start, end = period
+        _raw.bill_usage_set_period(self._h, (start, end))
+
+    def set_class(self, customer_class):
+        _raw.bill_usage_set_class(self._h, customer_class)
+
+    def set_household_size(self, persons):
+        if isinstance(persons, bool) or not isinstance(persons, int):
+            raise TypeError("libbill: household_size must be an int")
+        _raw.bill_usage_set_household_size(self._h, persons)
+
+    def set_kwh(self, kwh):
+        _raw.bill_usage_set_kwh(self._h, kwh)
+
+    def set_tou_kwh(self, period, kwh):
+        _raw.bill_usage_set_tou_kwh(self._h, period, kwh)
+
+    def clear_tou(self):
+        _raw.bill_usage_clear_tou(self._h)
+
+    def set_ytd_kwh(self, kwh):
+        _raw.bill_usage_set_ytd_kwh(self._h, kwh)
+
+    def set_exported_kwh(self, kwh):
+        _raw.bill_usage_set_exported_kwh(self._h, kwh)
+
+    def set_reading(self, at, kwh):
+        _raw.bill_usage_set_reading(self._h, at, kwh)
+
+    def set_opened(self, opened):
+        _raw.bill_usage_set_opened(self._h, opened)
+
+    def __repr__(self):
+        return "<bill.Usage (closed)>" if self._closed else "<bill.Usage>"
+
+
+class BillLine(NamedTuple):
+    """One line of a bill (immutable). Amounts are ``Decimal``; strings are "" when empty."""
+    kind: LineKind
+    charge: str
+    component: str
+    band: str
+    quantity: decimal.Decimal
+    unit: str
+    unit_price: decimal.Decimal
+    amount: decimal.Decimal
+    segment: Tuple
+    explanation: str
+
+
+class Bill:
+    """An itemized bill (immutable): ``lines``, ``subtotal``, ``tax``, ``tax_included``,
+    ``total``, ``text`` and ``json``, all copied from the C bill when it was computed.
+    Iterating gives the lines; the lines' amounts add up to ``total``.
+    """
+
+    __slots__ = ("lines", "subtotal", "tax", "tax_included", "total", "text", "json")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("bills come from Tariff.compute(usage)")
+
+    @classmethod
+    def _from_handle(cls, b):
+        lines = []
+        for i in range(_raw.bill_bill_line_count(b)):
+            kind, charge, component, band, unit, qty, price, amount, seg = _raw.bill_bill_line(b, i)
+            lines.append(BillLine(LineKind(kind), charge, component, band, qty, unit, price,
+                                  amount, seg, _raw.bill_bill_line_explain(b, i)))
+        self = object.__new__(cls)
+        values = {
+            "lines": tuple(lines),
+            "subtotal": _raw.bill_bill_subtotal(b),
+            "tax": _raw.bill_bill_tax(b),
+            "tax_included": bool(_raw.bill_bill_tax_included(b)),
+            "total": _raw.bill_bill_total(b),
+            "text": _raw.bill_bill_to_text(b),
+            "json": _raw.bill_bill_to_json(b),
+        }
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+        return self
+
+    def __setattr__(self, name, value):
+        raise AttributeError("bill.Bill is immutable")
+
+    def __delattr__(self, name):
+        raise AttributeError("bill.Bill is immutable")
+
+    def __iter__(self):
+        return iter(self.lines)
+
+    def __len__(self):
+        return len(self.lines)
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return f"<bill.Bill total={self.total} lines={len(self.lines)}>"
