@@ -1,7 +1,9 @@
 /*
- * The `make demo` program: one customer's bill, end to end, with what libbill
- * does today (exact decimals, money, dates, periods and working-day
- * calendars). Every amount is an exact decimal; rounding happens only where
+ * The `make demo` program: one customer's bill worked by hand with the
+ * building blocks (exact decimals, money, dates, periods and working-day
+ * calendars), then the power factor of two large customers, then the bills of
+ * a handful of example customers under the example tariffs
+ * (EXAMPLES-DIR/tariffs, EXAMPLES-DIR/usage). Every amount is an exact decimal; rounding happens only where
  * the text says so, with the mode it names.
  *
  *     demo [EXAMPLES-DIR]      (default "examples"; reads EXAMPLES-DIR/calendars/cn-2025.txt)
@@ -296,6 +298,68 @@ static void rejected(void)
     bill_dec_clear(&d);
 }
 
+/* ---- the power factor of two large customers ------------------------------------ */
+
+static void power_factor(void)
+{
+    static const char *const rows[][2] = {{"120000", "58000"}, {"100000", "75000"}};
+    bill_pf_table *t = NULL;
+    bill_dec kwh = BILL_DEC_INIT, kvarh = BILL_DEC_INIT, pf = BILL_DEC_INIT, pct = BILL_DEC_INIT;
+    TRY(bill_pf_table_create_standard(&t, "0.90"));
+    printf("\n8. Power factor (exact, no square root), standard 0.90, 1983 table\n");
+    printf("   %10s %10s   %5s   %s\n", "kWh", "kvarh", "PF", "adjustment of the base");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        num(&kwh, rows[i][0]);
+        num(&kvarh, rows[i][1]);
+        TRY(bill_pf_compute(&pf, &kwh, &kvarh));
+        TRY(bill_pf_table_percent(&pct, t, &pf));
+        printf("   %10s %10s   %5s   %s%%\n", dec(&kwh), dec(&kvarh), dec(&pf), dec(&pct));
+    }
+    bill_dec_clear(&kwh);
+    bill_dec_clear(&kvarh);
+    bill_dec_clear(&pf);
+    bill_dec_clear(&pct);
+    bill_pf_table_free(t);
+}
+
+/* ---- example customers under the example tariffs --------------------------------- */
+
+static void example_bills(const char *dir)
+{
+    static const char *const pairs[][2] = {
+        {"cn-residential-annual", "residential-june"},
+        {"cn-residential-annual-tou", "residential-tou-june"},
+        {"cn-residential-monthly-seasonal", "residential-split-june-july"},
+        {"cn-commercial-tou", "commercial-tou-june"},
+    };
+    char path[4096];
+    size_t len;
+    bill_bill *b = NULL;
+    bill_usage *u = NULL;
+    TRY(bill_bill_create(&b));
+    TRY(bill_usage_create(&u));
+    printf("\n9. Example customers billed under the example tariffs (%s/tariffs)\n", dir);
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        bill_tariff *t = NULL;
+        snprintf(path, sizeof path, "%s/tariffs/%s.json", dir, pairs[i][0]);
+        char *text = read_file(path, &len);
+        TRY(bill_tariff_load(&t, text, len, path));
+        free(text);
+        snprintf(path, sizeof path, "%s/usage/%s.json", dir, pairs[i][1]);
+        text = read_file(path, &len);
+        bill_usage_reset(u);
+        TRY(bill_usage_load(u, text, len, path));
+        free(text);
+        TRY(bill_tariff_compute(t, u, b));
+        char *out = bill_bill_to_text(b);
+        printf("\n---- %s under %s ----\n%s", pairs[i][1], pairs[i][0], out ? out : "");
+        bill_free(out);
+        bill_tariff_free(t);
+    }
+    bill_usage_free(u);
+    bill_bill_free(b);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "examples";
@@ -326,6 +390,8 @@ int main(int argc, char **argv)
     installments(cn, &total, due);
     shared_meter();
     rejected();
+    power_factor();
+    example_bills(dir);
 
     bill_money_clear(&total);
     bill_calendar_free(cn);
