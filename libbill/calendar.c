@@ -162,6 +162,10 @@ static int insert_holiday(bill_calendar *cal, int32_t day, const char *name)
         return billi_error(BILL_ECONFLICT,
                            "calendar: %s cannot be a holiday: it is already a make-up working day", dt);
     }
+    if (name && !billi_utf8_valid(name, strlen(name))) {
+        fmt_day(dt, sizeof dt, day);
+        return billi_error(BILL_ESYNTAX, "calendar: the name of holiday %s is not valid UTF-8", dt);
+    }
     size_t i = hol_lower(cal, day);
     if (i < cal->nhol && cal->hol[i].day == day) {
         /* Already there: harmless; a name given now replaces the old one. */

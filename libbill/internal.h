@@ -51,6 +51,9 @@ int billi_error_to(char *handle_buf, int code);
             return rc_;                                                        \
     } while (0)
 
+/** 1 if the n bytes at s are valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
+int billi_utf8_valid(const char *s, size_t n);
+
 /** Quote at most n bytes of possibly non-NUL-terminated, possibly binary text for a message. */
 void billi_quote(char *dst, size_t cap, const char *text, size_t len);
 

@@ -155,6 +155,19 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
     return 0;
 }
 
+int billi_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t k = utf8_len(u + i, n - i);
+        if (k == 0)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
 static size_t utf8_encode(unsigned long cp, char *out)
 {
     if (cp < 0x80) {

@@ -49,7 +49,11 @@ BILL_EXTERN void bill_calendar_free(bill_calendar *cal);
 BILL_EXTERN int bill_calendar_set_weekend(bill_calendar *cal, unsigned mask);
 BILL_EXTERN unsigned bill_calendar_weekend(const bill_calendar *cal);
 
-/** Add a public holiday (name may be NULL). Adding the same date again is harmless. */
+/**
+ * Add a public holiday (name may be NULL; it must be valid UTF-8, else
+ * BILL_ESYNTAX). Adding the same date again is harmless; a name given then
+ * replaces the old one.
+ */
 BILL_EXTERN int bill_calendar_add_holiday(bill_calendar *cal, bill_date d, const char *name);
 /** Declare a weekend day a working day (调休). */
 BILL_EXTERN int bill_calendar_add_working_day(bill_calendar *cal, bill_date d);
@@ -60,7 +64,7 @@ BILL_EXTERN int bill_calendar_add_working_day(bill_calendar *cal, bill_date d);
  * and CRLF line ends are accepted; '#' starts a comment to the end of the line
  * (so a name cannot contain '#'); blank lines are ignored; the keywords are
  * lower case and nothing may follow "working". The name is the rest of the
- * line, stored as given (bytes; UTF-8 expected). All or nothing: on an error
+ * line and must be valid UTF-8 (else BILL_ESYNTAX). All or nothing: on an error
  * nothing is added and the message names the line.
  */
 BILL_EXTERN int bill_calendar_load(bill_calendar *cal, const char *text, size_t len);

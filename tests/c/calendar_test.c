@@ -528,9 +528,28 @@ static void test_example_calendars(void)
     free(t26);
 }
 
+static void test_names_must_be_utf8(void)
+{
+    bill_calendar *cal = NULL;
+    bill_date d;
+    CHECK_OK(bill_calendar_create(&cal));
+    CHECK_OK(bill_date_from_ymd(&d, 2025, 10, 1));
+    CHECK_ERR(bill_calendar_add_holiday(cal, d, "bad \xff\xfe name"), BILL_ESYNTAX);
+    CHECK(strstr(bill_errmsg(), "UTF-8") != NULL);
+    CHECK_INT(bill_calendar_day_type(cal, d), BILL_DAY_WORKING);
+    CHECK_ERR(bill_calendar_load(cal, "2025-10-01 holiday ok\n2025-10-02 holiday \xc0\xaf\n", (size_t)-1),
+              BILL_ESYNTAX);
+    CHECK(strstr(bill_errmsg(), "line 2") != NULL);
+    CHECK_INT(bill_calendar_day_type(cal, d), BILL_DAY_WORKING); /* all or nothing */
+    CHECK_OK(bill_calendar_add_holiday(cal, d, "国庆节"));
+    CHECK_STR(bill_calendar_holiday_name(cal, d), "国庆节");
+    bill_calendar_free(cal);
+}
+
 void suite_calendar(void)
 {
     RUN(test_create_and_defaults);
+    RUN(test_names_must_be_utf8);
     RUN(test_null_handles);
     RUN(test_national_day_2025);
     RUN(test_conflicts);
