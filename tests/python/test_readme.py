@@ -17,3 +17,5 @@ def test_readme_python_example_runs(monkeypatch):
     assert scope["amount"] == Decimal("1648.56")
     assert scope["parts"] == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
     assert str(scope["fee"]) == "CNY 1660.56"
+    assert scope["june"].total == Decimal("224.94")
+    assert sum(line.amount for line in scope["june"].lines) == scope["june"].total
