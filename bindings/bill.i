@@ -86,6 +86,8 @@
     int bill_usage_set_household_size, int bill_usage_set_kwh, int bill_usage_set_tou_kwh,
     int bill_usage_set_ytd_kwh, int bill_usage_set_exported_kwh, int bill_usage_set_reading,
     int bill_usage_set_opened, int bill_usage_load,
+    int bill_usage_set_capacity_kva, int bill_usage_add_suspended, int bill_usage_set_declared_kw,
+    int bill_usage_set_max_demand_kw, int bill_usage_set_kvarh, int bill_usage_set_pf_standard,
     int bill_bill_create, int bill_tariff_compute, int bill_bill_line,
     int bill_bill_subtotal, int bill_bill_tax, int bill_bill_total,
     /* bill_calendar methods (see %extend below) */

@@ -331,6 +331,7 @@ static void example_bills(const char *dir)
         {"cn-residential-annual-tou", "residential-tou-june"},
         {"cn-residential-monthly-seasonal", "residential-split-june-july"},
         {"cn-commercial-tou", "commercial-tou-june"},
+        {"cn-large-industry", "large-industry-june"},
     };
     char path[4096];
     size_t len;

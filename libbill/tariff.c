@@ -116,6 +116,12 @@ static void charge_clear(billi_charge *c)
     bill_dec_clear(&c->amount);
     bill_dec_clear(&c->base);
     bill_dec_clear(&c->price);
+    bill_dec_clear(&c->tolerance);
+    bill_dec_clear(&c->excess_mult);
+    bill_dec_clear(&c->min_fraction);
+    bill_pf_table_free(c->pf_table);
+    for (int i = 0; i < 3; i++)
+        bill_pf_table_free(c->pf_std[i]);
     for (int i = 0; i < BILL_TARIFF_MAX_COMPONENTS; i++)
         bill_dec_clear(&c->comp[i].price);
     for (int m = 0; m < 12; m++)
@@ -533,10 +539,107 @@ static int load_energy(const billi_json_node *o, billi_charge *c, const billi_ve
     return BILL_OK;
 }
 
+/* An optional decimal > 0 with a default. */
+static int get_dec_pos(const billi_json_node *obj, const char *key, bill_dec *out, int64_t coef,
+                       int32_t scale, const char *what)
+{
+    const billi_json_node *n = billi_json_find(obj, key);
+    if (!n)
+        return bill_dec_set_i64(out, coef, scale);
+    BILLI_TRY(to_dec_nonneg(n, out, what));
+    if (bill_dec_is_zero(out))
+        return FAIL(n, BILL_ERANGE, "%s must be positive", what);
+    return BILL_OK;
+}
+
+static int load_demand(const billi_json_node *o, billi_charge *c)
+{
+    static const char *const keys[] = {"id", "type", "name", "price", "basis", "tolerance",
+                                       "excess_multiplier", "min_fraction", NULL};
+    static const char *const bases[] = {"contracted", "actual", NULL};
+    BILLI_TRY(billi_json_check_keys(o, keys, "demand charge"));
+    BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
+    BILLI_TRY(get_choice(o, "basis", 1, bases, "demand basis", &c->basis));
+    if (c->basis == BILLI_DEMAND_ACTUAL) {
+        static const char *const only[] = {"tolerance", "excess_multiplier", "min_fraction", NULL};
+        for (int i = 0; only[i]; i++) {
+            const billi_json_node *n = billi_json_find(o, only[i]);
+            if (n)
+                return FAIL(n, BILL_ERULE, "'%s' applies to the contracted basis only", only[i]);
+        }
+    }
+    BILLI_TRY(get_dec_pos(o, "tolerance", &c->tolerance, 105, 2, "the tolerance"));
+    BILLI_TRY(get_dec_pos(o, "excess_multiplier", &c->excess_mult, 2, 0, "the excess multiplier"));
+    BILLI_TRY(get_dec_pos(o, "min_fraction", &c->min_fraction, 40, 2, "the minimum fraction"));
+    bill_dec one = {1, 0, 0, NULL};
+    const billi_json_node *n = billi_json_find(o, "tolerance");
+    if (n && bill_dec_cmp(&c->tolerance, &one) < 0)
+        return FAIL(n, BILL_ERANGE, "the tolerance must be at least 1");
+    n = billi_json_find(o, "min_fraction");
+    if (n && bill_dec_cmp(&c->min_fraction, &one) > 0)
+        return FAIL(n, BILL_ERANGE, "the minimum fraction must be at most 1");
+    return BILL_OK;
+}
+
+static int load_pf(const billi_json_node *o, billi_charge *c, const billi_version *v, int idx)
+{
+    static const char *const keys[] = {"id", "type", "name", "base", "standard", "table",
+                                       "require_kvarh", NULL};
+    static const char *const stds[] = {"0.90", "0.85", "0.80", NULL};
+    const billi_json_node *base, *n;
+    BILLI_TRY(billi_json_check_keys(o, keys, "power_factor charge"));
+    BILLI_TRY(billi_json_get_array(o, "base", 1, &base));
+    size_t nb = billi_json_size(base);
+    if (nb == 0 || nb > BILLI_MAX_PF_BASE)
+        return FAIL(base, BILL_ERANGE, "base must list 1 to %d charge ids", BILLI_MAX_PF_BASE);
+    for (size_t i = 0; i < nb; i++) {
+        const billi_json_node *e = billi_json_at(base, i);
+        BILLI_TRY(to_name(e, &c->base_id[i], "a charge id"));
+        int j;
+        for (j = 0; j < idx; j++)
+            if (strcmp(v->charges[j].id, c->base_id[i]) == 0)
+                break;
+        if (j == idx)
+            return FAIL(e, BILL_ERULE, "base charge '%s' is not a charge listed before this one",
+                        c->base_id[i]);
+        if (v->charges[j].type == BILLI_CH_PF || v->charges[j].type == BILLI_CH_MINIMUM)
+            return FAIL(e, BILL_ERULE, "base charge '%s' may not be a minimum or power_factor "
+                                       "charge", c->base_id[i]);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(c->base_id[k], c->base_id[i]) == 0)
+                return FAIL(e, BILL_ECONFLICT, "base charge '%s' appears twice", c->base_id[i]);
+    }
+    c->nbase = (int)nb;
+    int std = -1;
+    c->pf_default = "";
+    BILLI_TRY(get_choice(o, "standard", 0, stds, "power-factor standard", &std));
+    if (std >= 0)
+        c->pf_default = stds[std];
+    BILLI_TRY(billi_json_get_bool(o, "require_kvarh", 0, &c->require_kvarh));
+    n = billi_json_find(o, "table");
+    if (n) {
+        const char *text;
+        size_t len;
+        if (std < 0)
+            return FAIL(o, BILL_ESYNTAX, "missing field 'standard' (a table needs its standard)");
+        BILLI_TRY(billi_json_to_string(n, &text, &len));
+        if (bill_pf_table_load(&c->pf_table, stds[std], text, len) != BILL_OK) {
+            char msg[BILLI_ERRMSG_MAX];
+            snprintf(msg, sizeof msg, "%s", bill_errmsg());
+            return FAIL(n, bill_errcode(), "bad power-factor table: %s", msg);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        BILLI_TRY(bill_pf_table_create_standard(&c->pf_std[i], stds[i]));
+    return BILL_OK;
+}
+
 static int load_charge(const billi_json_node *o, billi_charge *c, const billi_version *v, int idx)
 {
-    static const char *const types[] = {"fixed", "minimum", "energy", "per_kwh", NULL};
-    static const char *const later[] = {"capacity", "demand", "power_factor", "feed_in", "tax", NULL};
+    static const char *const types[] = {"fixed", "minimum", "energy", "per_kwh", "capacity",
+                                        "demand", "power_factor", NULL};
+    static const char *const later[] = {"feed_in", "tax", NULL};
+    static const char *const k_cap[] = {"id", "type", "name", "price", NULL};
     static const char *const k_fixed[] = {"id", "type", "name", "amount", "per", NULL};
     static const char *const k_energy[] = {"id", "type", "name", "price", "components", "tiers",
                                            "tou", NULL};
@@ -571,6 +674,16 @@ static int load_charge(const billi_json_node *o, billi_charge *c, const billi_ve
     case BILLI_CH_ENERGY:
         BILLI_TRY(billi_json_check_keys(o, k_energy, "energy charge"));
         BILLI_TRY(load_energy(o, c, v));
+        break;
+    case BILLI_CH_CAPACITY:
+        BILLI_TRY(billi_json_check_keys(o, k_cap, "capacity charge"));
+        BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
+        break;
+    case BILLI_CH_DEMAND:
+        BILLI_TRY(load_demand(o, c));
+        break;
+    case BILLI_CH_PF:
+        BILLI_TRY(load_pf(o, c, v, idx));
         break;
     default: {
         BILLI_TRY(billi_json_check_keys(o, k_perkwh, "per_kwh charge"));

@@ -43,6 +43,8 @@ static void line_clear(billi_line *l)
     bill_dec_clear(&l->lo);
     bill_dec_clear(&l->hi);
     bill_dec_clear(&l->aux);
+    bill_dec_clear(&l->x);
+    bill_dec_clear(&l->y);
 }
 
 void bill_bill_free(bill_bill *b)
@@ -90,6 +92,7 @@ static billi_line *push_line(bill_bill *b, int kind, int ex, const billi_charge 
     l->unit = "";
     l->annual = 0;
     l->per = 0;
+    l->flag = 0;
     l->seg = *seg;
     return l;
 }
@@ -508,6 +511,193 @@ out:
     return rc;
 }
 
+/* ---- capacity, demand and power factor ------------------------------------------------- */
+
+/*
+ * A monthly charge on qty (kVA or kW) for d of the dm days of a month:
+ * l->amount = qty × price × d / dm, rounded as fixed charges are; the days go
+ * to l->x and l->y for the explanation. `neg`: a credit (the amount negated).
+ */
+static int month_line(bill_bill *b, const bill_tariff *t, const billi_charge *c, int ex,
+                      bill_period in, int32_t dm, const bill_dec *qty, const bill_dec *price,
+                      int neg, const char *unit)
+{
+    int32_t d = bill_period_days(in);
+    billi_line *l = push_line(b, BILL_LINE_FIXED, ex, c, &in);
+    if (!l)
+        return BILL_ENOMEM;
+    l->unit = unit;
+    l->per = BILLI_PER_MONTH;
+    int rc = bill_dec_copy(&l->qty, qty);
+    if (rc == BILL_OK)
+        rc = bill_dec_copy(&l->price, price);
+    if (rc == BILL_OK)
+        rc = bill_dec_mul(&l->amount, qty, price);
+    if (rc == BILL_OK)
+        rc = prorate(&l->amount, &l->amount, d, dm, t->round_scale, t->round_mode);
+    if (rc == BILL_OK && t->round_apply == BILLI_APPLY_LINE)
+        rc = bill_dec_rescale(&l->amount, &l->amount, t->round_scale, t->round_mode);
+    else if (rc == BILL_OK && bill_dec_scale(&l->amount) > t->round_scale)
+        rc = bill_dec_trim(&l->amount, &l->amount, t->round_scale);
+    if (rc == BILL_OK && neg) {
+        rc = bill_dec_neg(&l->amount, &l->amount);
+        if (rc == BILL_OK)
+            rc = bill_dec_neg(&l->qty, &l->qty);
+    }
+    if (rc == BILL_OK)
+        rc = bill_dec_set_i64(&l->x, d, 0);
+    if (rc == BILL_OK)
+        rc = bill_dec_set_i64(&l->y, dm, 0);
+    return rc;
+}
+
+/* Installed kVA a month, less the suspended kVA by days (one credit line per suspension). */
+static int capacity_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                           const bill_usage *u, bill_period seg)
+{
+    if (!u->has_capacity)
+        return billi_error(BILL_ERULE, "bill: charge '%s' prices installed capacity, but the "
+                                       "usage has no capacity_kva", c->id);
+    int rc = BILL_OK;
+    for (bill_date m = first_of_month(seg.start); rc == BILL_OK && bill_date_cmp(m, seg.end) < 0;) {
+        bill_date nm = next_month(m);
+        bill_period in;
+        bill_period_intersect(&in, seg, (bill_period){m, nm});
+        int32_t dm = bill_date_diff(m, nm);
+        rc = month_line(b, t, c, BILLI_EX_CAPACITY, in, dm, &u->capacity_kva, &c->price, 0, "kVA");
+        for (int k = 0; rc == BILL_OK && k < u->nsusp; k++) {
+            bill_period o;
+            if (bill_period_intersect(&o, in, u->susp[k]) != BILL_OK || bill_period_days(o) <= 0)
+                continue;
+            rc = month_line(b, t, c, BILLI_EX_SUSPENDED, o, dm, &u->susp_kva[k], &c->price, 1,
+                            "kVA");
+        }
+        m = nm;
+    }
+    return rc;
+}
+
+/* Demand: actual D × p, or contracted C × p with the 105 % rule and the 40 % floor. */
+static int demand_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                         const bill_usage *u, bill_period seg)
+{
+    int rc = BILL_OK;
+    if (c->basis == BILLI_DEMAND_ACTUAL && !u->has_max_demand)
+        return billi_error(BILL_ERULE, "bill: charge '%s' prices the maximum demand, but the usage "
+                                       "has no max_demand_kw", c->id);
+    if (c->basis == BILLI_DEMAND_CONTRACTED && !u->has_declared)
+        return billi_error(BILL_ERULE, "bill: charge '%s' prices the declared demand, but the "
+                                       "usage has no declared_kw", c->id);
+    bill_dec billed = BILL_DEC_INIT, floor = BILL_DEC_INIT, lim = BILL_DEC_INIT,
+             over = BILL_DEC_INIT, p2 = BILL_DEC_INIT;
+    int at_floor = 0, excess = 0;
+    if (c->basis == BILLI_DEMAND_CONTRACTED) {
+        TRY_GOTO(bill_dec_copy(&billed, &u->declared_kw));
+        if (u->has_capacity) {
+            TRY_GOTO(bill_dec_mul(&floor, &u->capacity_kva, &c->min_fraction));
+            if (bill_dec_cmp(&billed, &floor) < 0) {
+                at_floor = 1;
+                TRY_GOTO(bill_dec_copy(&billed, &floor));
+            }
+        }
+        TRY_GOTO(bill_dec_mul(&lim, &billed, &c->tolerance));
+        if (u->has_max_demand && bill_dec_cmp(&u->max_demand_kw, &lim) > 0) {
+            excess = 1;
+            TRY_GOTO(bill_dec_sub(&over, &u->max_demand_kw, &lim));
+            TRY_GOTO(bill_dec_mul(&p2, &c->price, &c->excess_mult));
+        }
+    } else {
+        TRY_GOTO(bill_dec_copy(&billed, &u->max_demand_kw));
+    }
+    for (bill_date m = first_of_month(seg.start); bill_date_cmp(m, seg.end) < 0;) {
+        bill_date nm = next_month(m);
+        bill_period in;
+        bill_period_intersect(&in, seg, (bill_period){m, nm});
+        int32_t dm = bill_date_diff(m, nm);
+        TRY_GOTO(month_line(b, t, c, BILLI_EX_DEMAND, in, dm, excess ? &lim : &billed, &c->price,
+                            0, "kW"));
+        billi_line *l = &b->lines[b->n - 1];
+        l->flag = at_floor | (excess ? 2 : 0);
+        if (c->basis == BILLI_DEMAND_CONTRACTED) {
+            TRY_GOTO(bill_dec_copy(&l->aux, &u->declared_kw));
+            TRY_GOTO(bill_dec_copy(&l->lo, &floor));
+            TRY_GOTO(bill_dec_copy(&l->hi, u->has_max_demand ? &u->max_demand_kw : &lim));
+        }
+        if (excess) {
+            TRY_GOTO(month_line(b, t, c, BILLI_EX_EXCESS, in, dm, &over, &p2, 0, "kW"));
+            l = &b->lines[b->n - 1];
+            l->band = "excess";
+            TRY_GOTO(bill_dec_copy(&l->aux, &lim));
+            TRY_GOTO(bill_dec_copy(&l->lo, &c->excess_mult));
+            TRY_GOTO(bill_dec_copy(&l->hi, &u->max_demand_kw));
+        }
+        m = nm;
+    }
+fail:
+    bill_dec_clear(&billed);
+    bill_dec_clear(&floor);
+    bill_dec_clear(&lim);
+    bill_dec_clear(&over);
+    bill_dec_clear(&p2);
+    return rc;
+}
+
+/*
+ * The power-factor adjustment of segment `seg`: base = the amounts of this
+ * segment's lines (from line `first`) of the charges listed in "base"; the PF
+ * from the period's kWh and kvarh; amount = base × percent / 100.
+ */
+static int pf_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                     const bill_usage *u, bill_period seg, size_t first, const bill_dec *kwh)
+{
+    const char *std = u->pf_standard[0] ? u->pf_standard : c->pf_default;
+    if (!u->has_kvarh && c->require_kvarh)
+        return billi_error(BILL_ERULE, "bill: charge '%s' needs the period's kvarh, but the usage "
+                                       "has none", c->id);
+    if (!std[0] && !c->pf_table)
+        return billi_error(BILL_ERULE, "bill: charge '%s': no power-factor standard (give "
+                                       "pf_standard in the usage or standard in the tariff)", c->id);
+    const bill_pf_table *tab = c->pf_table;
+    if (!tab)
+        tab = c->pf_std[strcmp(std, "0.90") == 0 ? 0 : strcmp(std, "0.85") == 0 ? 1 : 2];
+    billi_line *l = push_line(b, BILL_LINE_FIXED, BILLI_EX_PF, c, &seg);
+    if (!l)
+        return BILL_ENOMEM;
+    int rc = bill_dec_set_i64(&l->qty, 0, 0);
+    for (size_t i = first; rc == BILL_OK && i + 1 < b->n; i++)
+        for (int k = 0; k < c->nbase; k++)
+            if (b->lines[i].charge && strcmp(b->lines[i].charge_id, c->base_id[k]) == 0 &&
+                bill_period_overlap_days(b->lines[i].seg, seg) > 0)
+                rc = bill_dec_add(&l->qty, &l->qty, &b->lines[i].amount);
+    if (rc == BILL_OK)
+        rc = bill_pf_table_standard(&l->y, tab);
+    if (rc == BILL_OK)
+        rc = bill_dec_set_i64(&l->amount, 0, 0);
+    if (rc == BILL_OK)
+        rc = bill_dec_set_i64(&l->price, 0, 0);
+    if (rc != BILL_OK)
+        return rc;
+    if (!u->has_kvarh) {
+        l->ex = BILLI_EX_PF_NONE;
+        return BILL_OK;
+    }
+    if (bill_pf_compute(&l->x, kwh, &u->kvarh) != BILL_OK) {
+        l->ex = BILLI_EX_PF_NONE;   /* no energy, no power factor */
+        l->flag = 1;
+        return BILL_OK;
+    }
+    rc = bill_pf_table_percent(&l->price, tab, &l->x);
+    if (rc == BILL_OK)
+        rc = bill_dec_mul(&l->amount, &l->qty, &l->price);
+    if (rc == BILL_OK)
+        rc = bill_dec_mul(&l->amount, &l->amount, &(bill_dec){1, 2, 0, NULL});
+    if (rc == BILL_OK && t->round_apply == BILLI_APPLY_LINE)
+        rc = bill_dec_rescale(&l->amount, &l->amount, t->round_scale, t->round_mode);
+    else if (rc == BILL_OK && bill_dec_scale(&l->amount) > t->round_scale)
+        rc = bill_dec_trim(&l->amount, &l->amount, t->round_scale);
+    return rc;
+}
+
 /* ---- the whole bill --------------------------------------------------------------- */
 
 static int class_exempt(const billi_charge *c, const char *cls)
@@ -732,9 +922,19 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             if (y1 != y0)
                 TRY_GOTO(bill_dec_set_i64(&cum, 0, 0)); /* annual tiers start again */
         }
+        size_t first = b->n;
         for (int i = 0; i < v->ncharges; i++) {
             const billi_charge *c = &v->charges[i];
             switch (c->type) {
+            case BILLI_CH_CAPACITY:
+                TRY_GOTO(capacity_charge(b, t, c, u, b->seg[s]));
+                break;
+            case BILLI_CH_DEMAND:
+                TRY_GOTO(demand_charge(b, t, c, u, b->seg[s]));
+                break;
+            case BILLI_CH_PF:
+                TRY_GOTO(pf_charge(b, t, c, u, b->seg[s], first, &kwh));
+                break;
             case BILLI_CH_FIXED:
                 TRY_GOTO(fixed_charge(b, t, c, b->seg[s], pdays, 1, NULL));
                 break;

@@ -8,10 +8,13 @@
 #include "internal.h"
 #include "json.h"
 #include "bill/tariff.h"
+#include "bill/powerfactor.h"
 
 enum { BILLI_APPLY_LINE = 0, BILLI_APPLY_TOTAL };
 enum { BILLI_VAT_NONE = 0, BILLI_VAT_INCLUSIVE, BILLI_VAT_EXCLUSIVE };
-enum { BILLI_CH_FIXED = 0, BILLI_CH_MINIMUM, BILLI_CH_ENERGY, BILLI_CH_PER_KWH };
+enum { BILLI_CH_FIXED = 0, BILLI_CH_MINIMUM, BILLI_CH_ENERGY, BILLI_CH_PER_KWH, BILLI_CH_CAPACITY,
+       BILLI_CH_DEMAND, BILLI_CH_PF };
+enum { BILLI_DEMAND_CONTRACTED = 0, BILLI_DEMAND_ACTUAL };
 enum { BILLI_PER_PERIOD = 0, BILLI_PER_DAY, BILLI_PER_MONTH };
 enum { BILLI_BASIS_MONTHLY = 0, BILLI_BASIS_ANNUAL };
 enum { BILLI_BOUNDARY_LOWER = 0, BILLI_BOUNDARY_UPPER };
@@ -22,6 +25,10 @@ enum { BILLI_PRORATE_NONE = 0, BILLI_PRORATE_DAYS, BILLI_PRORATE_MONTHS };
 #define BILLI_MAX_SEG 24
 /* Readings a usage may carry inside its period. */
 #define BILLI_MAX_READINGS 8
+/* Suspended capacity ranges a usage may carry. */
+#define BILLI_MAX_SUSP 8
+/* Charges a power-factor adjustment may take as its base. */
+#define BILLI_MAX_PF_BASE 16
 
 typedef struct billi_component {
     const char *name;
@@ -64,6 +71,18 @@ typedef struct billi_charge {
     bill_dec price;
     int nexempt;
     const char *exempt[BILLI_MAX_EXEMPT];
+    /* capacity, demand: price per kVA or kW a month ("price") */
+    int basis;                       /* demand: BILLI_DEMAND_* */
+    bill_dec tolerance;              /* contracted: 1.05 */
+    bill_dec excess_mult;            /* contracted: 2 */
+    bill_dec min_fraction;           /* contracted: 0.40 of the installed capacity */
+    /* power_factor */
+    int nbase;
+    const char *base_id[BILLI_MAX_PF_BASE];
+    const char *pf_default;          /* the standard when the usage gives none ("" none) */
+    struct bill_pf_table *pf_table;  /* the tariff's own table, or NULL */
+    struct bill_pf_table *pf_std[3]; /* the 1983 tables for 0.90, 0.85, 0.80 */
+    int require_kvarh;
 } billi_charge;
 
 /* A TOU schedule: [month][day type][slot of the day] -> period index. */
@@ -116,12 +135,26 @@ struct bill_usage {
     bill_dec reading_kwh[BILLI_MAX_READINGS];  /* kWh from the period's start */
     int has_opened;
     bill_date opened;
+    int has_capacity;
+    bill_dec capacity_kva;
+    int nsusp;
+    bill_period susp[BILLI_MAX_SUSP];
+    bill_dec susp_kva[BILLI_MAX_SUSP];
+    int has_declared;
+    bill_dec declared_kw;
+    int has_max_demand;
+    bill_dec max_demand_kw;
+    int has_kvarh;
+    bill_dec kvarh;
+    char pf_standard[8];             /* "0.90", "0.85", "0.80" or "" */
 };
 
 /* What the explanation of a line says. */
 enum {
     BILLI_EX_FIXED = 0, BILLI_EX_FLAT, BILLI_EX_TIER, BILLI_EX_TOU, BILLI_EX_TOU_FLAT,
-    BILLI_EX_INCREMENT, BILLI_EX_PER_KWH, BILLI_EX_MINIMUM, BILLI_EX_TAX, BILLI_EX_ROUNDING
+    BILLI_EX_INCREMENT, BILLI_EX_PER_KWH, BILLI_EX_MINIMUM, BILLI_EX_TAX, BILLI_EX_ROUNDING,
+    BILLI_EX_CAPACITY, BILLI_EX_SUSPENDED, BILLI_EX_DEMAND, BILLI_EX_EXCESS, BILLI_EX_PF,
+    BILLI_EX_PF_NONE
 };
 
 typedef struct billi_line {
@@ -134,6 +167,8 @@ typedef struct billi_line {
     bill_dec aux;            /* TOU ratio, monthly amount, tax rate ... */
     int annual;              /* tier range counted over the year */
     int per;                 /* fixed: BILLI_PER_* */
+    int flag;                /* demand: billed at the floor; PF: a rebate */
+    bill_dec x, y;           /* capacity/demand: days, month days; PF: PF, standard */
     bill_period seg;
 } billi_line;
 

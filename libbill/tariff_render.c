@@ -115,10 +115,129 @@ static char *sb_finish(sbuf *s)
 
 /* ---- explanations ------------------------------------------------------------------ */
 
+/* " for 2025-06" or ", prorated for 10 of the 30 days of 2025-06" (l->x of l->y days) */
+static void sb_month_part(sbuf *s, const billi_line *l)
+{
+    int y, m;
+    bill_date_to_ymd(l->seg.start, &y, &m, NULL);
+    if (bill_dec_cmp(&l->x, &l->y) == 0) {
+        sb_str(s, " for ");
+    } else {
+        sb_str(s, ", prorated for ");
+        sb_dec(s, &l->x);
+        sb_str(s, " of the ");
+        sb_dec(s, &l->y);
+        sb_str(s, " days of ");
+    }
+    sb_printf(s, "%04d-%02d", y, m);
+}
+
+static void explain_two_part(sbuf *s, const billi_line *l)
+{
+    const billi_charge *c = l->charge;
+    switch (l->ex) {
+    case BILLI_EX_CAPACITY:
+        sb_dec(s, &l->qty);
+        sb_str(s, " kVA installed at ");
+        sb_dec(s, &l->price);
+        sb_str(s, " a kVA a month");
+        sb_month_part(s, l);
+        break;
+    case BILLI_EX_SUSPENDED: {
+        bill_dec kva = BILL_DEC_INIT;
+        if (bill_dec_abs(&kva, &l->qty) != BILL_OK)
+            s->err = 1;
+        sb_dec(s, &kva);
+        sb_str(s, " kVA suspended ");
+        sb_period(s, l->seg);
+        sb_str(s, ": credit at ");
+        sb_dec(s, &l->price);
+        sb_str(s, " a kVA a month");
+        sb_month_part(s, l);
+        bill_dec_clear(&kva);
+        break;
+    }
+    case BILLI_EX_DEMAND:
+        if (c->basis == BILLI_DEMAND_ACTUAL) {
+            sb_str(s, "Maximum demand ");
+        } else {
+            sb_str(s, "Declared demand ");
+            sb_dec(s, &l->aux);
+            sb_str(s, " kW");
+            if (l->flag & 1) {
+                sb_str(s, " is below the floor of ");
+                sb_dec(s, &c->min_fraction);
+                sb_str(s, " of the installed capacity (");
+                sb_dec(s, &l->lo);
+                sb_str(s, " kW): billed at the floor");
+            }
+            if (l->flag & 2) {
+                sb_str(s, "; maximum demand ");
+                sb_dec(s, &l->hi);
+                sb_str(s, " kW exceeds ");
+                sb_dec(s, &c->tolerance);
+                sb_str(s, " \xC3\x97 ");
+                sb_str(s, l->flag & 1 ? "the floor" : "the declared demand");
+                sb_str(s, ": ");
+            } else {
+                sb_str(s, ", within ");
+                sb_dec(s, &c->tolerance);
+                sb_str(s, " \xC3\x97: ");
+            }
+        }
+        sb_dec(s, &l->qty);
+        sb_str(s, " kW at ");
+        sb_dec(s, &l->price);
+        sb_str(s, " a kW a month");
+        sb_month_part(s, l);
+        break;
+    case BILLI_EX_EXCESS:
+        sb_dec(s, &l->qty);
+        sb_str(s, " kW of the maximum demand ");
+        sb_dec(s, &l->hi);
+        sb_str(s, " kW above ");
+        sb_dec(s, &l->aux);
+        sb_str(s, " kW at ");
+        sb_dec(s, &l->lo);
+        sb_str(s, " \xC3\x97 ");
+        sb_dec(s, &c->price);
+        sb_str(s, " = ");
+        sb_dec(s, &l->price);
+        sb_str(s, " a kW a month");
+        sb_month_part(s, l);
+        break;
+    case BILLI_EX_PF:
+        sb_str(s, "PF ");
+        sb_dec(s, &l->x);
+        sb_str(s, " against standard ");
+        sb_dec(s, &l->y);
+        sb_str(s, bill_dec_sign(&l->price) >= 0 ? ": +" : ": ");
+        sb_dec(s, &l->price);
+        sb_str(s, "% of ");
+        sb_dec(s, &l->qty);
+        break;
+    default:
+        if (l->flag)
+            sb_str(s, "No energy and no reactive energy in the period: no power factor, no "
+                      "adjustment");
+        else
+            sb_str(s, "No kvarh in the usage: no power-factor adjustment");
+        break;
+    }
+}
+
 static void explain(sbuf *s, const bill_bill *b, const billi_line *l)
 {
     const bill_tariff *t = b->tariff;
     switch (l->ex) {
+    case BILLI_EX_CAPACITY:
+    case BILLI_EX_SUSPENDED:
+    case BILLI_EX_DEMAND:
+    case BILLI_EX_EXCESS:
+    case BILLI_EX_PF:
+    case BILLI_EX_PF_NONE:
+        explain_two_part(s, l);
+        break;
     case BILLI_EX_FIXED:
         if (l->per == BILLI_PER_DAY) {
             sb_dec(s, &l->qty);
@@ -318,6 +437,8 @@ char *bill_bill_to_text(const bill_bill *b)
             }
             sb_str(&s, " x ");
             sb_dec(&s, &l->price);
+            if (l->ex == BILLI_EX_PF || l->ex == BILLI_EX_PF_NONE)
+                sb_str(&s, "%"); /* the unit price of a power-factor line is a percent */
             sb_str(&s, " = ");
         }
         sb_dec(&s, &l->amount);

@@ -45,6 +45,12 @@ void bill_usage_free(bill_usage *u)
     bill_dec_clear(&u->exported);
     for (int i = 0; i < BILLI_MAX_READINGS; i++)
         bill_dec_clear(&u->reading_kwh[i]);
+    bill_dec_clear(&u->capacity_kva);
+    for (int i = 0; i < BILLI_MAX_SUSP; i++)
+        bill_dec_clear(&u->susp_kva[i]);
+    bill_dec_clear(&u->declared_kw);
+    bill_dec_clear(&u->max_demand_kw);
+    bill_dec_clear(&u->kvarh);
     free(u);
 }
 
@@ -65,6 +71,9 @@ void bill_usage_reset(bill_usage *u)
     u->has_opened = 0;
     u->opened.day = 0;
     u->nreadings = 0;
+    u->has_capacity = u->has_declared = u->has_max_demand = u->has_kvarh = 0;
+    u->nsusp = 0;
+    u->pf_standard[0] = '\0';
 }
 
 int bill_usage_set_period(bill_usage *u, bill_period p)
@@ -223,6 +232,80 @@ int bill_usage_set_opened(bill_usage *u, bill_date opened)
     return BILL_OK;
 }
 
+int bill_usage_set_capacity_kva(bill_usage *u, const bill_dec *kva)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kva != NULL, "kva");
+    int rc = set_qty(&u->capacity_kva, kva, "installed capacity");
+    if (rc == BILL_OK)
+        u->has_capacity = 1;
+    return rc;
+}
+
+int bill_usage_add_suspended(bill_usage *u, bill_period p, const bill_dec *kva)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kva != NULL, "kva");
+    bill_period chk;
+    if (!bill_date_is_valid(p.start) || !bill_date_is_valid(p.end) ||
+        bill_period_make(&chk, p.start, p.end) != BILL_OK)
+        return billi_error(BILL_EDATE, "usage: a suspension needs valid dates, from before to");
+    if (u->nsusp == BILLI_MAX_SUSP)
+        return billi_error(BILL_ERANGE, "usage: at most %d suspensions", BILLI_MAX_SUSP);
+    int rc = set_qty(&u->susp_kva[u->nsusp], kva, "suspended capacity");
+    if (rc == BILL_OK)
+        u->susp[u->nsusp++] = chk;
+    return rc;
+}
+
+void bill_usage_clear_suspended(bill_usage *u)
+{
+    if (u)
+        u->nsusp = 0;
+}
+
+int bill_usage_set_declared_kw(bill_usage *u, const bill_dec *kw)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kw != NULL, "kw");
+    int rc = set_qty(&u->declared_kw, kw, "declared demand");
+    if (rc == BILL_OK)
+        u->has_declared = 1;
+    return rc;
+}
+
+int bill_usage_set_max_demand_kw(bill_usage *u, const bill_dec *kw)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kw != NULL, "kw");
+    int rc = set_qty(&u->max_demand_kw, kw, "maximum demand");
+    if (rc == BILL_OK)
+        u->has_max_demand = 1;
+    return rc;
+}
+
+int bill_usage_set_kvarh(bill_usage *u, const bill_dec *kvarh)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(kvarh != NULL, "kvarh");
+    int rc = set_qty(&u->kvarh, kvarh, "kvarh");
+    if (rc == BILL_OK)
+        u->has_kvarh = 1;
+    return rc;
+}
+
+int bill_usage_set_pf_standard(bill_usage *u, const char *standard)
+{
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(standard != NULL, "standard");
+    if (strcmp(standard, "0.90") != 0 && strcmp(standard, "0.85") != 0 &&
+        strcmp(standard, "0.80") != 0)
+        return billi_error(BILL_ERANGE, "usage: power-factor standard must be \"0.90\", "
+                                        "\"0.85\" or \"0.80\"");
+    memcpy(u->pf_standard, standard, 5);
+    return BILL_OK;
+}
+
 /* ---- JSON ------------------------------------------------------------------------- */
 
 
@@ -258,7 +341,8 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
 {
     static const char *const keys[] = {"period", "class", "household_size", "kwh", "tou_kwh",
                                        "ytd_kwh", "exported_kwh", "opened", "account",
-                                       "readings", NULL};
+                                       "readings", "capacity_kva", "suspended", "declared_kw",
+                                       "max_demand_kw", "kvarh", "pf_standard", NULL};
     const billi_json_node *n;
     const char *s;
     size_t len;
@@ -287,6 +371,37 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
     BILLI_TRY(load_qty(root, "kwh", u, bill_usage_set_kwh));
     BILLI_TRY(load_qty(root, "ytd_kwh", u, bill_usage_set_ytd_kwh));
     BILLI_TRY(load_qty(root, "exported_kwh", u, bill_usage_set_exported_kwh));
+    BILLI_TRY(load_qty(root, "capacity_kva", u, bill_usage_set_capacity_kva));
+    BILLI_TRY(load_qty(root, "declared_kw", u, bill_usage_set_declared_kw));
+    BILLI_TRY(load_qty(root, "max_demand_kw", u, bill_usage_set_max_demand_kw));
+    BILLI_TRY(load_qty(root, "kvarh", u, bill_usage_set_kvarh));
+    n = billi_json_find(root, "pf_standard");
+    if (n) {
+        BILLI_TRY(billi_json_to_string(n, &s, NULL));
+        if (bill_usage_set_pf_standard(u, s) != BILL_OK)
+            return refail(n);
+    }
+    n = billi_json_find(root, "suspended");
+    if (n) {
+        BILLI_TRY(billi_json_expect(n, BILLI_JSON_ARRAY));
+        if (billi_json_size(n) > BILLI_MAX_SUSP)
+            return billi_json_fail(n, BILL_ERANGE, "at most %d suspensions", BILLI_MAX_SUSP);
+        for (size_t i = 0; i < billi_json_size(n); i++) {
+            static const char *const skeys[] = {"kva", "from", "to", NULL};
+            const billi_json_node *r = billi_json_at(n, i), *kn;
+            bill_date from, to;
+            BILLI_TRY(billi_json_check_keys(r, skeys, "suspension"));
+            BILLI_TRY(billi_json_get(r, "kva", 1, &kn));
+            BILLI_TRY(billi_json_get_date(r, "from", 1, &from));
+            BILLI_TRY(billi_json_get_date(r, "to", 1, &to));
+            bill_dec v = BILL_DEC_INIT;
+            int rc = billi_json_to_dec(kn, &v);
+            if (rc == BILL_OK && bill_usage_add_suspended(u, (bill_period){from, to}, &v) != BILL_OK)
+                rc = refail(r);
+            bill_dec_clear(&v);
+            BILLI_TRY(rc);
+        }
+    }
     n = billi_json_find(root, "opened");
     if (n) {
         bill_date d;

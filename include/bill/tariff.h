@@ -151,13 +151,37 @@ BILL_EXTERN int bill_usage_set_reading(bill_usage *u, bill_date at, const bill_d
  */
 BILL_EXTERN int bill_usage_set_opened(bill_usage *u, bill_date opened);
 
+/* ---- two-part tariffs and power factor (large customers) ---- */
+
+/** Installed capacity in kVA (>= 0), for "capacity" charges and the demand floor. */
+BILL_EXTERN int bill_usage_set_capacity_kva(bill_usage *u, const bill_dec *kva);
+/**
+ * `kva` of the installed capacity suspended (暂停) over the days [p.start,
+ * p.end); the part inside the billing period is credited by days. At most 8.
+ */
+BILL_EXTERN int bill_usage_add_suspended(bill_usage *u, bill_period p, const bill_dec *kva);
+/** Forget all suspended capacity. */
+BILL_EXTERN void bill_usage_clear_suspended(bill_usage *u);
+/** Declared (contracted) maximum demand in kW (>= 0). */
+BILL_EXTERN int bill_usage_set_declared_kw(bill_usage *u, const bill_dec *kw);
+/** Actual maximum demand of the period in kW (>= 0), from the demand register. */
+BILL_EXTERN int bill_usage_set_max_demand_kw(bill_usage *u, const bill_dec *kw);
+/** Reactive energy of the period in kvarh (>= 0), for the power factor. */
+BILL_EXTERN int bill_usage_set_kvarh(bill_usage *u, const bill_dec *kvarh);
+/** The account's power-factor standard: "0.90", "0.85" or "0.80" (BILL_ERANGE otherwise). */
+BILL_EXTERN int bill_usage_set_pf_standard(bill_usage *u, const char *standard);
+
 /**
  * Replace the contents of `u` with a usage read from JSON:
  *     {"period": "2025-06-01/2025-07-01", "class": "residential",
  *      "household_size": 3, "kwh": "420",
  *      "tou_kwh": {"peak": "300", "valley": "120"}, "ytd_kwh": "2761",
  *      "exported_kwh": "0", "opened": "2025-03-15",
- *      "readings": [{"date": "2025-06-16", "kwh": "150"}]}
+ *      "readings": [{"date": "2025-06-16", "kwh": "150"}],
+ *      "capacity_kva": "3150", "declared_kw": "1800", "max_demand_kw": "1950",
+ *      "suspended": [{"kva": "630", "from": "2025-06-11", "to": "2025-06-21"}],
+ *      "kvarh": "250000", "pf_standard": "0.90"}
+ * ("to" is exclusive, like a period's end).
  * "period" is required, everything else optional; quantities are JSON
  * numbers or decimal strings, read exactly. Unknown fields are rejected;
  * errors name the JSON path. On failure `u` is left reset.

@@ -236,7 +236,7 @@ static void test_tariff_rejections(void)
     reject(ONE(""), BILL_ERULE, "$.versions[0].charges");
     reject(ONE("{'id': 'x', 'type': 'discount', 'amount': '1'}"), BILL_ESYNTAX,
            "$.versions[0].charges[0].type");
-    reject(ONE("{'id': 'x', 'type': 'demand', 'amount': '1'}"), BILL_EUNSUPPORTED,
+    reject(ONE("{'id': 'x', 'type': 'feed_in', 'amount': '1'}"), BILL_EUNSUPPORTED,
            "$.versions[0].charges[0].type");
     reject(ONE(FLAT("1") ", " FLAT("2")), BILL_ECONFLICT, "$.versions[0].charges[1].id");
     reject(ONE("{'id': 'e', 'type': 'energy', 'components': [{'name': 'a', 'price': '1'}], "
@@ -268,6 +268,7 @@ static void test_tariff_examples_load(void)
         "examples/tariffs/cn-residential-annual-tou.json",
         "examples/tariffs/cn-residential-monthly-seasonal.json",
         "examples/tariffs/cn-commercial-tou.json",
+        "examples/tariffs/cn-large-industry.json",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         /* BILL_TEST_DATA is <root>/tests/data */
@@ -1043,6 +1044,268 @@ static void test_monotone_and_sum(void)
     bill_tariff_free(t);
 }
 
+/* ---- two-part tariffs and power factor ------------------------------------------------ */
+
+#define CAPACITY "{'id': 'basic', 'type': 'capacity', 'name': 'Basic (capacity)', 'price': '22'}"
+#define CONTRACTED(extra)                                                                     \
+    "{'id': 'basic', 'type': 'demand', 'basis': 'contracted', 'price': '28'" extra "}"
+#define JUNE "'period': '2025-06-01/2025-07-01'"
+
+static void test_capacity_charge(void)
+{
+    bill_tariff *t = load_t(ONE(CAPACITY));
+    bill("{" JUNE ", 'capacity_kva': '3150'}");
+    CHECK_INT(bill_bill_line_count(B), 1);
+    CHECK_LINE(0, "", "3150", "22", "69300.00");
+    CHECK_EXPLAIN(0, "3150 kVA installed at 22 a kVA a month for 2025-06");
+    CHECK_TOTAL("69300.00");
+    /* 630 kVA suspended for 10 of June's 30 days: 22 x 630 x 10 / 30 credited */
+    bill("{" JUNE ", 'capacity_kva': '3150', 'suspended': [{'kva': '630', 'from': '2025-06-11', "
+         "'to': '2025-06-21'}]}");
+    CHECK_INT(bill_bill_line_count(B), 2);
+    CHECK_LINE(1, "", "-630", "22", "-4620.00");
+    CHECK_EXPLAIN(1, "630 kVA suspended 2025-06-11/2025-06-21: credit at 22 a kVA a month, "
+                     "prorated for 10 of the 30 days of 2025-06");
+    CHECK_TOTAL("64680.00");
+    /* a suspension that began before the period: only its 7 June days count */
+    bill("{" JUNE ", 'capacity_kva': '3150', 'suspended': [{'kva': '630', 'from': '2025-05-20', "
+         "'to': '2025-06-08'}]}");
+    CHECK_LINE(1, "", "-630", "22", "-3234.00");
+    CHECK_TOTAL("66066.00");
+    /* one that does not touch the period gives no line; 7 of 31 days rounds */
+    bill("{'period': '2025-07-01/2025-08-01', 'capacity_kva': '100', 'suspended': [{'kva': '100', "
+         "'from': '2025-07-01', 'to': '2025-07-08'}, {'kva': '5', 'from': '2025-01-01', "
+         "'to': '2025-02-01'}]}");
+    CHECK_INT(bill_bill_line_count(B), 2);
+    CHECK_LINE(1, "", "-100", "22", "-496.77"); /* 2200 x 7 / 31 = 496.774 */
+    /* a partial period is prorated by days, as fixed charges are */
+    bill("{'period': '2025-06-16/2025-07-01', 'capacity_kva': '3150'}");
+    CHECK_LINE(0, "", "3150", "22", "34650.00");
+    CHECK_EXPLAIN(0, "3150 kVA installed at 22 a kVA a month, prorated for 15 of the 30 days "
+                     "of 2025-06");
+    /* no capacity in the usage */
+    CHECK_OK(usage("{" JUNE "}"));
+    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
+    CHECK(strstr(bill_errmsg(), "capacity_kva") != NULL);
+    bill_tariff_free(t);
+}
+
+static void test_demand_contracted(void)
+{
+    bill_tariff *t = load_t(ONE(CONTRACTED("")));
+    /* D exactly 1.05 C: no excess */
+    bill("{" JUNE ", 'capacity_kva': '3150', 'declared_kw': '2000', 'max_demand_kw': '2100'}");
+    CHECK_INT(bill_bill_line_count(B), 1);
+    CHECK_LINE(0, "", "2000", "28", "56000.00");
+    CHECK_EXPLAIN(0, "Declared demand 2000 kW, within 1.05 \xC3\x97: 2000 kW at 28 a kW a month "
+                     "for 2025-06");
+    CHECK_TOTAL("56000.00");
+    /* above: 1.05 C at p, the rest at 2p */
+    bill("{" JUNE ", 'capacity_kva': '3150', 'declared_kw': '2000', 'max_demand_kw': '2100.5'}");
+    CHECK_INT(bill_bill_line_count(B), 2);
+    CHECK_LINE(0, "", "2100.00", "28", "58800.00");
+    CHECK_LINE(1, "excess", "0.50", "56", "28.00");
+    CHECK_EXPLAIN(0, "Declared demand 2000 kW; maximum demand 2100.5 kW exceeds 1.05 \xC3\x97 the "
+                     "declared demand: 2100.00 kW at 28 a kW a month for 2025-06");
+    CHECK_EXPLAIN(1, "0.50 kW of the maximum demand 2100.5 kW above 2100.00 kW at 2 \xC3\x97 28 = 56 "
+                     "a kW a month for 2025-06");
+    CHECK_TOTAL("58828.00");
+    /* below the 40 % floor: billed at the floor */
+    bill("{" JUNE ", 'capacity_kva': '3150', 'declared_kw': '1000', 'max_demand_kw': '1200'}");
+    CHECK_INT(bill_bill_line_count(B), 1);
+    CHECK_LINE(0, "", "1260.00", "28", "35280.00");
+    CHECK_EXPLAIN(0, "Declared demand 1000 kW is below the floor of 0.40 of the installed "
+                     "capacity (1260.00 kW): billed at the floor, within 1.05 \xC3\x97: 1260.00 kW "
+                     "at 28 a kW a month for 2025-06");
+    /* exactly at the floor is not below it */
+    bill("{" JUNE ", 'capacity_kva': '3150', 'declared_kw': '1260', 'max_demand_kw': '0'}");
+    CHECK_LINE(0, "", "1260", "28", "35280.00");
+    /* the floor and then the excess over 1.05 x floor */
+    bill("{" JUNE ", 'capacity_kva': '3150', 'declared_kw': '1000', 'max_demand_kw': '1400'}");
+    CHECK_LINE(0, "", "1323.0000", "28", "37044.00");
+    CHECK_LINE(1, "excess", "77.0000", "56", "4312.00");
+    /* a partial month by days */
+    bill("{'period': '2025-06-16/2025-07-01', 'capacity_kva': '3150', 'declared_kw': '2000'}");
+    CHECK_LINE(0, "", "2000", "28", "28000.00");
+    /* declared demand is required */
+    CHECK_OK(usage("{" JUNE ", 'max_demand_kw': '100'}"));
+    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
+    CHECK(strstr(bill_errmsg(), "declared_kw") != NULL);
+    bill_tariff_free(t);
+    /* the 1.05, x2 and 0.40 are tariff data */
+    t = load_t(ONE(CONTRACTED(", 'tolerance': '1.10', 'excess_multiplier': '3', "
+                              "'min_fraction': '0.5'")));
+    bill("{" JUNE ", 'capacity_kva': '1000', 'declared_kw': '400', 'max_demand_kw': '600'}");
+    CHECK_LINE(0, "", "550.000", "28", "15400.00");
+    CHECK_LINE(1, "excess", "50.000", "84", "4200.00");
+    bill_tariff_free(t);
+}
+
+static void test_demand_actual(void)
+{
+    bill_tariff *t = load_t(ONE("{'id': 'basic', 'type': 'demand', 'basis': 'actual', "
+                                "'price': '40'}"));
+    bill("{" JUNE ", 'max_demand_kw': '1950.5'}");
+    CHECK_INT(bill_bill_line_count(B), 1);
+    CHECK_LINE(0, "", "1950.5", "40", "78020.00");
+    CHECK_EXPLAIN(0, "Maximum demand 1950.5 kW at 40 a kW a month for 2025-06");
+    bill_line_view v;
+    CHECK_OK(bill_bill_line(&v, B, 0));
+    CHECK_STR(v.unit, "kW");
+    CHECK_INT(v.kind, BILL_LINE_FIXED);
+    /* two months: one line each, prorated by days */
+    bill("{'period': '2025-06-16/2025-07-16', 'max_demand_kw': '100'}");
+    CHECK_INT(bill_bill_line_count(B), 2);
+    CHECK_LINE(0, "", "100", "40", "2000.00");
+    CHECK_LINE(1, "", "100", "40", "1935.48");
+    CHECK_OK(usage("{" JUNE ", 'declared_kw': '100'}"));
+    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
+    CHECK(strstr(bill_errmsg(), "max_demand_kw") != NULL);
+    bill_tariff_free(t);
+}
+
+#define PF(extra)                                                                             \
+    "{'id': 'pf', 'type': 'power_factor', 'base': ['basic', 'energy'], 'standard': '0.90'"    \
+    extra "}"
+#define PF_TARIFF(extra)                                                                      \
+    ONE("{'id': 'basic', 'type': 'demand', 'basis': 'actual', 'price': '10'}, " FLAT("0.5")   \
+        ", {'id': 'funds', 'type': 'per_kwh', 'price': '0.02'}, " PF(extra))
+
+#define PF_E "{'id': 'pf', 'type': 'power_factor', 'base': ['energy'], 'standard': '0.90'}"
+
+static void test_power_factor(void)
+{
+    bill_tariff *t = load_t(PF_TARIFF(""));
+    /* PF 0.60 (6000 kWh, 8000 kvarh) against 0.90: +25 % of basic + energy, not the funds */
+    bill("{" JUNE ", 'kwh': '6000', 'kvarh': '8000', 'max_demand_kw': '100'}");
+    CHECK_INT(bill_bill_line_count(B), 4);
+    CHECK_LINE(2, "", "6000", "0.02", "120.00");
+    CHECK_LINE(3, "", "4000.00", "25.00", "1000.00");
+    CHECK_EXPLAIN(3, "PF 0.60 against standard 0.90: +25.00% of 4000.00");
+    CHECK_TOTAL("5120.00");
+    /* PF 0.95: a rebate of 0.75 % */
+    bill("{" JUNE ", 'kwh': '9500', 'kvarh': '3122', 'max_demand_kw': '100'}");
+    CHECK_LINE(3, "", "5750.00", "-0.75", "-43.13"); /* 43.125 rounded half-up */
+    CHECK_EXPLAIN(3, "PF 0.95 against standard 0.90: -0.75% of 5750.00");
+    CHECK_TOTAL("5896.87");
+    /* the usage's standard wins over the tariff's default */
+    bill("{" JUNE ", 'kwh': '9500', 'kvarh': '3122', 'max_demand_kw': '100', "
+         "'pf_standard': '0.85'}");
+    CHECK_EXPLAIN(3, "PF 0.95 against standard 0.85: -1.10% of 5750.00");
+    /* no kvarh: a zero line that says why */
+    bill("{" JUNE ", 'kwh': '6000', 'max_demand_kw': '100'}");
+    CHECK_INT(bill_bill_line_count(B), 4);
+    CHECK_LINE(3, "", "4000.00", "0", "0");
+    CHECK_EXPLAIN(3, "No kvarh in the usage: no power-factor adjustment");
+    bill_tariff_free(t);
+    /* ... or an error when the tariff requires kvarh */
+    t = load_t(PF_TARIFF(", 'require_kvarh': true"));
+    CHECK_OK(usage("{" JUNE ", 'kwh': '6000', 'max_demand_kw': '100'}"));
+    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
+    CHECK(strstr(bill_errmsg(), "kvarh") != NULL);
+    bill_tariff_free(t);
+    /* a version change inside the period: one adjustment per segment, on its own base */
+    t = load_t(TARIFF(VERSION("2020-01-01", FLAT("0.5") ", " PF_E) ", "
+                      VERSION("2025-06-16", FLAT("0.6") ", " PF_E)));
+    bill("{" JUNE ", 'kwh': '6000', 'kvarh': '8000'}");
+    CHECK_INT(bill_bill_line_count(B), 4);
+    CHECK_LINE(0, "", "3000", "0.5", "1500.00");
+    CHECK_LINE(1, "", "1500.00", "25.00", "375.00");
+    CHECK_LINE(3, "", "1800.00", "25.00", "450.00");
+    CHECK_EXPLAIN(3, "PF 0.60 against standard 0.90: +25.00% of 1800.00, in 2025-06-16/2025-07-01");
+    CHECK_TOTAL("4125.00");
+    bill_tariff_free(t);
+    /* a tariff's own table */
+    t = load_t(PF_TARIFF(", 'table': '0.00-0.89 1.5\\n0.90 0\\n0.91-1.00 -0.5'"));
+    bill("{" JUNE ", 'kwh': '6000', 'kvarh': '8000', 'max_demand_kw': '100'}");
+    CHECK_LINE(3, "", "4000.00", "1.5", "60.00");
+    bill_tariff_free(t);
+}
+
+static void test_two_part_rejections(void)
+{
+    reject(ONE("{'id': 'b', 'type': 'demand', 'basis': 'peak', 'price': '1'}"), BILL_ESYNTAX,
+           "$.versions[0].charges[0].basis");
+    reject(ONE("{'id': 'b', 'type': 'demand', 'basis': 'actual', 'price': '1', "
+               "'tolerance': '1.05'}"), BILL_ERULE, "$.versions[0].charges[0].tolerance");
+    reject(ONE(CONTRACTED(", 'tolerance': '0.95'")), BILL_ERANGE,
+           "$.versions[0].charges[0].tolerance");
+    reject(ONE(CONTRACTED(", 'min_fraction': '1.5'")), BILL_ERANGE,
+           "$.versions[0].charges[0].min_fraction");
+    reject(ONE(CONTRACTED(", 'excess_multiplier': '0'")), BILL_ERANGE,
+           "$.versions[0].charges[0].excess_multiplier");
+    reject(ONE("{'id': 'b', 'type': 'capacity', 'price': '-1'}"), BILL_ERANGE,
+           "$.versions[0].charges[0].price");
+    reject(ONE("{'id': 'b', 'type': 'capacity', 'price': '1', 'per': 'day'}"), BILL_ESYNTAX,
+           "$.versions[0].charges[0]");
+    reject(ONE(FLAT("1") ", " PF("")), BILL_ERULE, "$.versions[0].charges[1].base[0]");
+    reject(ONE(PF("") ", " CAPACITY ", " FLAT("1")), BILL_ERULE,
+           "$.versions[0].charges[0].base[0]");
+    reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', 'base': []}"),
+           BILL_ERANGE, "$.versions[0].charges[2].base");
+    reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', "
+               "'base': ['basic'], 'standard': '0.95'}"),
+           BILL_ESYNTAX, "$.versions[0].charges[2].standard");
+    reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', "
+               "'base': ['basic'], 'table': '0.00-1.00 0'}"),
+           BILL_ESYNTAX, "$.versions[0].charges[2]");
+    reject(ONE(CAPACITY ", " FLAT("1") ", " PF(", 'table': '0.00-0.50 1'")), BILL_ERULE,
+           "$.versions[0].charges[2].table");
+    /* usage */
+    CHECK_ERR(usage("{" JUNE ", 'pf_standard': '0.95'}"), BILL_ERANGE);
+    CHECK(strstr(bill_errmsg(), "$.pf_standard") != NULL);
+    CHECK_ERR(usage("{" JUNE ", 'suspended': [{'kva': '1', 'from': '2025-06-10', "
+                    "'to': '2025-06-01'}]}"), BILL_EDATE);
+    CHECK(strstr(bill_errmsg(), "$.suspended[0]") != NULL);
+    CHECK_ERR(usage("{" JUNE ", 'capacity_kva': '-1'}"), BILL_ERANGE);
+    CHECK(strstr(bill_errmsg(), "$.capacity_kva") != NULL);
+    CHECK_ERR(usage("{" JUNE ", 'suspended': [{'kva': '1', 'from': '2025-06-10'}]}"),
+              BILL_ESYNTAX);
+    CHECK(strstr(bill_errmsg(), "$.suspended[0]") != NULL);
+}
+
+static void test_two_part_setters(void)
+{
+    bill_tariff *t = load_t(ONE("{'id': 'cap', 'type': 'capacity', 'price': '20'}, "
+                                "{'id': 'dem', 'type': 'demand', 'basis': 'actual', "
+                                "'price': '30'}, " FLAT("0.5") ", {'id': 'pf', 'type': "
+                                "'power_factor', 'base': ['cap', 'dem', 'energy']}"));
+    bill_dec d = BILL_DEC_INIT;
+    bill_period p, june;
+    bill_usage_reset(U);
+    CHECK_OK(bill_period_parse(&june, "2025-06-01/2025-07-01", (size_t)-1));
+    CHECK_OK(bill_usage_set_period(U, june));
+    CHECK_OK(bill_dec_parse(&d, "100", (size_t)-1));
+    CHECK_OK(bill_usage_set_capacity_kva(U, &d));
+    CHECK_OK(bill_usage_set_max_demand_kw(U, &d));
+    CHECK_OK(bill_usage_set_declared_kw(U, &d));
+    CHECK_OK(bill_dec_parse(&d, "6000", (size_t)-1));
+    CHECK_OK(bill_usage_set_kwh(U, &d));
+    CHECK_OK(bill_dec_parse(&d, "8000", (size_t)-1));
+    CHECK_OK(bill_usage_set_kvarh(U, &d));
+    /* no standard in the tariff and none in the usage */
+    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
+    CHECK(strstr(bill_errmsg(), "standard") != NULL);
+    CHECK_ERR(bill_usage_set_pf_standard(U, "0.9"), BILL_ERANGE);
+    CHECK_OK(bill_usage_set_pf_standard(U, "0.80"));
+    CHECK_OK(bill_period_parse(&p, "2025-06-01/2025-06-16", (size_t)-1));
+    CHECK_OK(bill_dec_parse(&d, "50", (size_t)-1));
+    CHECK_OK(bill_usage_add_suspended(U, p, &d));
+    CHECK_OK(bill_tariff_compute(t, U, B));
+    /* 2000 - 500 (50 kVA for 15 of 30 days) + 3000 + 3000 = 7500; PF 0.60 at 0.80: +10 % */
+    CHECK_INT(bill_bill_line_count(B), 5);
+    CHECK_LINE(1, "", "-50", "20", "-500.00");
+    CHECK_EXPLAIN(4, "PF 0.60 against standard 0.80: +10.00% of 7500.00");
+    CHECK_TOTAL("8250.00");
+    bill_usage_clear_suspended(U);
+    CHECK_OK(bill_tariff_compute(t, U, B));
+    CHECK_INT(bill_bill_line_count(B), 4);
+    CHECK_ERR(bill_usage_add_suspended(U, (bill_period){june.end, june.start}, &d), BILL_EDATE);
+    bill_usage_reset(U);
+    bill_dec_clear(&d);
+    bill_tariff_free(t);
+}
+
 void suite_tariff(void)
 {
     if (bill_usage_create(&U) != BILL_OK || bill_bill_create(&B) != BILL_OK) {
@@ -1076,6 +1339,12 @@ void suite_tariff(void)
     RUN(test_total_rounding);
     RUN(test_render_deterministic);
     RUN(test_monotone_and_sum);
+    RUN(test_capacity_charge);
+    RUN(test_demand_contracted);
+    RUN(test_demand_actual);
+    RUN(test_power_factor);
+    RUN(test_two_part_rejections);
+    RUN(test_two_part_setters);
     bill_usage_free(U);
     bill_bill_free(B);
     U = NULL;
