@@ -347,3 +347,27 @@ def test_commercial_lines_sum_to_total(parts):
             b = t.compute(u)
     assert sum((line.amount for line in b), Decimal(0)) == b.total
     assert b.total >= Decimal("50.00")          # the minimum bill
+
+
+def test_large_industry_usage_from_keywords_matches_the_json_example():
+    """The two-part usage fields set from Python give the bill billcalc prints for the JSON usage."""
+    import datetime
+    from decimal import Decimal
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with bill.Tariff.load_file(os.path.join(root, "examples/tariffs/cn-large-industry.json")) as t:
+        with open(os.path.join(root, "examples/usage/large-industry-june.json"), encoding="utf-8") as f:
+            with bill.Usage.from_json(f.read()) as u:
+                want = t.compute(u)
+        spec = json.loads(open(os.path.join(root, "examples/usage/large-industry-june.json"),
+                               encoding="utf-8").read(), parse_float=Decimal, parse_int=Decimal)
+        start, end = spec["period"].split("/")
+        with bill.Usage(period=(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)),
+                        customer_class=spec["class"], tou_kwh={k: str(v) for k, v in spec["tou_kwh"].items()},
+                        capacity_kva=str(spec["capacity_kva"]), declared_kw=str(spec["declared_kw"]),
+                        max_demand_kw=str(spec["max_demand_kw"]), kvarh=str(spec["kvarh"]),
+                        pf_standard=str(spec.get("pf_standard", "0.90"))) as u2:
+            got = t.compute(u2)
+    assert got.total == want.total == Decimal("730279.56")
+    assert got.text == want.text
+    with pytest.raises(bill.InputError):
+        bill.Usage(declared_kw="-5")

@@ -154,7 +154,9 @@ class Usage(_Handle):
     _free = staticmethod(_raw.bill_usage_free)
 
     def __init__(self, period=None, customer_class=None, household_size=None, kwh=None,
-                 tou_kwh=None, ytd_kwh=None, exported_kwh=None, readings=None, opened=None):
+                 tou_kwh=None, ytd_kwh=None, exported_kwh=None, readings=None, opened=None,
+                 capacity_kva=None, suspended=None, declared_kw=None, max_demand_kw=None,
+                 kvarh=None, pf_standard=None):
         self._h = _raw.bill_usage_create()
         self._closed = False
         try:
@@ -179,6 +181,18 @@ class Usage(_Handle):
                     self.set_reading(at, value)
             if opened is not None:
                 self.set_opened(opened)
+            if capacity_kva is not None:
+                self.set_capacity_kva(capacity_kva)
+            for start, end, kva in suspended or ():
+                self.add_suspended((start, end), kva)
+            if declared_kw is not None:
+                self.set_declared_kw(declared_kw)
+            if max_demand_kw is not None:
+                self.set_max_demand_kw(max_demand_kw)
+            if kvarh is not None:
+                self.set_kvarh(kvarh)
+            if pf_standard is not None:
+                self.set_pf_standard(pf_standard)
         except BaseException:
             self.close()
             raise
@@ -233,6 +247,34 @@ class Usage(_Handle):
 
     def set_opened(self, opened):
         _raw.bill_usage_set_opened(self._h, opened)
+
+    def set_capacity_kva(self, kva):
+        """Installed transformer capacity in kVA (capacity and demand charges)."""
+        _raw.bill_usage_set_capacity_kva(self._h, kva)
+
+    def add_suspended(self, period, kva):
+        """Capacity suspended (暂停, 减容) over ``period`` = (start, end), end exclusive."""
+        start, end = period
+        _raw.bill_usage_add_suspended(self._h, (start, end), kva)
+
+    def clear_suspended(self):
+        _raw.bill_usage_clear_suspended(self._h)
+
+    def set_declared_kw(self, kw):
+        """Declared (contracted) maximum demand in kW."""
+        _raw.bill_usage_set_declared_kw(self._h, kw)
+
+    def set_max_demand_kw(self, kw):
+        """The period's actual maximum demand in kW."""
+        _raw.bill_usage_set_max_demand_kw(self._h, kw)
+
+    def set_kvarh(self, kvarh):
+        """Reactive energy, for the power factor."""
+        _raw.bill_usage_set_kvarh(self._h, kvarh)
+
+    def set_pf_standard(self, standard):
+        """The customer's power-factor standard: "0.90", "0.85" or "0.80"."""
+        _raw.bill_usage_set_pf_standard(self._h, standard if isinstance(standard, str) else str(standard))
 
     def __repr__(self):
         return "<bill.Usage (closed)>" if self._closed else "<bill.Usage>"
