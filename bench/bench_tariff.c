@@ -1,12 +1,16 @@
 /*
  * Bill throughput: bill_tariff_compute() over many accounts with one tariff.
  *
- * Two tariffs of examples/tariffs are loaded once:
+ * Three tariffs of examples/tariffs are loaded once:
  *   residential  cn-residential-annual-tou.json: peak/valley prices plus annual
  *                tier increments (3120 / 4800 kWh a year), HALF_UP per line;
  *   commercial   cn-commercial-tou.json: monthly fixed charge, four price
  *                components (one scaled by TOU ratios), funds per kWh, a monthly
- *                minimum, VAT added, HALF_UP on the total.
+ *                minimum, VAT added, HALF_UP on the total;
+ *   industry     cn-large-industry.json: basic charge on the declared demand (raised
+ *                to 40 % of the installed kVA, demand above 105 % at twice the
+ *                price), four TOU periods, the power-factor adjustment at standard
+ *                0.90 on basic + energy, three funds, VAT inclusive, HALF_UP per line.
  * For each, N usage handles are prepared in memory from a simple integer
  * formula (the same formula bench_tariff.py uses), and one bill handle is
  * reused for every computation, as a billing run would. Only
@@ -104,6 +108,47 @@ static void commercial_usage(int i, int64_t reg[4])
     reg[3] = total - reg[0] - reg[1] - reg[2];
 }
 
+/*
+ * Large-industry account i: 50,000-2,000,000 kWh split into critical 0-5 %, peak
+ * 20-40 %, flat 25-41 % and valley; declared demand 200-5000 kW, installed capacity
+ * 1000-9000 kVA (so some declared values are below the 40 % floor); maximum demand
+ * (tenths of kW) 80-120 % of the billed demand C (above 1.05 C in 15 of 41 accounts);
+ * kvarh 10-105 % of the kWh, a power factor of 0.69-1.00.
+ */
+struct industry { int64_t reg[4], capacity, declared, max_demand_t, kvarh; };
+
+static void industry_usage(int i, struct industry *x)
+{
+    int64_t total = 50000 + ((int64_t)i * 7919) % 1950001;
+    x->reg[0] = total * (i % 6) / 100;
+    x->reg[1] = total * (20 + i % 21) / 100;
+    x->reg[2] = total * (25 + i % 17) / 100;
+    x->reg[3] = total - x->reg[0] - x->reg[1] - x->reg[2];
+    x->declared = 200 + ((int64_t)i * 131) % 4801;
+    x->capacity = 1000 + ((int64_t)i * 61) % 8001;
+    int64_t c_t = x->declared * 10 > x->capacity * 4 ? x->declared * 10 : x->capacity * 4;
+    x->max_demand_t = c_t * (80 + ((int64_t)i * 7) % 41) / 100;
+    x->kvarh = total * (10 + ((int64_t)i * 53) % 96) / 100;
+}
+
+static void make_industry(bill_usage *u, const struct industry *x)
+{
+    static const char *const names[4] = {"critical", "peak", "flat", "valley"};
+    bill_dec d = BILL_DEC_INIT;
+    bill_usage_reset(u);
+    if (bill_usage_set_period(u, june_2025()) != BILL_OK || bill_usage_set_class(u, "large_industry") != BILL_OK)
+        die("industry usage");
+    for (int k = 0; k < 4; k++)
+        set_tou(u, names[k], x->reg[k], 0);
+    if (bill_dec_set_i64(&d, x->capacity, 0) != BILL_OK || bill_usage_set_capacity_kva(u, &d) != BILL_OK ||
+        bill_dec_set_i64(&d, x->declared, 0) != BILL_OK || bill_usage_set_declared_kw(u, &d) != BILL_OK ||
+        bill_dec_set_i64(&d, x->max_demand_t, 1) != BILL_OK || bill_usage_set_max_demand_kw(u, &d) != BILL_OK ||
+        bill_dec_set_i64(&d, x->kvarh, 0) != BILL_OK || bill_usage_set_kvarh(u, &d) != BILL_OK ||
+        bill_usage_set_pf_standard(u, "0.90") != BILL_OK)
+        die("industry usage");
+    bill_dec_clear(&d);
+}
+
 static void make_residential(bill_usage *u, int64_t peak_t, int64_t valley_t, int64_t ytd)
 {
     bill_dec d = BILL_DEC_INIT;
@@ -147,7 +192,7 @@ static int check_total(const bill_tariff *t, const bill_usage *u, bill_bill *b, 
     return 0;
 }
 
-static int hand_checks(const bill_tariff *res, const bill_tariff *com, bill_bill *b)
+static int hand_checks(const bill_tariff *res, const bill_tariff *com, const bill_tariff *ind, bill_bill *b)
 {
     bill_usage *u;
     int bad = 0;
@@ -182,6 +227,30 @@ static int hand_checks(const bill_tariff *res, const bill_tariff *com, bill_bill
     reg[0] = 0; reg[1] = 0; reg[2] = 1000; reg[3] = 0;
     make_commercial(u, reg);
     bad |= check_total(com, u, b, "commercial 10 kWh flat (minimum bill)", "56.50");
+    {
+        struct industry x;
+        /* examples/usage/large-industry-june.json: C 2000 (floor 1260), D 2150 > T 2100:
+         * 2100 x 36 = 75600 + excess 50 x 2 x 36 = 3600; energy: 60000 x 0.7098 = 42588,
+         * 300000 x 0.5915 = 177450, 400000 x 0.35 = 140000, 440000 x 0.161 = 70840,
+         * 1200000 x (0.12 + 0.01 + 0.015) = 174000; base 684078; PF 1200000 / sqrt(1200000^2
+         * + 712000^2) = 0.860 -> 0.86: +2.00% = 13681.56; funds 1200000 x 0.0271 = 32520;
+         * 730279.56 */
+        x = (struct industry){{60000, 300000, 400000, 440000}, 3150, 2000, 21500, 712000};
+        make_industry(u, &x);
+        bad |= check_total(ind, u, b, "large industry example (1.2 GWh, PF 0.86)", "730279.56");
+        /* 100000 kWh flat, declared 1500 kW below the floor 0.40 x 5000 = 2000, D 2000 <= 2100:
+         * 2000 x 36 = 72000; energy 35000 + 12000 + 1000 + 1500 = 49500; base 121500; kvarh
+         * 20000: PF 1 / sqrt(1.04) = 0.981 -> 0.98: -0.75% = -911.25; funds 2710; 123298.75 */
+        x = (struct industry){{0, 0, 100000, 0}, 5000, 1500, 20000, 20000};
+        make_industry(u, &x);
+        bad |= check_total(ind, u, b, "large industry at the 40% floor, PF 0.98 (rebate)", "123298.75");
+        /* 200000 kWh valley, C 1000, D 1200 > 1050: 37800 + excess 150 x 2 x 36 = 10800;
+         * energy 200000 x 0.161 = 32200 + 29000; base 109800; kvarh 240000: PF 2 / sqrt(9.76)
+         * = 0.640 -> 0.64, 26 steps: 10 + 5 + 2 = +17.00% = 18666.00; funds 5420; 133886.00 */
+        x = (struct industry){{0, 0, 0, 200000}, 2000, 1000, 12000, 240000};
+        make_industry(u, &x);
+        bad |= check_total(ind, u, b, "large industry excess demand, PF 0.64 (+17%)", "133886.00");
+    }
     bill_usage_free(u);
     return bad;
 }
@@ -260,7 +329,7 @@ static void run(struct result *r, const char *name, const bill_tariff *t, bill_u
 
 int main(int argc, char **argv)
 {
-    static bill_usage *ures[N], *ucom[N];
+    static bill_usage *ures[N], *ucom[N], *uind[N];
     if (argc > 1)
         min_seconds = atof(argv[1]);
     if (argc > 2)
@@ -268,19 +337,24 @@ int main(int argc, char **argv)
 
     bill_tariff *res = load_tariff("cn-residential-annual-tou.json");
     bill_tariff *com = load_tariff("cn-commercial-tou.json");
+    bill_tariff *ind = load_tariff("cn-large-industry.json");
     bill_bill *b;
     if (bill_bill_create(&b) != BILL_OK)
         die("bill");
 
-    if (hand_checks(res, com, b)) {
+    if (hand_checks(res, com, ind, b)) {
         fprintf(stderr, "bench_tariff: bills differ from the hand-computed totals; not timing\n");
         return 1;
     }
 
     for (int i = 0; i < N; i++) {
         int64_t p, v, y, reg[4];
-        if (bill_usage_create(&ures[i]) != BILL_OK || bill_usage_create(&ucom[i]) != BILL_OK)
+        struct industry x;
+        if (bill_usage_create(&ures[i]) != BILL_OK || bill_usage_create(&ucom[i]) != BILL_OK ||
+            bill_usage_create(&uind[i]) != BILL_OK)
             die("usage");
+        industry_usage(i, &x);
+        make_industry(uind[i], &x);
         residential_usage(i, &p, &v, &y);
         make_residential(ures[i], p, v, y);
         commercial_usage(i, reg);
@@ -289,13 +363,15 @@ int main(int argc, char **argv)
 
     printf("\nlibbill %s tariff engine: %d usage handles per tariff, one reusable bill, "
            "%.2f s per measurement\n\n", bill_version(), N, min_seconds);
-    struct result rr, rc;
+    struct result rr, rc, ri;
     run(&rr, "residential", res, ures, b);
     run(&rc, "commercial", com, ucom, b);
+    run(&ri, "industry", ind, uind, b);
 
     printf("%-12s %-28s %14s   %s\n", "bill", "tariff", "bills/s", "checksum (sum of the totals)");
     printf("%-12s %-28s %14.0f   %s\n", "residential", bill_tariff_id(res), rr.rate, rr.checksum);
     printf("%-12s %-28s %14.0f   %s\n", "commercial", bill_tariff_id(com), rc.rate, rc.checksum);
+    printf("%-12s %-28s %14.0f   %s\n", "industry", bill_tariff_id(ind), ri.rate, ri.checksum);
     printf("\nmemory: max RSS after the timed bills, then after as many more\n");
     printf("%-12s %14s %10s %14s %10s  %s\n", "memory", "bills so far", "KiB", "bills so far", "KiB",
            "");
@@ -303,13 +379,17 @@ int main(int argc, char **argv)
            2 * rr.passes * N + 2 * N, rr.rss2, rr.rss2 == rr.rss1 ? "flat" : "GREW");
     printf("%-12s %14ld %10ld %14ld %10ld  %s\n", "commercial", rc.passes * N + 2 * N, rc.rss1,
            2 * rc.passes * N + 2 * N, rc.rss2, rc.rss2 == rc.rss1 ? "flat" : "GREW");
+    printf("%-12s %14ld %10ld %14ld %10ld  %s\n", "industry", ri.passes * N + 2 * N, ri.rss1,
+           2 * ri.passes * N + 2 * N, ri.rss2, ri.rss2 == ri.rss1 ? "flat" : "GREW");
 
     for (int i = 0; i < N; i++) {
         bill_usage_free(ures[i]);
         bill_usage_free(ucom[i]);
+        bill_usage_free(uind[i]);
     }
     bill_bill_free(b);
     bill_tariff_free(res);
     bill_tariff_free(com);
+    bill_tariff_free(ind);
     return 0;
 }
