@@ -7,6 +7,7 @@ that is never closed is freed when it is garbage-collected.
 """
 
 from . import bill as _raw
+from ._handle import _Handle
 from .dates import Weekday
 from .errors import _argument_error
 
@@ -29,12 +30,14 @@ def _weekday(x):
     raise _argument_error(f"calendar: {x!r} is not a weekday (1..7 from Monday, or a name)")
 
 
-class Calendar:
+class Calendar(_Handle):
     """A working-day calendar: ``Calendar(weekend={"SATURDAY", "SUNDAY"})``.
 
     Day types, by precedence: a public holiday, then a make-up working day
     (a weekend day declared working, 调休), then the weekend.
     """
+
+    _free = staticmethod(_raw.bill_calendar_free)
 
     def __init__(self, weekend=None):
         self._h = _raw.bill_calendar_create()
@@ -44,21 +47,6 @@ class Calendar:
 
     # ---- life cycle ----
 
-    def close(self):
-        """Free the handle. Harmless when already closed."""
-        self._closed = True
-        _raw.bill_calendar_free(self._h)
-
-    @property
-    def closed(self):
-        return self._closed
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return f"<bill.Calendar{' (closed)' if self._closed else ''}>"

@@ -18,6 +18,7 @@ for a rebate.
 import decimal
 
 from . import bill as _raw
+from ._handle import _Handle
 
 __all__ = ["power_factor", "PowerFactorTable"]
 
@@ -48,7 +49,7 @@ def _standard_text(standard):
                     f"not {type(standard).__name__}")
 
 
-class PowerFactorTable:
+class PowerFactorTable(_Handle):
     """A power-factor adjustment table: the percent for each PF from 0.00 to 1.00.
 
     Built with :meth:`from_standard` (the 1983 rules for the standards 0.90, 0.85 and
@@ -59,7 +60,8 @@ class PowerFactorTable:
     garbage-collected.
     """
 
-    __slots__ = ("_h", "_closed")
+    __slots__ = ()
+    _free = staticmethod(_raw.bill_pf_table_free)
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use PowerFactorTable.from_standard(\"0.90\") or PowerFactorTable.load(standard, text)")
@@ -111,21 +113,6 @@ class PowerFactorTable:
 
     # ---- life cycle ----
 
-    def close(self):
-        """Free the handle. Harmless when already closed."""
-        self._closed = True
-        _raw.bill_pf_table_free(self._h)
-
-    @property
-    def closed(self):
-        return self._closed
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         if self._closed:

@@ -23,6 +23,7 @@ import os
 from typing import NamedTuple, Optional, Tuple
 
 from . import bill as _raw
+from ._handle import _Handle
 from .calendars import DAY_TYPES
 
 __all__ = ["Tariff", "Usage", "Bill", "BillLine", "LineKind"]
@@ -36,29 +37,6 @@ class LineKind(enum.IntEnum):
     MINIMUM = _raw.BILL_LINE_MINIMUM
     TAX = _raw.BILL_LINE_TAX
     ROUNDING = _raw.BILL_LINE_ROUNDING
-
-
-class _Handle:
-    """An owned C handle: context manager, close() twice is harmless, use after close -> StateError."""
-
-    __slots__ = ("_h", "_closed")
-    _free = None
-
-    def close(self):
-        """Free the handle. Harmless when already closed."""
-        self._closed = True
-        type(self)._free(self._h)
-
-    @property
-    def closed(self):
-        return self._closed
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
 
 class Tariff(_Handle):
