@@ -21,7 +21,6 @@ import org.libbill.jni.bill_calendar;
  * {@link Cleaner} once it is unreachable.
  */
 public final class Calendar implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
 
   static {
     Native.load();
@@ -37,7 +36,7 @@ public final class Calendar implements AutoCloseable {
     bill.bill_calendar_create(out);
     bill_calendar h = out[0];
     handle = h;
-    cleanable = CLEANER.register(this, h::delete); // must not capture `this`
+    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
   }
 
   /** A calendar with the given weekend days. */

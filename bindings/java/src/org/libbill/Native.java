@@ -1,5 +1,6 @@
 package org.libbill;
 
+import java.lang.ref.Cleaner;
 import org.libbill.jni.bill;
 
 /**
@@ -11,6 +12,12 @@ public final class Native {
   static {
     System.loadLibrary("billjni");
   }
+
+  /**
+   * The one Cleaner (one daemon thread) that frees the handles of this package's
+   * classes when they were never closed.
+   */
+  static final Cleaner CLEANER = Cleaner.create();
 
   private Native() {}
 

@@ -19,7 +19,6 @@ import org.libbill.jni.bill_pf_table;
  * closed is freed by a {@link Cleaner} once it is unreachable.
  */
 public final class PowerFactorTable implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
 
   static {
     Native.load();
@@ -31,7 +30,7 @@ public final class PowerFactorTable implements AutoCloseable {
 
   private PowerFactorTable(bill_pf_table h) {
     handle = h;
-    cleanable = CLEANER.register(this, h::delete); // must not capture `this`
+    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
   }
 
   /**

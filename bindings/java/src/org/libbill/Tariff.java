@@ -27,7 +27,6 @@ import org.libbill.jni.bill_tariff;
  * finalizer: a tariff that is never closed is freed by a {@link Cleaner}.
  */
 public final class Tariff implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
 
   static {
     Native.load();
@@ -39,7 +38,7 @@ public final class Tariff implements AutoCloseable {
 
   private Tariff(bill_tariff h) {
     handle = h;
-    cleanable = CLEANER.register(this, h::delete); // must not capture `this`
+    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
   }
 
   /** A tariff from JSON text; {@code source} (may be null) names it in error messages. */

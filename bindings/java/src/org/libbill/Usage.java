@@ -20,7 +20,6 @@ import org.libbill.jni.bill_usage;
  * {@link Cleaner}.
  */
 public final class Usage implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
 
   static {
     Native.load();
@@ -36,7 +35,7 @@ public final class Usage implements AutoCloseable {
     bill.bill_usage_create(out);
     bill_usage h = out[0];
     handle = h;
-    cleanable = CLEANER.register(this, h::delete); // must not capture `this`
+    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
   }
 
   /** A usage read from JSON; {@code source} (may be null) names it in error messages. */
