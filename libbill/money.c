@@ -362,18 +362,26 @@ char *bill_money_to_str(const bill_money *m)
     return s;
 }
 
+/* r = a op b for two checked amounts that must share a currency; `verb` names op in messages. */
+static int same_currency_op(bill_money *r, const bill_money *a, const bill_money *b,
+                            const char *verb,
+                            int (*op)(bill_dec *, const bill_dec *, const bill_dec *))
+{
+    const bill_currency *c;
+    int rc = same_currency(&c, a, b, verb);
+    if (rc == BILL_OK)
+        rc = op(&r->amount, &a->amount, &b->amount);
+    if (rc == BILL_OK)
+        set_code(r, c);
+    return rc;
+}
+
 int bill_money_add(bill_money *r, const bill_money *a, const bill_money *b)
 {
     BILLI_CHECK_ARG(r, "r");
     BILLI_CHECK_ARG(a, "a");
     BILLI_CHECK_ARG(b, "b");
-    const bill_currency *c;
-    int rc = same_currency(&c, a, b, "add");
-    if (rc == BILL_OK)
-        rc = bill_dec_add(&r->amount, &a->amount, &b->amount);
-    if (rc == BILL_OK)
-        set_code(r, c);
-    return rc;
+    return same_currency_op(r, a, b, "add", bill_dec_add);
 }
 
 int bill_money_sub(bill_money *r, const bill_money *a, const bill_money *b)
@@ -381,13 +389,7 @@ int bill_money_sub(bill_money *r, const bill_money *a, const bill_money *b)
     BILLI_CHECK_ARG(r, "r");
     BILLI_CHECK_ARG(a, "a");
     BILLI_CHECK_ARG(b, "b");
-    const bill_currency *c;
-    int rc = same_currency(&c, a, b, "subtract");
-    if (rc == BILL_OK)
-        rc = bill_dec_sub(&r->amount, &a->amount, &b->amount);
-    if (rc == BILL_OK)
-        set_code(r, c);
-    return rc;
+    return same_currency_op(r, a, b, "subtract", bill_dec_sub);
 }
 
 int bill_money_mul(bill_money *r, const bill_money *a, const bill_dec *factor)
