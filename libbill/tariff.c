@@ -602,9 +602,10 @@ static int load_pf(const billi_json_node *o, billi_charge *c, const billi_versio
         if (j == idx)
             return FAIL(e, BILL_ERULE, "base charge '%s' is not a charge listed before this one",
                         c->base_id[i]);
-        if (v->charges[j].type == BILLI_CH_PF || v->charges[j].type == BILLI_CH_MINIMUM)
-            return FAIL(e, BILL_ERULE, "base charge '%s' may not be a minimum or power_factor "
-                                       "charge", c->base_id[i]);
+        if (v->charges[j].type == BILLI_CH_PF || v->charges[j].type == BILLI_CH_MINIMUM ||
+            v->charges[j].type == BILLI_CH_FEED_IN)
+            return FAIL(e, BILL_ERULE, "base charge '%s' may not be a minimum, power_factor or "
+                                       "feed_in charge", c->base_id[i]);
         for (size_t k = 0; k < i; k++)
             if (strcmp(c->base_id[k], c->base_id[i]) == 0)
                 return FAIL(e, BILL_ECONFLICT, "base charge '%s' appears twice", c->base_id[i]);
@@ -634,11 +635,36 @@ static int load_pf(const billi_json_node *o, billi_charge *c, const billi_versio
     return BILL_OK;
 }
 
+/* feed_in: a price per exported kWh and the netting rule; one per version. */
+static int load_feed_in(const billi_json_node *o, billi_charge *c, const billi_version *v, int idx)
+{
+    static const char *const keys[] = {"id", "type", "name", "price", "netting", "funds",
+                                       "allow_negative_total", NULL};
+    static const char *const nettings[] = {"net_metering", "net_billing", NULL};
+    static const char *const funds[] = {"net", "gross", NULL};
+    BILLI_TRY(billi_json_check_keys(o, keys, "feed_in charge"));
+    for (int j = 0; j < idx; j++)
+        if (v->charges[j].type == BILLI_CH_FEED_IN)
+            return FAIL(billi_json_find(o, "type"), BILL_ECONFLICT,
+                        "a version may have only one feed_in charge (it has '%s' already)",
+                        v->charges[j].id);
+    BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a feed-in price"));
+    BILLI_TRY(get_choice(o, "netting", 1, nettings, "netting rule", &c->netting));
+    const billi_json_node *fn = billi_json_find(o, "funds");
+    if (fn && c->netting != BILLI_NET_METERING)
+        return FAIL(fn, BILL_ERULE, "'funds' applies to net_metering only (net_billing bills "
+                                    "the funds on every imported kWh)");
+    BILLI_TRY(get_choice(o, "funds", 0, funds, "funds basis", &c->funds_gross));
+    c->allow_negative = 1;
+    BILLI_TRY(billi_json_get_bool(o, "allow_negative_total", 0, &c->allow_negative));
+    return BILL_OK;
+}
+
 static int load_charge(const billi_json_node *o, billi_charge *c, const billi_version *v, int idx)
 {
     static const char *const types[] = {"fixed", "minimum", "energy", "per_kwh", "capacity",
-                                        "demand", "power_factor", NULL};
-    static const char *const later[] = {"feed_in", "tax", NULL};
+                                        "demand", "power_factor", "feed_in", NULL};
+    static const char *const later[] = {"tax", NULL};
     static const char *const k_cap[] = {"id", "type", "name", "price", NULL};
     static const char *const k_fixed[] = {"id", "type", "name", "amount", "per", NULL};
     static const char *const k_energy[] = {"id", "type", "name", "price", "components", "tiers",
@@ -685,6 +711,9 @@ static int load_charge(const billi_json_node *o, billi_charge *c, const billi_ve
     case BILLI_CH_PF:
         BILLI_TRY(load_pf(o, c, v, idx));
         break;
+    case BILLI_CH_FEED_IN:
+        BILLI_TRY(load_feed_in(o, c, v, idx));
+        break;
     default: {
         BILLI_TRY(billi_json_check_keys(o, k_perkwh, "per_kwh charge"));
         BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
@@ -728,9 +757,12 @@ static int load_version(const billi_json_node *o, billi_version *v, const billi_
     v->charges = calloc(n, sizeof *v->charges);
     if (!v->charges)
         return billi_error(BILL_ENOMEM, "tariff: out of memory");
+    v->feed_in = -1;
     for (size_t i = 0; i < n; i++) {
         v->ncharges = (int)i + 1;
         BILLI_TRY(load_charge(billi_json_at(charges, i), &v->charges[i], v, (int)i));
+        if (v->charges[i].type == BILLI_CH_FEED_IN)
+            v->feed_in = (int)i;
         if (v->charges[i].type == BILLI_CH_ENERGY && v->charges[i].has_tiers &&
             v->charges[i].tiers.basis == BILLI_BASIS_ANNUAL)
             v->has_annual = 1;

@@ -63,7 +63,13 @@ void bill_bill_free(bill_bill *b)
         bill_dec_clear(&b->seg_kwh[s]);
         for (int p = 0; p < BILL_TARIFF_MAX_TOU; p++)
             bill_dec_clear(&b->seg_tou[s][p]);
+        bill_dec_clear(&b->seg_exp[s]);
     }
+    bill_dec_clear(&b->net_kwh);
+    bill_dec_clear(&b->offset);
+    bill_dec_clear(&b->surplus);
+    for (int p = 0; p < BILL_TARIFF_MAX_TOU; p++)
+        bill_dec_clear(&b->net_tou[p]);
     free(b);
 }
 
@@ -523,7 +529,8 @@ static int month_line(bill_bill *b, const bill_tariff *t, const billi_charge *c,
                       int neg, const char *unit)
 {
     int32_t d = bill_period_days(in);
-    billi_line *l = push_line(b, BILL_LINE_FIXED, ex, c, &in);
+    billi_line *l = push_line(b, c->type == BILLI_CH_CAPACITY ? BILL_LINE_CAPACITY : BILL_LINE_DEMAND,
+                              ex, c, &in);
     if (!l)
         return BILL_ENOMEM;
     l->unit = unit;
@@ -660,7 +667,7 @@ static int pf_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
     const bill_pf_table *tab = c->pf_table;
     if (!tab)
         tab = c->pf_std[strcmp(std, "0.90") == 0 ? 0 : strcmp(std, "0.85") == 0 ? 1 : 2];
-    billi_line *l = push_line(b, BILL_LINE_FIXED, BILLI_EX_PF, c, &seg);
+    billi_line *l = push_line(b, BILL_LINE_PF, BILLI_EX_PF, c, &seg);
     if (!l)
         return BILL_ENOMEM;
     int rc = bill_dec_set_i64(&l->qty, 0, 0);
@@ -695,6 +702,77 @@ static int pf_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
         rc = bill_dec_rescale(&l->amount, &l->amount, t->round_scale, t->round_mode);
     else if (rc == BILL_OK && bill_dec_scale(&l->amount) > t->round_scale)
         rc = bill_dec_trim(&l->amount, &l->amount, t->round_scale);
+    return rc;
+}
+
+/* ---- feed-in ------------------------------------------------------------------------ */
+
+/*
+ * Net metering of one segment: the exported kWh `exp` first offset the
+ * imported kWh `imp` (b->offset = min(exp, imp)); b->net_kwh = imp - offset,
+ * b->surplus = exp - offset. With TOU kWh the offset is shared over the usage's
+ * TOU periods in proportion to their kWh (bill_dec_allocate, largest fractions
+ * first, at the finest scale of the values, so no period goes below zero), and
+ * b->net_tou[k] = tou[k] - its share.
+ */
+static int net_meter(bill_bill *b, const bill_usage *u, const bill_dec *imp, const bill_dec *tou,
+                     const bill_dec *exp)
+{
+    int rc = bill_dec_copy(&b->offset, bill_dec_cmp(exp, imp) < 0 ? exp : imp);
+    if (rc == BILL_OK)
+        rc = bill_dec_sub(&b->net_kwh, imp, &b->offset);
+    if (rc == BILL_OK)
+        rc = bill_dec_sub(&b->surplus, exp, &b->offset);
+    if (rc != BILL_OK || u->ntou == 0)
+        return rc;
+    if (bill_dec_is_zero(&b->offset)) {
+        for (int k = 0; k < u->ntou && rc == BILL_OK; k++)
+            rc = bill_dec_copy(&b->net_tou[k], &tou[k]);
+        return rc;
+    }
+    int32_t sc = bill_dec_scale(&b->offset);
+    for (int k = 0; k < u->ntou; k++)
+        if (bill_dec_scale(&tou[k]) > sc)
+            sc = bill_dec_scale(&tou[k]);
+    if (sc < 0)
+        sc = 0;
+    rc = bill_dec_allocate(b->net_tou, (size_t)u->ntou, &b->offset, tou, sc,
+                           BILL_REMAINDER_LARGEST_FRACTION);
+    for (int k = 0; k < u->ntou && rc == BILL_OK; k++)
+        rc = bill_dec_sub(&b->net_tou[k], &tou[k], &b->net_tou[k]);
+    return rc;
+}
+
+/*
+ * The credit line of a feed_in charge for segment `seg` with `exp` kWh
+ * exported: net metering credits the surplus left by net_meter() (a 0 line
+ * when the exports were all offset), net billing credits every exported kWh.
+ * Quantity −kWh, unit price the feed-in price, amount −(kWh × price), the
+ * magnitude rounded like a charge of the same size.
+ */
+static int feed_in_line(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                        bill_period seg, const bill_dec *exp)
+{
+    billi_line *l = push_line(b, BILL_LINE_CREDIT, BILLI_EX_CREDIT, c, &seg);
+    if (!l)
+        return BILL_ENOMEM;
+    l->unit = "kWh";
+    l->flag = c->netting;
+    const bill_dec *q = c->netting == BILLI_NET_METERING ? &b->surplus : exp;
+    int rc = bill_dec_copy(&l->qty, q);
+    if (rc == BILL_OK)
+        rc = bill_dec_copy(&l->price, &c->price);
+    if (rc == BILL_OK)
+        rc = price_line(t, l);
+    if (rc == BILL_OK)
+        rc = bill_dec_neg(&l->amount, &l->amount);
+    if (rc == BILL_OK)
+        rc = bill_dec_neg(&l->qty, &l->qty);
+    if (rc == BILL_OK)
+        rc = bill_dec_copy(&l->aux, exp);
+    if (rc == BILL_OK)
+        rc = c->netting == BILLI_NET_METERING ? bill_dec_copy(&l->x, &b->offset)
+                                              : bill_dec_set_i64(&l->x, 0, 0);
     return rc;
 }
 
@@ -889,6 +967,7 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     bill_dec kwh = BILL_DEC_INIT, cum = BILL_DEC_INIT, minimum = BILL_DEC_INIT,
              tmp = BILL_DEC_INIT;
     int rc = BILL_OK, has_min = 0;
+    const billi_charge *fin_last = NULL;   /* the last feed_in charge met: negative totals */
     billi_line *l;
     int32_t pdays = bill_period_days(u->period);
 
@@ -911,10 +990,29 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     TRY_GOTO(check_readings(b, u));
     TRY_GOTO(split_usage(b, u, &kwh));
     TRY_GOTO(bill_dec_copy(&cum, &u->ytd));
+    if (b->nsegments > 1 && !bill_dec_is_zero(&u->exported))
+        TRY_GOTO(bill_dec_allocate(b->seg_exp, (size_t)b->nsegments, &u->exported, b->seg_days,
+                                   bill_dec_scale(&u->exported) > 0 ? bill_dec_scale(&u->exported) : 0,
+                                   BILL_REMAINDER_LARGEST_FRACTION));
 
     for (int s = 0; s < b->nsegments; s++) {
         const billi_version *v = &t->versions[b->seg_ver[s]];
         seg_ctx ctx = {b->seg[s], u->period, &b->seg_kwh[s], b->seg_tou[s], &cum};
+        /* feed-in: net metering prices the energy (and, unless "funds": "gross",
+         * the funds) on the import left after the exports' offset */
+        const billi_charge *fin = v->feed_in >= 0 ? &v->charges[v->feed_in] : NULL;
+        const bill_dec *exp = b->nsegments > 1 ? &b->seg_exp[s] : &u->exported;
+        const bill_dec *funds_kwh = &b->seg_kwh[s];
+        int has_exp = !bill_dec_is_zero(exp);
+        if (fin)
+            fin_last = fin;
+        if (fin && has_exp && fin->netting == BILLI_NET_METERING) {
+            TRY_GOTO(net_meter(b, u, &b->seg_kwh[s], b->seg_tou[s], exp));
+            ctx.kwh = &b->net_kwh;
+            ctx.tou = b->net_tou;
+            if (!fin->funds_gross)
+                funds_kwh = &b->net_kwh;
+        }
         if (s > 0) {
             int y0, y1;
             bill_date_to_ymd(b->seg[s - 1].start, &y0, NULL, NULL);
@@ -947,27 +1045,36 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                     TRY_GOTO(map_tou(b, c, u));
                 TRY_GOTO(energy_charge(b, t, c, u, &ctx));
                 break;
+            case BILLI_CH_FEED_IN:
+                if (has_exp)
+                    TRY_GOTO(feed_in_line(b, t, c, b->seg[s], exp));
+                break;
             default:
                 if (class_exempt(c, u->cls))
                     break;
                 if (!(l = push_line(b, BILL_LINE_PER_KWH, BILLI_EX_PER_KWH, c, &b->seg[s])))
                     goto nomem;
                 l->unit = "kWh";
-                TRY_GOTO(bill_dec_copy(&l->qty, &b->seg_kwh[s]));
+                TRY_GOTO(bill_dec_copy(&l->qty, funds_kwh));
                 TRY_GOTO(bill_dec_copy(&l->price, &c->price));
                 TRY_GOTO(price_line(t, l));
                 break;
             }
         }
-        TRY_GOTO(bill_dec_add(&cum, &cum, &b->seg_kwh[s]));
+        TRY_GOTO(bill_dec_add(&cum, &cum, ctx.kwh)); /* the billed kWh: net under net metering */
     }
 
-    /* subtotal, minimum charge */
+    /* subtotal, minimum charge (compared with the charges before feed-in credits) */
     TRY_GOTO(bill_dec_set_i64(&b->subtotal, 0, 0));
     for (size_t i = 0; i < b->n; i++)
-        TRY_GOTO(bill_dec_add(&b->subtotal, &b->subtotal, &b->lines[i].amount));
+        if (b->lines[i].kind != BILL_LINE_CREDIT)
+            TRY_GOTO(bill_dec_add(&b->subtotal, &b->subtotal, &b->lines[i].amount));
     if (bill_dec_scale(&b->subtotal) > t->round_scale)
         TRY_GOTO(bill_dec_trim(&b->subtotal, &b->subtotal, t->round_scale));
+    TRY_GOTO(bill_dec_set_i64(&tmp, 0, 0));   /* the credits */
+    for (size_t i = 0; i < b->n; i++)
+        if (b->lines[i].kind == BILL_LINE_CREDIT)
+            TRY_GOTO(bill_dec_add(&tmp, &tmp, &b->lines[i].amount));
     if (has_min && bill_dec_cmp(&b->subtotal, &minimum) < 0) {
         if (!(l = push_line(b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, &u->period)))
             goto nomem;
@@ -986,6 +1093,21 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         TRY_GOTO(bill_dec_copy(&l->amount, &l->price));
         TRY_GOTO(bill_dec_copy(&l->aux, &minimum));
         TRY_GOTO(bill_dec_copy(&b->subtotal, &minimum));
+    }
+    TRY_GOTO(bill_dec_add(&b->subtotal, &b->subtotal, &tmp));
+    if (bill_dec_scale(&b->subtotal) > t->round_scale)
+        TRY_GOTO(bill_dec_trim(&b->subtotal, &b->subtotal, t->round_scale));
+    if (fin_last && !fin_last->allow_negative && bill_dec_sign(&b->subtotal) < 0) {
+        /* credits beyond the charges are forfeited: the bill does not go below zero */
+        if (!(l = push_line(b, BILL_LINE_CREDIT, BILLI_EX_FORFEIT, fin_last, &u->period)))
+            goto nomem;
+        l->band = "forfeited";
+        l->unit = "period";
+        TRY_GOTO(bill_dec_set_i64(&l->qty, 1, 0));
+        TRY_GOTO(bill_dec_neg(&l->price, &b->subtotal));
+        TRY_GOTO(bill_dec_copy(&l->amount, &l->price));
+        TRY_GOTO(bill_dec_copy(&l->aux, &b->subtotal));
+        TRY_GOTO(bill_dec_set_i64(&b->subtotal, 0, 0));
     }
 
     /* VAT */

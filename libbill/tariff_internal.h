@@ -13,7 +13,9 @@
 enum { BILLI_APPLY_LINE = 0, BILLI_APPLY_TOTAL };
 enum { BILLI_VAT_NONE = 0, BILLI_VAT_INCLUSIVE, BILLI_VAT_EXCLUSIVE };
 enum { BILLI_CH_FIXED = 0, BILLI_CH_MINIMUM, BILLI_CH_ENERGY, BILLI_CH_PER_KWH, BILLI_CH_CAPACITY,
-       BILLI_CH_DEMAND, BILLI_CH_PF };
+       BILLI_CH_DEMAND, BILLI_CH_PF, BILLI_CH_FEED_IN };
+/* feed_in: how exported kWh meet imported kWh */
+enum { BILLI_NET_METERING = 0, BILLI_NET_BILLING };
 enum { BILLI_DEMAND_CONTRACTED = 0, BILLI_DEMAND_ACTUAL };
 enum { BILLI_PER_PERIOD = 0, BILLI_PER_DAY, BILLI_PER_MONTH };
 enum { BILLI_BASIS_MONTHLY = 0, BILLI_BASIS_ANNUAL };
@@ -83,6 +85,10 @@ typedef struct billi_charge {
     struct bill_pf_table *pf_table;  /* the tariff's own table, or NULL */
     struct bill_pf_table *pf_std[3]; /* the 1983 tables for 0.90, 0.85, 0.80 */
     int require_kvarh;
+    /* feed_in: "price" a kWh exported */
+    int netting;                     /* BILLI_NET_* */
+    int funds_gross;                 /* net metering: per_kwh funds on the gross import */
+    int allow_negative;              /* the bill total may be below zero (default 1) */
 } billi_charge;
 
 /* A TOU schedule: [month][day type][slot of the day] -> period index. */
@@ -105,6 +111,7 @@ typedef struct billi_version {
     int ncharges;
     billi_charge *charges;
     int has_annual;                  /* an energy charge with annual tiers */
+    int feed_in;                     /* index of the feed_in charge, -1 if none */
 } billi_version;
 
 struct bill_tariff {
@@ -154,7 +161,7 @@ enum {
     BILLI_EX_FIXED = 0, BILLI_EX_FLAT, BILLI_EX_TIER, BILLI_EX_TOU, BILLI_EX_TOU_FLAT,
     BILLI_EX_INCREMENT, BILLI_EX_PER_KWH, BILLI_EX_MINIMUM, BILLI_EX_TAX, BILLI_EX_ROUNDING,
     BILLI_EX_CAPACITY, BILLI_EX_SUSPENDED, BILLI_EX_DEMAND, BILLI_EX_EXCESS, BILLI_EX_PF,
-    BILLI_EX_PF_NONE
+    BILLI_EX_PF_NONE, BILLI_EX_CREDIT, BILLI_EX_FORFEIT
 };
 
 typedef struct billi_line {
@@ -189,6 +196,10 @@ struct bill_bill {
     bill_dec seg_kwh[BILLI_MAX_SEG];
     bill_dec seg_tou[BILLI_MAX_SEG][BILL_TARIFF_MAX_TOU];
     int tou_map[BILL_TARIFF_MAX_TOU];   /* scratch: charge period -> usage period */
+    /* feed-in: exported kWh per segment, and the netted usage of the current segment */
+    bill_dec seg_exp[BILLI_MAX_SEG];
+    bill_dec net_kwh, offset, surplus;
+    bill_dec net_tou[BILL_TARIFF_MAX_TOU];
 };
 
 /* tariff_compute.c */

@@ -226,6 +226,41 @@ static void explain_two_part(sbuf *s, const billi_line *l)
     }
 }
 
+/* A feed-in credit line, or the credit forfeited to keep the total at zero. */
+static void explain_credit(sbuf *s, const billi_line *l)
+{
+    bill_dec q = BILL_DEC_INIT;
+    if (l->ex == BILLI_EX_FORFEIT) {
+        if (bill_dec_neg(&q, &l->aux) != BILL_OK)
+            s->err = 1;
+        sb_str(s, "Credits exceed the charges by ");
+        sb_dec(s, &q);
+        sb_str(s, ": the excess is forfeited, the bill does not go below zero");
+    } else if (l->flag == BILLI_NET_BILLING) {
+        sb_dec(s, &l->aux);
+        sb_str(s, " kWh exported at ");
+        sb_dec(s, &l->price);
+        sb_str(s, " credited (net billing: imports billed in full)");
+    } else {
+        if (bill_dec_neg(&q, &l->qty) != BILL_OK)
+            s->err = 1;
+        sb_dec(s, &l->aux);
+        sb_str(s, " kWh exported offset ");
+        sb_dec(s, &l->x);
+        sb_str(s, " kWh imported (net metering)");
+        if (bill_dec_is_zero(&q)) {
+            sb_str(s, ": no surplus to credit");
+        } else {
+            sb_str(s, "; the surplus ");
+            sb_dec(s, &q);
+            sb_str(s, " kWh at ");
+            sb_dec(s, &l->price);
+            sb_str(s, " credited");
+        }
+    }
+    bill_dec_clear(&q);
+}
+
 static void explain(sbuf *s, const bill_bill *b, const billi_line *l)
 {
     const bill_tariff *t = b->tariff;
@@ -237,6 +272,10 @@ static void explain(sbuf *s, const bill_bill *b, const billi_line *l)
     case BILLI_EX_PF:
     case BILLI_EX_PF_NONE:
         explain_two_part(s, l);
+        break;
+    case BILLI_EX_CREDIT:
+    case BILLI_EX_FORFEIT:
+        explain_credit(s, l);
         break;
     case BILLI_EX_FIXED:
         if (l->per == BILLI_PER_DAY) {
@@ -370,7 +409,8 @@ static void explain(sbuf *s, const bill_bill *b, const billi_line *l)
                   t->round_scale);
         break;
     }
-    if (b->nsegments > 1 && l->kind <= BILL_LINE_PER_KWH && l->ex != BILLI_EX_MINIMUM) {
+    if (b->nsegments > 1 && (l->kind <= BILL_LINE_PER_KWH || l->kind >= BILL_LINE_CAPACITY) &&
+        l->ex != BILLI_EX_MINIMUM && l->ex != BILLI_EX_FORFEIT) {
         sb_str(s, ", in ");
         sb_period(s, l->seg);
     }
@@ -391,8 +431,9 @@ char *bill_bill_line_explain(const bill_bill *b, size_t i)
 
 static const char *kind_name(int kind)
 {
-    static const char *const names[] = {"fixed", "energy", "per_kwh", "minimum", "tax", "rounding"};
-    return kind >= 0 && kind <= BILL_LINE_ROUNDING ? names[kind] : "?";
+    static const char *const names[] = {"fixed", "energy", "per_kwh", "minimum", "tax", "rounding",
+                                        "capacity", "demand", "power_factor", "credit"};
+    return kind >= 0 && kind <= BILL_LINE_CREDIT ? names[kind] : "?";
 }
 
 char *bill_bill_to_text(const bill_bill *b)

@@ -132,7 +132,13 @@ BILL_EXTERN int bill_usage_set_tou_kwh(bill_usage *u, const char *period, const 
 BILL_EXTERN void bill_usage_clear_tou(bill_usage *u);
 /** kWh already billed this calendar year before the period (annual tiers), >= 0. */
 BILL_EXTERN int bill_usage_set_ytd_kwh(bill_usage *u, const bill_dec *kwh);
-/** Exported kWh (solar); recorded for feed-in charges (not priced yet), >= 0. */
+/**
+ * Exported kWh of the period (solar), >= 0. Priced by a "feed_in" charge of
+ * the tariff: netted against the imported kWh ("net_metering") or credited
+ * in full ("net_billing"), see docs/tariff-design.md; ignored by a tariff
+ * without one. With several segments (a version change inside the period)
+ * the exported kWh are shared by days, exactly at their own scale.
+ */
 BILL_EXTERN int bill_usage_set_exported_kwh(bill_usage *u, const bill_dec *kwh);
 /**
  * A meter reading inside the period: `kwh` used from the period's start up to
@@ -219,7 +225,11 @@ typedef enum bill_line_kind {
     BILL_LINE_PER_KWH,     /* a fund or surcharge per kWh */
     BILL_LINE_MINIMUM,     /* top-up to the minimum charge */
     BILL_LINE_TAX,         /* VAT added to VAT-exclusive prices */
-    BILL_LINE_ROUNDING     /* difference between the exact sum and the rounded total */
+    BILL_LINE_ROUNDING,    /* difference between the exact sum and the rounded total */
+    BILL_LINE_CAPACITY,    /* two-part basic charge on installed kVA (suspensions: negative) */
+    BILL_LINE_DEMAND,      /* two-part basic charge on demand kW, and its excess line */
+    BILL_LINE_PF,          /* power-factor adjustment (a surcharge or a rebate) */
+    BILL_LINE_CREDIT       /* feed-in credit for exported kWh (negative), or forfeited credit */
 } bill_line_kind;
 
 /**

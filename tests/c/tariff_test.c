@@ -236,7 +236,7 @@ static void test_tariff_rejections(void)
     reject(ONE(""), BILL_ERULE, "$.versions[0].charges");
     reject(ONE("{'id': 'x', 'type': 'discount', 'amount': '1'}"), BILL_ESYNTAX,
            "$.versions[0].charges[0].type");
-    reject(ONE("{'id': 'x', 'type': 'feed_in', 'amount': '1'}"), BILL_EUNSUPPORTED,
+    reject(ONE("{'id': 'x', 'type': 'tax', 'amount': '1'}"), BILL_EUNSUPPORTED,
            "$.versions[0].charges[0].type");
     reject(ONE(FLAT("1") ", " FLAT("2")), BILL_ECONFLICT, "$.versions[0].charges[1].id");
     reject(ONE("{'id': 'e', 'type': 'energy', 'components': [{'name': 'a', 'price': '1'}], "
@@ -1152,7 +1152,7 @@ static void test_demand_actual(void)
     bill_line_view v;
     CHECK_OK(bill_bill_line(&v, B, 0));
     CHECK_STR(v.unit, "kW");
-    CHECK_INT(v.kind, BILL_LINE_FIXED);
+    CHECK_INT(v.kind, BILL_LINE_DEMAND);
     /* two months: one line each, prorated by days */
     bill("{'period': '2025-06-16/2025-07-16', 'max_demand_kw': '100'}");
     CHECK_INT(bill_bill_line_count(B), 2);
