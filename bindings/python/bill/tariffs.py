@@ -37,6 +37,10 @@ class LineKind(enum.IntEnum):
     MINIMUM = _raw.BILL_LINE_MINIMUM
     TAX = _raw.BILL_LINE_TAX
     ROUNDING = _raw.BILL_LINE_ROUNDING
+    CAPACITY = _raw.BILL_LINE_CAPACITY
+    DEMAND = _raw.BILL_LINE_DEMAND
+    POWER_FACTOR = _raw.BILL_LINE_PF
+    CREDIT = _raw.BILL_LINE_CREDIT
 
 
 class Tariff(_Handle):

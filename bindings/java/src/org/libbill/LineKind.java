@@ -15,7 +15,15 @@ public enum LineKind {
   /** VAT added to VAT-exclusive prices. */
   TAX(bill_line_kind.BILL_LINE_TAX),
   /** Difference between the exact sum and the rounded total. */
-  ROUNDING(bill_line_kind.BILL_LINE_ROUNDING);
+  ROUNDING(bill_line_kind.BILL_LINE_ROUNDING),
+  /** Two-part basic charge on installed kVA (suspended capacity: negative lines). */
+  CAPACITY(bill_line_kind.BILL_LINE_CAPACITY),
+  /** Two-part basic charge on demand kW, and its excess line. */
+  DEMAND(bill_line_kind.BILL_LINE_DEMAND),
+  /** Power-factor adjustment (a surcharge or a rebate). */
+  POWER_FACTOR(bill_line_kind.BILL_LINE_PF),
+  /** Feed-in credit for exported kWh (negative), or credit forfeited to keep the total at zero. */
+  CREDIT(bill_line_kind.BILL_LINE_CREDIT);
 
   final int code;
 

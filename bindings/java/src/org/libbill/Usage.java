@@ -118,6 +118,7 @@ public final class Usage implements AutoCloseable {
     return this;
   }
 
+  /** Exported kWh (solar), priced by the tariff's feed_in charge. */
   public Usage exportedKwh(BigDecimal kwh) {
     bill.bill_usage_set_exported_kwh(handle, Objects.requireNonNull(kwh, "kwh"));
     return this;
@@ -133,6 +134,55 @@ public final class Usage implements AutoCloseable {
   /** The date the account opened, for prorated annual quotas. */
   public Usage opened(LocalDate opened) {
     bill.bill_usage_set_opened(handle, Objects.requireNonNull(opened, "opened"));
+    return this;
+  }
+
+  // ---- two-part tariffs and power factor (large customers) ----
+
+  /** Installed transformer capacity in kVA (capacity charges and the demand floor). */
+  public Usage capacityKva(BigDecimal kva) {
+    bill.bill_usage_set_capacity_kva(handle, Objects.requireNonNull(kva, "kva"));
+    return this;
+  }
+
+  /**
+   * {@code kva} of the installed capacity suspended (暂停, 减容) over the days
+   * [start, end), end exclusive; the part inside the period is credited by days.
+   */
+  public Usage suspended(LocalDate start, LocalDate end, BigDecimal kva) {
+    bill.bill_usage_add_suspended(handle, new LocalDate[] {Objects.requireNonNull(start, "start"),
+                                                           Objects.requireNonNull(end, "end")},
+                                  Objects.requireNonNull(kva, "kva"));
+    return this;
+  }
+
+  /** Forgets all suspended capacity. */
+  public Usage clearSuspended() {
+    bill.bill_usage_clear_suspended(handle);
+    return this;
+  }
+
+  /** Declared (contracted) maximum demand in kW. */
+  public Usage declaredKw(BigDecimal kw) {
+    bill.bill_usage_set_declared_kw(handle, Objects.requireNonNull(kw, "kw"));
+    return this;
+  }
+
+  /** The period's actual maximum demand in kW, from the demand register. */
+  public Usage maxDemandKw(BigDecimal kw) {
+    bill.bill_usage_set_max_demand_kw(handle, Objects.requireNonNull(kw, "kw"));
+    return this;
+  }
+
+  /** Reactive energy of the period in kvarh, for the power factor. */
+  public Usage kvarh(BigDecimal kvarh) {
+    bill.bill_usage_set_kvarh(handle, Objects.requireNonNull(kvarh, "kvarh"));
+    return this;
+  }
+
+  /** The account's power-factor standard: "0.90", "0.85" or "0.80". */
+  public Usage pfStandard(String standard) {
+    bill.bill_usage_set_pf_standard(handle, Objects.requireNonNull(standard, "standard"));
     return this;
   }
 
