@@ -37,6 +37,8 @@ static const char *const usages[] = {
     "\"ytd_kwh\": \"4700\", \"opened\": \"2024-02-29\"}",
     "{\"period\": \"2025-06-01/2025-06-02\", \"tou_kwh\": {\"critical\": \"1\", \"peak\": \"2\", "
     "\"flat\": \"3\", \"valley\": \"0.5\"}}",
+    "{\"period\": \"2025-06-01/2025-07-01\", \"tou_kwh\": {\"peak\": \"30.5\", "
+    "\"valley\": \"12\"}, \"exported_kwh\": \"57.25\", \"ytd_kwh\": \"3100\"}",
 };
 
 static void check_bill(const bill_bill *b)
