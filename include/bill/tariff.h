@@ -259,7 +259,7 @@ BILL_EXTERN int bill_bill_line(bill_line_view *out, const bill_bill *b, size_t i
  */
 BILL_EXTERN char *bill_bill_line_explain(const bill_bill *b, size_t i);
 
-/** Sum of the charge lines, before tax and rounding lines. */
+/** Sum of the charge lines (feed-in credits included), before tax and rounding lines. */
 BILL_EXTERN int bill_bill_subtotal(bill_dec *out, const bill_bill *b);
 /**
  * The VAT of the bill: the part included in the total for VAT-inclusive
@@ -269,7 +269,11 @@ BILL_EXTERN int bill_bill_subtotal(bill_dec *out, const bill_bill *b);
 BILL_EXTERN int bill_bill_tax(bill_dec *out, const bill_bill *b);
 /** 1 when the tax of bill_bill_tax() is included in the prices, else 0. */
 BILL_EXTERN int bill_bill_tax_included(const bill_bill *b);
-/** The total; always exactly the sum of all lines. */
+/**
+ * The total; always exactly the sum of all lines. Negative when feed-in
+ * credits exceed the charges, unless the tariff's feed_in charge says
+ * "allow_negative_total": false (then the excess is forfeited on a credit line).
+ */
 BILL_EXTERN int bill_bill_total(bill_dec *out, const bill_bill *b);
 
 /**
