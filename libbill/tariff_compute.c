@@ -1001,7 +1001,8 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         /* feed-in: net metering prices the energy (and, unless "funds": "gross",
          * the funds) on the import left after the exports' offset */
         const billi_charge *fin = v->feed_in >= 0 ? &v->charges[v->feed_in] : NULL;
-        const bill_dec *exp = b->nsegments > 1 ? &b->seg_exp[s] : &u->exported;
+        const bill_dec *exp = b->nsegments > 1 && !bill_dec_is_zero(&u->exported)
+                                  ? &b->seg_exp[s] : &u->exported;
         const bill_dec *funds_kwh = &b->seg_kwh[s];
         int has_exp = !bill_dec_is_zero(exp);
         if (fin)

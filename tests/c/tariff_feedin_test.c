@@ -441,6 +441,10 @@ static void test_feedin_segments(void)
                      "at 0.4 credited, in 2025-06-01/2025-06-16");
     CHECK_DEC(bill_bill_total, "-12.75");
     check_sum();
+    /* the same bill handle without exports: no credit lines (nothing left from the last bill) */
+    bill("{" JUNE ", 'kwh': '300'}");
+    CHECK_INT(bill_bill_line_count(B), 2);
+    CHECK_DEC(bill_bill_total, "165.00");
     bill_tariff_free(t);
 
     /* a version without feed_in ignores the exports */
