@@ -29,6 +29,10 @@ enum { BILLI_PRORATE_NONE = 0, BILLI_PRORATE_DAYS, BILLI_PRORATE_MONTHS };
 #define BILLI_MAX_SUSP 8
 /* Charges a power-factor adjustment may take as its base. */
 #define BILLI_MAX_PF_BASE 16
+/* Options of a version (and choices of a usage), values of one option, conditions of a charge. */
+#define BILLI_MAX_OPTIONS 8
+#define BILLI_MAX_OPTION_VALUES 8
+#define BILLI_MAX_WHEN 4
 
 typedef struct billi_component {
     const char *name;
@@ -83,7 +87,18 @@ typedef struct billi_charge {
     struct bill_pf_table *pf_table;  /* the tariff's own table, or NULL */
     struct bill_pf_table *pf_std[3]; /* the 1983 tables for 0.90, 0.85, 0.80 */
     int require_kvarh;
+    /* "when": the charge applies only when option when_opt[i] has value when_val[i] */
+    int nwhen;
+    int when_opt[BILLI_MAX_WHEN], when_val[BILLI_MAX_WHEN];
 } billi_charge;
+
+/* An option a version offers ("basic_charge": capacity | contracted_demand | ...). */
+typedef struct billi_option {
+    const char *name;
+    int nvalues;
+    const char *value[BILLI_MAX_OPTION_VALUES];
+    int def;                         /* index of the default value */
+} billi_option;
 
 /* A TOU schedule: [month][day type][slot of the day] -> period index. */
 enum { BILLI_DAY_WORKING = 0, BILLI_DAY_WEEKEND, BILLI_DAY_HOLIDAY, BILLI_DAY_TYPES };
@@ -105,6 +120,8 @@ typedef struct billi_version {
     int ncharges;
     billi_charge *charges;
     int has_annual;                  /* an energy charge with annual tiers */
+    int noptions;
+    billi_option options[BILLI_MAX_OPTIONS];
 } billi_version;
 
 struct bill_tariff {
@@ -147,6 +164,9 @@ struct bill_usage {
     int has_kvarh;
     bill_dec kvarh;
     char pf_standard[8];             /* "0.90", "0.85", "0.80" or "" */
+    int noptions;                    /* tariff options chosen (bill_usage_set_option) */
+    char opt_name[BILLI_MAX_OPTIONS][BILL_NAME_MAX];
+    char opt_value[BILLI_MAX_OPTIONS][BILL_NAME_MAX];
 };
 
 /* What the explanation of a line says. */
@@ -193,5 +213,15 @@ struct bill_bill {
 
 /* tariff_compute.c */
 const char *billi_tier_band(int tier);  /* "tier 1" .. */
+
+/* tariff_options.c */
+/*
+ * sel[i] = the value chosen for option i of version v: the usage's choice or
+ * the default. BILL_ERULE naming the option when the usage chooses an option
+ * the version does not offer, or a value it does not list.
+ */
+int billi_options_select(int *sel, const billi_version *v, const bill_usage *u);
+/* 1 when every "when" condition of charge c holds under the choices sel[]. */
+int billi_charge_applies(const billi_charge *c, const int *sel);
 
 #endif
