@@ -187,3 +187,16 @@ def test_closed_handles_and_bad_input():
     with pytest.raises(bill.StateError):
         w.run([u])
     assert repr(w) == "<bill.WhatIf (closed)>"
+
+
+def test_readme_whatif_example_runs(monkeypatch, capsys):
+    import re
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        blocks = [b for b in re.findall(r"```python\n(.*?)```", f.read(), re.S) if "bill.rank" in b]
+    assert len(blocks) == 1
+    monkeypatch.chdir(ROOT)
+    scope = {}
+    exec(compile(blocks[0], "README.md", "exec"), scope)
+    assert (scope["best"].label, scope["best"].total, scope["best"].saving) == \
+        ("TOU", Decimal("210.49"), Decimal("11.40"))
+    assert capsys.readouterr().out == "TOU 210.49 11.40\n"
