@@ -463,8 +463,8 @@ static void brute_sum(bill_dec *sum, const bill_tariff *t, bill_usage **u, size_
 }
 
 /* bill_whatif_best_declared_kw against every grid point from `from` to `to`. */
-static void check_best(const bill_tariff *t, bill_usage **u, size_t n, const char *step_text,
-                       const char *from, const char *to, const char *want_kw)
+static void check_best_opt(const bill_tariff *t, bill_usage **u, size_t n, const char *step_text,
+                           const char *from, const char *to, const char *want_kw, int option)
 {
     bill_whatif *w;
     bill_bill *b;
@@ -474,13 +474,14 @@ static void check_best(const bill_tariff *t, bill_usage **u, size_t n, const cha
     CHECK_OK(bill_whatif_create(&w));
     CHECK_OK(bill_bill_create(&b));
     CHECK_INT(bill_whatif_add_candidate(w, "contracted", t), 0);
-    CHECK_OK(bill_whatif_set_option(w, 0, "basic_charge", "contracted_demand"));
+    if (option)
+        CHECK_OK(bill_whatif_set_option(w, 0, "basic_charge", "contracted_demand"));
     CHECK_OK(bill_whatif_best_declared_kw(w, 0, (const bill_usage *const *)u, n, &step));
     CHECK_OK(bill_whatif_best_kw(&kw, w));
     CHECK_OK(bill_whatif_best_total(&best, w));
     if (want_kw)
         CHECK_STR(ds(&kw), want_kw);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; option && i < n; i++)
         CHECK_OK(bill_usage_set_option(u[i], "basic_charge", "contracted_demand"));
     dset(&c, from);
     dset(&end, to);
@@ -511,6 +512,8 @@ static void check_best(const bill_tariff *t, bill_usage **u, size_t n, const cha
     bill_dec_clear(&bf);
     bill_dec_clear(&bc);
 }
+
+#define check_best(t, u, n, step, from, to, want) check_best_opt(t, u, n, step, from, to, want, 1)
 
 static void test_whatif_best_declared(void)
 {
@@ -619,6 +622,30 @@ static void test_whatif_floor_binds(void)
     bill_tariff_free(t);
 }
 
+/*
+ * Two months whose exact slopes cancel: month 1 (PF 0.90, no adjustment) pays the excess
+ * between the breakpoints, month 2 (PF 0.80, +5 %) does not; -1.05 × p × 1.00 + p × 1.05 = 0,
+ * so between 477 and 952 kW the sum is flat but for rounding (195766.90 to .92). The error
+ * bound cannot exclude any interior point there, so all of them are evaluated; the result must
+ * still be the brute-force optimum (here after the jump at 953 kW).
+ */
+static void test_whatif_flat_interval_is_scanned(void)
+{
+    bill_tariff *t = wload(W_TARIFF("'charges': ["
+        "{'id': 'con', 'type': 'demand', 'basis': 'contracted', 'price': '36.37'}, "
+        "{'id': 'energy', 'type': 'energy', 'price': '0.6'}, "
+        "{'id': 'pf', 'type': 'power_factor', 'base': ['con', 'energy'], 'standard': '0.90'}]"));
+    bill_usage *u[2] = {month_usage(1, "100000", "48430", "1000", "700", "1000.37"),
+                        month_usage(2, "100000", "75000", "1000", "700", "500")};
+    /* at 700 kW: 735 × 36.37 = 26731.95, 265.37 × 72.74 = 19303.01, energy 60000, PF 0.90: 0 */
+    CHECK_STR(bill_total_of(t, u[0]), "106034.96");
+    check_best_opt(t, u, 2, "1", "400", "1200", NULL, 0);
+    check_best_opt(t, u, 2, "0.1", "400", "1200", NULL, 0);
+    bill_usage_free(u[0]);
+    bill_usage_free(u[1]);
+    bill_tariff_free(t);
+}
+
 void suite_whatif(void)
 {
     RUN(test_options_load_errors);
@@ -628,4 +655,5 @@ void suite_whatif(void)
     RUN(test_whatif_tou_vs_flat);
     RUN(test_whatif_best_declared);
     RUN(test_whatif_floor_binds);
+    RUN(test_whatif_flat_interval_is_scanned);
 }
