@@ -625,9 +625,11 @@ static void test_whatif_floor_binds(void)
 /*
  * Two months whose exact slopes cancel: month 1 (PF 0.90, no adjustment) pays the excess
  * between the breakpoints, month 2 (PF 0.80, +5 %) does not; -1.05 × p × 1.00 + p × 1.05 = 0,
- * so between 477 and 952 kW the sum is flat but for rounding (195766.90 to .92). The error
- * bound cannot exclude any interior point there, so all of them are evaluated; the result must
- * still be the brute-force optimum (here after the jump at 953 kW).
+ * so between them the sum is flat but for rounding (195766.90 to .92). On a 1 kW grid the jump
+ * at 953 kW is cheaper still; on a 50 kW grid 1000 kW overshoots 1000.37 / 1.05 and the flat
+ * level is the optimum: the error bound then cannot exclude any interior point of [500, 950],
+ * all are evaluated (the path that guards against rounding), and the result must still be the
+ * brute-force optimum.
  */
 static void test_whatif_flat_interval_is_scanned(void)
 {
@@ -641,6 +643,8 @@ static void test_whatif_flat_interval_is_scanned(void)
     CHECK_STR(bill_total_of(t, u[0]), "106034.96");
     check_best_opt(t, u, 2, "1", "400", "1200", NULL, 0);
     check_best_opt(t, u, 2, "0.1", "400", "1200", NULL, 0);
+    /* steps of 50 kW: 1000 kW overshoots 1000.37 / 1.05, so the flat level is the best */
+    check_best_opt(t, u, 2, "50", "400", "1200", "500", 0);
     bill_usage_free(u[0]);
     bill_usage_free(u[1]);
     bill_tariff_free(t);
