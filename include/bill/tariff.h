@@ -218,7 +218,10 @@ BILL_EXTERN void bill_bill_free(bill_bill *b);
  * total kWh and each TOU kWh are allocated exactly at their own scale
  * (bill_dec_allocate, largest fractions first), so the parts add up to what
  * was measured; readings given at the split dates (bill_usage_set_reading)
- * are used instead where present. Errors: BILL_EINVAL for NULL arguments,
+ * are used instead where present. Energy charges without TOU price the total
+ * kWh (with TOU kWh, their sum), so one TOU usage bills under a TOU and a flat
+ * tariff alike. Charges with "when" apply only under the usage's option
+ * choices (bill_usage_set_option). Errors: BILL_EINVAL for NULL arguments,
  * BILL_ESTATE when the usage has no period, BILL_ERULE when the usage does not
  * fit the tariff (a period before the first version, TOU kWh missing for a
  * TOU tariff, a TOU period the tariff does not know, TOU kWh not adding up to
