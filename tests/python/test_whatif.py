@@ -179,6 +179,12 @@ def test_closed_handles_and_bad_input():
         '"price": "0.1"}]}]}')
     with pytest.raises(bill.ArithError):
         w.add("usd", usd)
+    # a bad option or demand adds nothing
+    with pytest.raises(bill.InputError):
+        w.add("bad", t, {"bad name": "x"})
+    with pytest.raises(bill.InputError):
+        w.add("bad", t, declared_kw="-1")
+    assert len(w) == 1
     t.close()
     with pytest.raises(bill.StateError):
         w.run([u])

@@ -86,9 +86,14 @@ class WhatIf(_Handle):
         ``declared_kw`` a declared demand overriding theirs. Returns its index (0 = current)."""
         if not isinstance(tariff, Tariff):
             raise TypeError(f"libbill: a candidate needs a bill.Tariff, not {type(tariff).__name__}")
+        options = dict(options or {})
+        # checked first by the C setters of a scratch usage, so that a bad option or demand
+        # raises before the candidate is added (nothing half-applied)
+        with Usage(options=options, declared_kw=declared_kw):
+            pass
         index = _raw.bill_whatif_add_candidate(self._h, label, tariff._h)
         self._tariffs.append(tariff)
-        for name, value in dict(options or {}).items():
+        for name, value in options.items():
             _raw.bill_whatif_set_option(self._h, index, name, value)
         if declared_kw is not None:
             _raw.bill_whatif_set_declared_kw(self._h, index, declared_kw)

@@ -207,6 +207,10 @@ class WhatIfTest {
         + "\"charges\": [{\"id\": \"e\", \"type\": \"energy\", \"price\": \"0.1\"}]}]}")) {
       assertThrows(ArithException.class, () -> w.addCandidate("usd", usd, null));
     }
+    // a bad option or demand adds nothing
+    assertThrows(InputException.class, () -> w.addCandidate("bad", t, Map.of("bad name", "x")));
+    assertThrows(InputException.class, () -> w.addCandidate("bad", t, null, bd("-1")));
+    assertEquals(1, w.size());
     t.close();
     assertThrows(StateException.class, () -> w.run(List.of(u)));
     w.close();

@@ -97,6 +97,15 @@ public final class WhatIf implements AutoCloseable {
                           BigDecimal declaredKw) {
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(tariff, "tariff");
+    // checked first by the C setters of a scratch usage, so that a bad option or demand throws
+    // before the candidate is added (nothing half-applied)
+    try (Usage check = new Usage()) {
+      if (options != null)
+        for (Map.Entry<String, String> e : options.entrySet())
+          check.option(e.getKey(), e.getValue());
+      if (declaredKw != null)
+        bill.bill_usage_set_declared_kw(check.handle(), declaredKw);
+    }
     int index = bill.bill_whatif_add_candidate(handle, label, tariff.handle());
     tariffs.add(tariff);
     if (options != null)
