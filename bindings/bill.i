@@ -25,6 +25,8 @@
  *   (const) bill_bill *b, bill_<x> *handle (Python free)   the tariff handles
  *   bill_line_view *out                     one bill line, copied at once
  *   const char **out                        a name inside a handle (bill_tariff_tou_period)
+ *   bill_whatif **out, (const) bill_whatif *w   the what-if handle
+ *   (const bill_usage *const *usages, size_t n) a list of usages (Python sequence, Java array)
  *   int BILL_STATUS           BILL_OK -> nothing, negative -> exception
  *   int BILL_COUNT            >= 0 -> the value, negative -> exception
  *   int BILL_PLAIN            the int as it is (SWIG's default int)
@@ -90,13 +92,19 @@
     int bill_usage_set_max_demand_kw, int bill_usage_set_kvarh, int bill_usage_set_pf_standard,
     int bill_bill_create, int bill_tariff_compute, int bill_bill_line,
     int bill_bill_subtotal, int bill_bill_tax, int bill_bill_total,
+    int bill_usage_set_option,
+    int bill_whatif_create, int bill_whatif_set_option, int bill_whatif_set_declared_kw,
+    int bill_whatif_run, int bill_whatif_total, int bill_whatif_saving, int bill_whatif_bill_total,
+    int bill_whatif_best_declared_kw, int bill_whatif_best_kw, int bill_whatif_best_total,
+    int bill_whatif_current_total,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
 
 /* Functions returning a count or a small enum value, or a negative bill_status. */
 %apply int BILL_COUNT {
-    int day_type, int is_working_day, int32_t working_days
+    int day_type, int is_working_day, int32_t working_days,
+    int bill_whatif_add_candidate, int bill_whatif_candidate
 };
 
 /* Functions whose int is a value (negative values are legitimate: signs, comparisons). */
@@ -110,6 +118,7 @@
     int32_t bill_period_days, int bill_period_contains, int32_t bill_period_overlap_days,
     int bill_datetime_minute_of_day,
     int bill_bill_tax_included,
+    int bill_whatif_status,         /* BILL_OK or the failed candidate's status, as a value */
     /* bill_currency fields */
     int numeric, int minor_units
 };
@@ -190,6 +199,7 @@
 %ignore bill_tariff_free;
 %ignore bill_usage_free;
 %ignore bill_bill_free;
+%ignore bill_whatif_free;
 
 /* ---- the headers --------------------------------------------------------------- */
 
@@ -289,4 +299,23 @@ static void billpy_bill_free(bill_bill *handle) { bill_bill_free(handle); }
 void billpy_tariff_free(bill_tariff *handle);
 void billpy_usage_free(bill_usage *handle);
 void billpy_bill_free(bill_bill *handle);
+#endif
+
+/*
+ * What-if comparisons (include/bill/whatif.h): a handle like the tariff's,
+ * functions taking it as `w`; the usages of bill_whatif_run and
+ * bill_whatif_best_declared_kw cross as one list.
+ */
+%nodefaultctor bill_whatif;
+struct bill_whatif {};
+%extend bill_whatif {
+    ~bill_whatif() { bill_whatif_free($self); }
+}
+%include "bill/whatif.h"
+#if defined(SWIGPYTHON)
+%{
+static void billpy_whatif_free(bill_whatif *handle) { bill_whatif_free(handle); }
+%}
+%rename(bill_whatif_free) billpy_whatif_free;
+void billpy_whatif_free(bill_whatif *handle);
 #endif

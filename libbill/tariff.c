@@ -555,7 +555,7 @@ static int get_dec_pos(const billi_json_node *obj, const char *key, bill_dec *ou
 static int load_demand(const billi_json_node *o, billi_charge *c)
 {
     static const char *const keys[] = {"id", "type", "name", "price", "basis", "tolerance",
-                                       "excess_multiplier", "min_fraction", NULL};
+                                       "excess_multiplier", "min_fraction", "when", NULL};
     static const char *const bases[] = {"contracted", "actual", NULL};
     BILLI_TRY(billi_json_check_keys(o, keys, "demand charge"));
     BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
@@ -584,7 +584,7 @@ static int load_demand(const billi_json_node *o, billi_charge *c)
 static int load_pf(const billi_json_node *o, billi_charge *c, const billi_version *v, int idx)
 {
     static const char *const keys[] = {"id", "type", "name", "base", "standard", "table",
-                                       "require_kvarh", NULL};
+                                       "require_kvarh", "when", NULL};
     static const char *const stds[] = {"0.90", "0.85", "0.80", NULL};
     const billi_json_node *base, *n;
     BILLI_TRY(billi_json_check_keys(o, keys, "power_factor charge"));
@@ -660,16 +660,104 @@ static int load_feed_in(const billi_json_node *o, billi_charge *c, const billi_v
     return BILL_OK;
 }
 
+/* ---- options ---------------------------------------------------------------------- */
+
+/*
+ * "options": {"basic_charge": {"values": ["capacity", ...], "default": "capacity"}}:
+ * choices the customer makes; charges name them in "when".
+ */
+static int load_options(const billi_json_node *o, billi_version *v)
+{
+    static const char *const keys[] = {"values", "default", NULL};
+    BILLI_TRY(billi_json_expect(o, BILLI_JSON_OBJECT));
+    size_t n = billi_json_size(o);
+    if (n > BILLI_MAX_OPTIONS)
+        return FAIL(o, BILL_ERANGE, "a version may offer at most %d options", BILLI_MAX_OPTIONS);
+    for (size_t i = 0; i < n; i++) {
+        const billi_json_node *on = billi_json_at(o, i), *vals, *dn;
+        billi_option *op = &v->options[i];
+        size_t kl;
+        const char *def;
+        op->name = billi_json_key(on, &kl);
+        BILLI_TRY(check_name(on, op->name, kl, "an option name"));
+        BILLI_TRY(billi_json_check_keys(on, keys, "option"));
+        BILLI_TRY(billi_json_get_array(on, "values", 1, &vals));
+        size_t nv = billi_json_size(vals);
+        if (nv == 0 || nv > BILLI_MAX_OPTION_VALUES)
+            return FAIL(vals, BILL_ERANGE, "an option needs 1 to %d values",
+                        BILLI_MAX_OPTION_VALUES);
+        for (size_t k = 0; k < nv; k++) {
+            const billi_json_node *e = billi_json_at(vals, k);
+            BILLI_TRY(to_name(e, &op->value[k], "an option value"));
+            for (size_t j = 0; j < k; j++)
+                if (strcmp(op->value[j], op->value[k]) == 0)
+                    return FAIL(e, BILL_ECONFLICT, "option value '%s' appears twice",
+                                op->value[k]);
+        }
+        op->nvalues = (int)nv;
+        BILLI_TRY(billi_json_get(on, "default", 1, &dn));
+        BILLI_TRY(billi_json_to_string(dn, &def, NULL));
+        op->def = -1;
+        for (int k = 0; k < op->nvalues; k++)
+            if (strcmp(op->value[k], def) == 0)
+                op->def = k;
+        if (op->def < 0) {
+            char q[64];
+            billi_quote(q, sizeof q, def, strlen(def));
+            return FAIL(dn, BILL_ERULE, "default '%s' is not one of the option's values", q);
+        }
+        v->noptions = (int)i + 1;
+    }
+    return BILL_OK;
+}
+
+/* A charge's "when": {"option": "value", ...}, each option offered by the version. */
+static int load_when(const billi_json_node *o, billi_charge *c, const billi_version *v)
+{
+    BILLI_TRY(billi_json_expect(o, BILLI_JSON_OBJECT));
+    size_t n = billi_json_size(o);
+    if (n == 0 || n > BILLI_MAX_WHEN)
+        return FAIL(o, BILL_ERANGE, "'when' needs 1 to %d conditions", BILLI_MAX_WHEN);
+    for (size_t i = 0; i < n; i++) {
+        const billi_json_node *e = billi_json_at(o, i);
+        size_t kl;
+        const char *name = billi_json_key(e, &kl), *val;
+        char q[64];
+        int opt = -1;
+        for (int k = 0; k < v->noptions; k++)
+            if (strlen(v->options[k].name) == kl && memcmp(v->options[k].name, name, kl) == 0)
+                opt = k;
+        billi_quote(q, sizeof q, name, kl);
+        if (opt < 0)
+            return FAIL(e, BILL_ERULE, "unknown option '%s' (not in this version's \"options\")", q);
+        BILLI_TRY(billi_json_to_string(e, &val, NULL));
+        const billi_option *op = &v->options[opt];
+        c->when_opt[i] = opt;
+        c->when_val[i] = -1;
+        for (int k = 0; k < op->nvalues; k++)
+            if (strcmp(op->value[k], val) == 0)
+                c->when_val[i] = k;
+        if (c->when_val[i] < 0) {
+            char qv[64];
+            billi_quote(qv, sizeof qv, val, strlen(val));
+            return FAIL(e, BILL_ERULE, "option '%s' has no value '%s'", op->name, qv);
+        }
+    }
+    c->nwhen = (int)n;
+    return BILL_OK;
+}
+
 static int load_charge(const billi_json_node *o, billi_charge *c, const billi_version *v, int idx)
 {
     static const char *const types[] = {"fixed", "minimum", "energy", "per_kwh", "capacity",
                                         "demand", "power_factor", "feed_in", NULL};
     static const char *const later[] = {"tax", NULL};
-    static const char *const k_cap[] = {"id", "type", "name", "price", NULL};
-    static const char *const k_fixed[] = {"id", "type", "name", "amount", "per", NULL};
+    static const char *const k_cap[] = {"id", "type", "name", "price", "when", NULL};
+    static const char *const k_fixed[] = {"id", "type", "name", "amount", "per", "when", NULL};
     static const char *const k_energy[] = {"id", "type", "name", "price", "components", "tiers",
-                                           "tou", NULL};
-    static const char *const k_perkwh[] = {"id", "type", "name", "price", "exempt_classes", NULL};
+                                           "tou", "when", NULL};
+    static const char *const k_perkwh[] = {"id", "type", "name", "price", "exempt_classes",
+                                           "when", NULL};
     static const char *const pers[] = {"period", "day", "month", NULL};
     const billi_json_node *idn, *typen;
     const char *type;
@@ -730,13 +818,17 @@ static int load_charge(const billi_json_node *o, billi_charge *c, const billi_ve
     const billi_json_node *nm = billi_json_find(o, "name");
     if (nm)
         BILLI_TRY(billi_json_to_string(nm, &c->name, NULL));
+    const billi_json_node *when = billi_json_find(o, "when");
+    if (when)
+        BILLI_TRY(load_when(when, c, v));
     return BILL_OK;
 }
 
 static int load_version(const billi_json_node *o, billi_version *v, const billi_version *prev)
 {
-    static const char *const keys[] = {"effective", "note", "schedules", "charges", NULL};
-    const billi_json_node *eff, *charges, *schedules;
+    static const char *const keys[] = {"effective", "note", "schedules", "options", "charges",
+                                       NULL};
+    const billi_json_node *eff, *charges, *schedules, *options;
     BILLI_TRY(billi_json_check_keys(o, keys, "version"));
     BILLI_TRY(billi_json_get(o, "effective", 1, &eff));
     BILLI_TRY(billi_json_to_date(eff, &v->effective));
@@ -748,6 +840,9 @@ static int load_version(const billi_json_node *o, billi_version *v, const billi_
     schedules = billi_json_find(o, "schedules");
     if (schedules)
         BILLI_TRY(load_schedules(schedules, v));
+    options = billi_json_find(o, "options");
+    if (options)
+        BILLI_TRY(load_options(options, v));
     BILLI_TRY(billi_json_get_array(o, "charges", 1, &charges));
     size_t n = billi_json_size(charges);
     if (n == 0)

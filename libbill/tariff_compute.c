@@ -1022,8 +1022,12 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 TRY_GOTO(bill_dec_set_i64(&cum, 0, 0)); /* annual tiers start again */
         }
         size_t first = b->n;
+        int sel[BILLI_MAX_OPTIONS];
+        TRY_GOTO(billi_options_select(sel, v, u));
         for (int i = 0; i < v->ncharges; i++) {
             const billi_charge *c = &v->charges[i];
+            if (c->nwhen > 0 && !billi_charge_applies(c, sel))
+                continue; /* an option the customer did not choose */
             switch (c->type) {
             case BILLI_CH_CAPACITY:
                 TRY_GOTO(capacity_charge(b, t, c, u, b->seg[s]));

@@ -31,6 +31,10 @@ enum { BILLI_PRORATE_NONE = 0, BILLI_PRORATE_DAYS, BILLI_PRORATE_MONTHS };
 #define BILLI_MAX_SUSP 8
 /* Charges a power-factor adjustment may take as its base. */
 #define BILLI_MAX_PF_BASE 16
+/* Options of a version (and choices of a usage), values of one option, conditions of a charge. */
+#define BILLI_MAX_OPTIONS 8
+#define BILLI_MAX_OPTION_VALUES 8
+#define BILLI_MAX_WHEN 4
 
 typedef struct billi_component {
     const char *name;
@@ -89,7 +93,18 @@ typedef struct billi_charge {
     int netting;                     /* BILLI_NET_* */
     int funds_gross;                 /* net metering: per_kwh funds on the gross import */
     int allow_negative;              /* the bill total may be below zero (default 1) */
+    /* "when": the charge applies only when option when_opt[i] has value when_val[i] */
+    int nwhen;
+    int when_opt[BILLI_MAX_WHEN], when_val[BILLI_MAX_WHEN];
 } billi_charge;
+
+/* An option a version offers ("basic_charge": capacity | contracted_demand | ...). */
+typedef struct billi_option {
+    const char *name;
+    int nvalues;
+    const char *value[BILLI_MAX_OPTION_VALUES];
+    int def;                         /* index of the default value */
+} billi_option;
 
 /* A TOU schedule: [month][day type][slot of the day] -> period index. */
 enum { BILLI_DAY_WORKING = 0, BILLI_DAY_WEEKEND, BILLI_DAY_HOLIDAY, BILLI_DAY_TYPES };
@@ -112,6 +127,8 @@ typedef struct billi_version {
     billi_charge *charges;
     int has_annual;                  /* an energy charge with annual tiers */
     int feed_in;                     /* index of the feed_in charge, -1 if none */
+    int noptions;
+    billi_option options[BILLI_MAX_OPTIONS];
 } billi_version;
 
 struct bill_tariff {
@@ -154,6 +171,9 @@ struct bill_usage {
     int has_kvarh;
     bill_dec kvarh;
     char pf_standard[8];             /* "0.90", "0.85", "0.80" or "" */
+    int noptions;                    /* tariff options chosen (bill_usage_set_option) */
+    char opt_name[BILLI_MAX_OPTIONS][BILL_NAME_MAX];
+    char opt_value[BILLI_MAX_OPTIONS][BILL_NAME_MAX];
 };
 
 /* What the explanation of a line says. */
@@ -204,5 +224,15 @@ struct bill_bill {
 
 /* tariff_compute.c */
 const char *billi_tier_band(int tier);  /* "tier 1" .. */
+
+/* tariff_options.c */
+/*
+ * sel[i] = the value chosen for option i of version v: the usage's choice or
+ * the default. BILL_ERULE naming the option when the usage chooses an option
+ * the version does not offer, or a value it does not list.
+ */
+int billi_options_select(int *sel, const billi_version *v, const bill_usage *u);
+/* 1 when every "when" condition of charge c holds under the choices sel[]. */
+int billi_charge_applies(const billi_charge *c, const int *sel);
 
 #endif

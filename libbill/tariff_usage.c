@@ -74,6 +74,7 @@ void bill_usage_reset(bill_usage *u)
     u->has_capacity = u->has_declared = u->has_max_demand = u->has_kvarh = 0;
     u->nsusp = 0;
     u->pf_standard[0] = '\0';
+    u->noptions = 0;
 }
 
 int bill_usage_set_period(bill_usage *u, bill_period p)
@@ -342,7 +343,7 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
     static const char *const keys[] = {"period", "class", "household_size", "kwh", "tou_kwh",
                                        "ytd_kwh", "exported_kwh", "opened", "account",
                                        "readings", "capacity_kva", "suspended", "declared_kw",
-                                       "max_demand_kw", "kvarh", "pf_standard", NULL};
+                                       "max_demand_kw", "kvarh", "pf_standard", "options", NULL};
     const billi_json_node *n;
     const char *s;
     size_t len;
@@ -429,6 +430,22 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
                 rc = refail(kn);
             bill_dec_clear(&v);
             BILLI_TRY(rc);
+        }
+    }
+    n = billi_json_find(root, "options");
+    if (n) {
+        BILLI_TRY(billi_json_expect(n, BILLI_JSON_OBJECT));
+        if (billi_json_size(n) > BILLI_MAX_OPTIONS)
+            return billi_json_fail(n, BILL_ERANGE, "at most %d options", BILLI_MAX_OPTIONS);
+        for (size_t i = 0; i < billi_json_size(n); i++) {
+            const billi_json_node *v = billi_json_at(n, i);
+            size_t kl;
+            const char *key = billi_json_key(v, &kl), *val;
+            BILLI_TRY(billi_json_to_string(v, &val, NULL));
+            if (kl != strlen(key))
+                return billi_json_fail(v, BILL_ESYNTAX, "bad option name");
+            if (bill_usage_set_option(u, key, val) != BILL_OK)
+                return refail(v);
         }
     }
     n = billi_json_find(root, "tou_kwh");

@@ -1015,3 +1015,43 @@ BILLJ_HANDLE_USE(bill_bill *b, "bill: the bill is closed")
             billj_set_date(jenv, $input, 9, $1->segment.end);
     }
 %}
+
+/* ---- what-if ------------------------------------------------------------------------------ */
+
+BILLJ_HANDLE_OUT(bill_whatif)
+BILLJ_HANDLE_USE(bill_whatif *w, "whatif: the comparison is closed")
+BILLJ_HANDLE_USE(const bill_whatif *w, "whatif: the comparison is closed")
+
+/*
+ * bill_whatif_run, bill_whatif_best_declared_kw: an array of usage proxies,
+ * crossing as their C pointers (a closed usage, pointer 0, throws
+ * StateException). The caller keeps the proxies reachable during the call
+ * (org.libbill.WhatIf does).
+ */
+%typemap(jni) (const bill_usage *const *usages, size_t n) "jlongArray"
+%typemap(jtype) (const bill_usage *const *usages, size_t n) "long[]"
+%typemap(jstype) (const bill_usage *const *usages, size_t n) "bill_usage[]"
+%typemap(javain) (const bill_usage *const *usages, size_t n) "java.util.Arrays.stream(java.util.Objects.requireNonNull($javainput, \"usages\")).mapToLong(bill_usage::getCPtr).toArray()"
+%typemap(in) (const bill_usage *const *usages, size_t n) (const bill_usage **tmp = NULL) %{
+    $1 = NULL;
+    $2 = 0;
+    if (!billj_pending(jenv)) {
+        jsize i, count = (*jenv)->GetArrayLength(jenv, $input);
+        tmp = (const bill_usage **)billj_array(jenv, (size_t)count, sizeof *tmp);
+        if (tmp) {
+            jlong *ptrs = (*jenv)->GetLongArrayElements(jenv, $input, NULL);
+            if (ptrs) {
+                for (i = 0; i < count; i++) {
+                    tmp[i] = *(const bill_usage **)&ptrs[i];
+                    if (!tmp[i])
+                        billj_throw(jenv, BILL_ESTATE, "usage: the usage is closed");
+                }
+                (*jenv)->ReleaseLongArrayElements(jenv, $input, ptrs, JNI_ABORT);
+            }
+        }
+        $1 = ($1_ltype)tmp;
+        $2 = (size_t)count;
+    }
+%}
+%typemap(freearg) (const bill_usage *const *usages, size_t n) "free((void *)tmp$argnum);"
+

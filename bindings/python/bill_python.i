@@ -768,3 +768,42 @@ BILLPY_HANDLE_USE(bill_bill *b, bill_bill, "bill: the bill is closed")
         SWIG_fail;
     $result = SWIG_Python_AppendOutput($result, o);
 }
+
+/* ---- what-if ------------------------------------------------------------------------------ */
+
+BILLPY_HANDLE_OUT(bill_whatif)
+BILLPY_HANDLE_USE(bill_whatif *w, bill_whatif, "whatif: the comparison is closed")
+BILLPY_HANDLE_USE(const bill_whatif *w, bill_whatif, "whatif: the comparison is closed")
+
+/* bill_whatif_run, bill_whatif_best_declared_kw: a sequence of usage proxies (none closed). */
+%typemap(in) (const bill_usage *const *usages, size_t n) (const bill_usage **tmp = NULL, PyObject *seq = NULL) {
+    Py_ssize_t i, count;
+    seq = PySequence_Fast($input, "libbill: usages must be a sequence of bill_usage handles");
+    if (!seq)
+        SWIG_fail;
+    count = PySequence_Fast_GET_SIZE(seq);
+    tmp = (const bill_usage **)calloc(count > 0 ? (size_t)count : 1, sizeof *tmp);
+    if (!tmp) {
+        PyErr_NoMemory();
+        SWIG_fail;
+    }
+    for (i = 0; i < count; i++) {
+        void *p = NULL;
+        int res = SWIG_ConvertPtr(PySequence_Fast_GET_ITEM(seq, i), &p, $descriptor(bill_usage *), 0);
+        if (!SWIG_IsOK(res)) {
+            SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', usages must be bill_usage handles");
+        }
+        if (!p) {
+            billpy_raise(BILL_ESTATE, "usage: the usage is closed");
+            SWIG_fail;
+        }
+        tmp[i] = (const bill_usage *)p;
+    }
+    $1 = ($1_ltype)tmp;
+    $2 = (size_t)count;
+}
+%typemap(freearg) (const bill_usage *const *usages, size_t n) {
+    free((void *)tmp$argnum);
+    Py_XDECREF(seq$argnum);
+}
+

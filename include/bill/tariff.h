@@ -177,6 +177,21 @@ BILL_EXTERN int bill_usage_set_kvarh(bill_usage *u, const bill_dec *kvarh);
 /** The account's power-factor standard: "0.90", "0.85" or "0.80" (BILL_ERANGE otherwise). */
 BILL_EXTERN int bill_usage_set_pf_standard(bill_usage *u, const char *standard);
 
+/* ---- tariff options ---- */
+
+/**
+ * Choose `value` for the tariff option `name` ("basic_charge" = "capacity"):
+ * a tariff version may offer options ("options" in the JSON) and make charges
+ * depend on them ("when"); options the usage does not choose take the
+ * tariff's default. Names and values: 1 to BILL_NAME_MAX-1 letters, digits,
+ * '_' or '-' (BILL_ESYNTAX); at most 8 options (BILL_ERANGE); choosing an
+ * option again replaces its value. Whether the tariff offers the option and
+ * the value is checked by bill_tariff_compute(): BILL_ERULE naming them.
+ */
+BILL_EXTERN int bill_usage_set_option(bill_usage *u, const char *name, const char *value);
+/** Forget all option choices (the tariff's defaults apply). */
+BILL_EXTERN void bill_usage_clear_options(bill_usage *u);
+
 /**
  * Replace the contents of `u` with a usage read from JSON:
  *     {"period": "2025-06-01/2025-07-01", "class": "residential",
@@ -186,7 +201,8 @@ BILL_EXTERN int bill_usage_set_pf_standard(bill_usage *u, const char *standard);
  *      "readings": [{"date": "2025-06-16", "kwh": "150"}],
  *      "capacity_kva": "3150", "declared_kw": "1800", "max_demand_kw": "1950",
  *      "suspended": [{"kva": "630", "from": "2025-06-11", "to": "2025-06-21"}],
- *      "kvarh": "250000", "pf_standard": "0.90"}
+ *      "kvarh": "250000", "pf_standard": "0.90",
+ *      "options": {"basic_charge": "contracted_demand"}}
  * ("to" is exclusive, like a period's end).
  * "period" is required, everything else optional; quantities are JSON
  * numbers or decimal strings, read exactly. Unknown fields are rejected;
@@ -208,11 +224,15 @@ BILL_EXTERN void bill_bill_free(bill_bill *b);
  * total kWh and each TOU kWh are allocated exactly at their own scale
  * (bill_dec_allocate, largest fractions first), so the parts add up to what
  * was measured; readings given at the split dates (bill_usage_set_reading)
- * are used instead where present. Errors: BILL_EINVAL for NULL arguments,
+ * are used instead where present. Energy charges without TOU price the total
+ * kWh (with TOU kWh, their sum), so one TOU usage bills under a TOU and a flat
+ * tariff alike. Charges with "when" apply only under the usage's option
+ * choices (bill_usage_set_option). Errors: BILL_EINVAL for NULL arguments,
  * BILL_ESTATE when the usage has no period, BILL_ERULE when the usage does not
  * fit the tariff (a period before the first version, TOU kWh missing for a
  * TOU tariff, a TOU period the tariff does not know, TOU kWh not adding up to
- * the total, a reading not at a split date or not between 0 and the total),
+ * the total, a reading not at a split date or not between 0 and the total,
+ * an option or option value the version in effect does not offer),
  * BILL_EUNSUPPORTED for readings together with TOU kWh.
  * On failure the bill is empty.
  */

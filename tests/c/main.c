@@ -15,6 +15,7 @@ int main(void)
     suite_json();
     suite_tariff();
     suite_tariff_feedin();
+    suite_whatif();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

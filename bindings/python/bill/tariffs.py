@@ -127,7 +127,7 @@ class Usage(_Handle):
 
     ``Usage(period=(start, end), customer_class="residential", household_size=1,
     kwh=..., tou_kwh={"peak": ...}, ytd_kwh=..., exported_kwh=..., readings={date: kwh}
-    (or pairs), opened=date)``; quantities are ``Decimal``, ``str`` or ``int``
+    (or pairs), opened=date, ..., options={"basic_charge": "capacity"})``; quantities are ``Decimal``, ``str`` or ``int``
     (``float`` raises :class:`TypeError`). Or :meth:`from_json`. Every value is
     checked by the C setter.
     """
@@ -138,7 +138,7 @@ class Usage(_Handle):
     def __init__(self, period=None, customer_class=None, household_size=None, kwh=None,
                  tou_kwh=None, ytd_kwh=None, exported_kwh=None, readings=None, opened=None,
                  capacity_kva=None, suspended=None, declared_kw=None, max_demand_kw=None,
-                 kvarh=None, pf_standard=None):
+                 kvarh=None, pf_standard=None, options=None):
         self._h = _raw.bill_usage_create()
         self._closed = False
         try:
@@ -175,6 +175,8 @@ class Usage(_Handle):
                 self.set_kvarh(kvarh)
             if pf_standard is not None:
                 self.set_pf_standard(pf_standard)
+            for name, value in dict(options or {}).items():
+                self.set_option(name, value)
         except BaseException:
             self.close()
             raise
@@ -257,6 +259,14 @@ class Usage(_Handle):
     def set_pf_standard(self, standard):
         """The customer's power-factor standard: "0.90", "0.85" or "0.80"."""
         _raw.bill_usage_set_pf_standard(self._h, standard if isinstance(standard, str) else str(standard))
+
+    def set_option(self, name, value):
+        """Choose ``value`` for the tariff option ``name`` ("basic_charge", "capacity")."""
+        _raw.bill_usage_set_option(self._h, name, value)
+
+    def clear_options(self):
+        """Forget the option choices (the tariff's defaults apply)."""
+        _raw.bill_usage_clear_options(self._h)
 
     def __repr__(self):
         return "<bill.Usage (closed)>" if self._closed else "<bill.Usage>"

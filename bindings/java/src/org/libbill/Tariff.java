@@ -64,6 +64,10 @@ public final class Tariff implements AutoCloseable {
     return load(text, path.toString());
   }
 
+  bill_tariff handle() {
+    return handle;
+  }
+
   public String id() {
     return bill.bill_tariff_id(handle);
   }

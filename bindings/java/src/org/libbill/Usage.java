@@ -186,6 +186,19 @@ public final class Usage implements AutoCloseable {
     return this;
   }
 
+  /** Chooses {@code value} for the tariff option {@code name} ("basic_charge", "capacity"). */
+  public Usage option(String name, String value) {
+    bill.bill_usage_set_option(handle, Objects.requireNonNull(name, "name"),
+                               Objects.requireNonNull(value, "value"));
+    return this;
+  }
+
+  /** Forgets the option choices (the tariff's defaults apply). */
+  public Usage clearOptions() {
+    bill.bill_usage_clear_options(handle);
+    return this;
+  }
+
   /** Frees the handle. Harmless when already closed. */
   @Override
   public void close() {
