@@ -83,6 +83,11 @@ typedef struct billi_charge {
     struct bill_pf_table *pf_table;  /* the tariff's own table, or NULL */
     struct bill_pf_table *pf_std[3]; /* the 1983 tables for 0.90, 0.85, 0.80 */
     int require_kvarh;
+    /* demand by TOU period ("prices" + "schedule"; ntou above, tou_price) and ratchet */
+    int has_ratchet;
+    bill_dec ratchet_pct;            /* percent, 0..100 */
+    int ratchet_months;              /* look-back, 1..36 */
+    bill_dec ratchet_min;            /* minimum kW (0 when absent) */
 } billi_charge;
 
 /* A TOU schedule: [month][day type][slot of the day] -> period index. */
@@ -147,6 +152,18 @@ struct bill_usage {
     int has_kvarh;
     bill_dec kvarh;
     char pf_standard[8];             /* "0.90", "0.85", "0.80" or "" */
+    /* interval data (tariff_interval.c): storage grows, kept by reset */
+    size_t niv, iv_cap;
+    bill_dec *iv_kwh;
+    bill_datetime iv_start;
+    int iv_minutes;
+    const bill_calendar *cal;        /* borrowed; NULL: Saturday-Sunday weekends */
+    int ntou_md;                     /* TOU maximum demand registers */
+    char tou_md_name[BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
+    bill_dec tou_md_kw[BILL_TARIFF_MAX_TOU];
+    int nprior;                      /* prior monthly peaks, by month */
+    bill_date prior_month[BILL_USAGE_MAX_PRIOR_PEAKS];   /* first of the month */
+    bill_dec prior_kw[BILL_USAGE_MAX_PRIOR_PEAKS];
 };
 
 /* What the explanation of a line says. */
@@ -154,7 +171,7 @@ enum {
     BILLI_EX_FIXED = 0, BILLI_EX_FLAT, BILLI_EX_TIER, BILLI_EX_TOU, BILLI_EX_TOU_FLAT,
     BILLI_EX_INCREMENT, BILLI_EX_PER_KWH, BILLI_EX_MINIMUM, BILLI_EX_TAX, BILLI_EX_ROUNDING,
     BILLI_EX_CAPACITY, BILLI_EX_SUSPENDED, BILLI_EX_DEMAND, BILLI_EX_EXCESS, BILLI_EX_PF,
-    BILLI_EX_PF_NONE
+    BILLI_EX_PF_NONE, BILLI_EX_DEMAND_TOU
 };
 
 typedef struct billi_line {
@@ -170,6 +187,7 @@ typedef struct billi_line {
     int flag;                /* demand: billed at the floor; PF: a rebate */
     bill_dec x, y;           /* capacity/demand: days, month days; PF: PF, standard */
     bill_period seg;
+    bill_date ref;           /* demand ratchet: the month of the prior peak */
 } billi_line;
 
 struct bill_bill {
@@ -189,7 +207,32 @@ struct bill_bill {
     bill_dec seg_kwh[BILLI_MAX_SEG];
     bill_dec seg_tou[BILLI_MAX_SEG][BILL_TARIFF_MAX_TOU];
     int tou_map[BILL_TARIFF_MAX_TOU];   /* scratch: charge period -> usage period */
+    /* interval data: per-segment first interval, per-charge scratch sums and peaks */
+    size_t seg_iv[BILLI_MAX_SEG + 1];
+    bill_dec iv_tou[BILL_TARIFF_MAX_TOU];
+    bill_dec iv_peak[BILL_TARIFF_MAX_TOU];
 };
+
+/* tariff_interval.c: usage storage for intervals, demands and peaks; their JSON members */
+void billi_usage_free_demand(bill_usage *u);
+void billi_usage_reset_demand(bill_usage *u);
+int billi_usage_load_demand(bill_usage *u, const billi_json_node *root);
+/* tariff_interval.c: interval data against the billing period and schedules */
+/* Check that the intervals cover the period exactly; sum them into *kwh. */
+int billi_intervals_check(const bill_usage *u, bill_dec *kwh);
+/* Set b->seg_iv and b->seg_kwh from the intervals (after split_segments). */
+int billi_intervals_split(bill_bill *b, const bill_usage *u);
+/* Day type of d by the usage's calendar (or Saturday-Sunday weekends). */
+int billi_day_type(const bill_usage *u, bill_date d);
+/*
+ * Per TOU period of schedule sc (charge c's periods), the kWh (sum != NULL)
+ * and the peak kW (peak != NULL) of the intervals of segment s; indexed by the
+ * charge's TOU period. BILL_ERULE when an interval straddles a period change.
+ */
+int billi_intervals_tou(bill_bill *b, const bill_usage *u, int s, const billi_charge *c,
+                        const billi_schedule *sc, bill_dec *sum, bill_dec *peak);
+/* The peak kW of the intervals of segment s. */
+int billi_intervals_peak(const bill_bill *b, const bill_usage *u, int s, bill_dec *out);
 
 /* tariff_compute.c */
 const char *billi_tier_band(int tier);  /* "tier 1" .. */
