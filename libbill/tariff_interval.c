@@ -394,7 +394,8 @@ int billi_day_type(const bill_usage *u, bill_date d)
 static int to_kw(bill_dec *kw, const bill_usage *u)
 {
     bill_dec f = {60 / u->iv_minutes, 0, 0, NULL};
-    return bill_dec_mul(kw, kw, &f);
+    int rc = bill_dec_mul(kw, kw, &f);
+    return rc == BILL_OK ? bill_dec_trim(kw, kw, 0) : rc;   /* 359.9, not 359.900 */
 }
 
 int billi_intervals_tou(bill_bill *b, const bill_usage *u, int s, const billi_charge *c,
