@@ -173,6 +173,12 @@ public final class Usage implements AutoCloseable {
     return this;
   }
 
+  /** The period's maximum demand in kW (all hours), from the demand register. */
+  public Usage maxDemandKw(BigDecimal kw) {
+    bill.bill_usage_set_max_demand_kw(handle, Objects.requireNonNull(kw, "kw"));
+    return this;
+  }
+
   /** Maximum demand in kW of one TOU period ("on_peak"), from a demand register. */
   public Usage touMaxDemandKw(String period, BigDecimal kw) {
     bill.bill_usage_set_tou_max_demand_kw(handle, Objects.requireNonNull(period, "period"),
