@@ -420,9 +420,12 @@ int billi_intervals_tou(bill_bill *b, const bill_usage *u, int s, const billi_ch
     int step = m >= g ? m / g : 0;      /* slots per interval (0: several intervals a slot) */
     for (size_t i = b->seg_iv[s]; i < b->seg_iv[s + 1] && rc == BILL_OK;) {
         bill_date d = {u->period.start.day + (int32_t)(i / per_day)};
-        int mo;
+        int mo, dt = billi_day_type(u, d);
+        if (dt < 0 || dt >= BILLI_DAY_TYPES)
+            return billi_error(BILL_EINTERNAL, "bill: the calendar gave no day type for interval "
+                                               "%zu", i);
         bill_date_to_ymd(d, NULL, &mo, NULL);
-        const unsigned char *row = sc->slot[mo - 1][billi_day_type(u, d)];
+        const unsigned char *row = sc->slot[mo - 1][dt];
         for (size_t k = 0; k < per_day && rc == BILL_OK; k++, i++) {
             int slot = step ? (int)k * step : (int)(k * (size_t)m / (size_t)g);
             int pi = row[slot];

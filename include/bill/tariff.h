@@ -79,7 +79,8 @@ BILL_EXTERN size_t bill_tariff_version_count(const bill_tariff *t);
 BILL_EXTERN int bill_tariff_version_effective(bill_date *out, const bill_tariff *t, size_t i);
 
 /**
- * The TOU period ("peak") of energy charge `charge_id` at local time `at` on
+ * The TOU period ("peak") of TOU charge `charge_id` (energy, or demand priced
+ * by TOU period) at local time `at` on
  * a day of type `day_type` (a bill_day_type of calendar.h: working, weekend or
  * holiday, as the caller's calendar says), from the schedule the charge names
  * in the version in effect on that date. *out points into the tariff.
