@@ -202,7 +202,8 @@ BILL_EXTERN int bill_usage_set_pf_standard(bill_usage *u, const char *standard);
  * Errors here: BILL_EINVAL (NULL kwh with n > 0), BILL_ERANGE (minutes not
  * 15, 30 or 60; n above BILL_USAGE_MAX_INTERVALS; a negative or oversized
  * value, the message naming its index), BILL_ENOMEM. On failure the usage's
- * previous intervals are kept.
+ * previous intervals are kept, except after BILL_ENOMEM while copying (then
+ * the usage has none).
  */
 BILL_EXTERN int bill_usage_set_intervals(bill_usage *u, bill_datetime start, int minutes,
                                          const bill_dec *kwh, size_t n);
@@ -278,8 +279,11 @@ BILL_EXTERN void bill_bill_free(bill_bill *b);
  * BILL_ESTATE when the usage has no period, BILL_ERULE when the usage does not
  * fit the tariff (a period before the first version, TOU kWh missing for a
  * TOU tariff, a TOU period the tariff does not know, TOU kWh not adding up to
- * the total, a reading not at a split date or not between 0 and the total),
- * BILL_EUNSUPPORTED for readings together with TOU kWh.
+ * the total, a reading not at a split date or not between 0 and the total;
+ * interval data that does not cover the period exactly or straddles a TOU
+ * period change, or comes with TOU kWh or readings; a demand priced by TOU
+ * period without its register or intervals), BILL_EUNSUPPORTED for readings
+ * together with TOU kWh.
  * On failure the bill is empty.
  */
 BILL_EXTERN int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);

@@ -132,6 +132,11 @@ def test_demand_inputs_checked():
         u.add_prior_peak(datetime.date(2025, 1, 1), "1")
         u.clear_prior_peaks()
         u.clear_tou_max_demand()
+        cal = bill.Calendar()
+        cal.close()
+        with pytest.raises(bill.StateError):
+            u.set_calendar(cal)
+        u.set_calendar(None)
 
 
 def test_loader_rejects_bad_ratchet():

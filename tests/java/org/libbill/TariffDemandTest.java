@@ -126,6 +126,10 @@ class TariffDemandTest {
       assertThrows(BillException.class, () -> u.touMaxDemandKw("on peak", BigDecimal.ONE));
       assertThrows(BillException.class, () -> u.priorPeak(YearMonth.of(2025, 1), bd("-2")));
       assertEquals(0, u.intervalCount());
+      Calendar cal = new Calendar();
+      cal.close();
+      assertThrows(StateException.class, () -> u.calendar(cal));
+      u.calendar(null);
     }
   }
 }

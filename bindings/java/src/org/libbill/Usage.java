@@ -8,6 +8,7 @@ import java.time.YearMonth;
 import java.util.Map;
 import java.util.Objects;
 import org.libbill.jni.bill;
+import org.libbill.jni.bill_status;
 import org.libbill.jni.bill_usage;
 
 /**
@@ -167,7 +168,7 @@ public final class Usage implements AutoCloseable {
    */
   public Usage calendar(Calendar cal) {
     if (cal != null && cal.isClosed())
-      throw new IllegalStateException("calendar: the calendar is closed");
+      throw BillException.of(bill_status.BILL_ESTATE, "calendar: the calendar is closed");
     bill.bill_usage_set_calendar(handle, cal == null ? null : cal.handle());
     calendar = cal;
     return this;
