@@ -16,6 +16,8 @@
  *   const bill_dec *          an amount in: Decimal/str/int, BigDecimal (as text)
  *   bill_dec *r, *out         an amount out (the scientific text, so the scale survives)
  *   (bill_dec *parts, size_t n), const bill_dec *ratios   allocation
+ *   (const bill_dec *kwh, size_t n)   a sequence of amounts in (interval data)
+ *   const bill_calendar *cal  a calendar borrowed by a usage (None/null allowed)
  *   const bill_money *        (amount, currency) in; bill_money *r, *m out
  *   bill_date, bill_datetime, bill_period   datetime.date / java.time.LocalDate ...
  *   (const char *text, size_t len)          a whole string with its length
@@ -90,6 +92,8 @@
     int bill_usage_set_opened, int bill_usage_load,
     int bill_usage_set_capacity_kva, int bill_usage_add_suspended, int bill_usage_set_declared_kw,
     int bill_usage_set_max_demand_kw, int bill_usage_set_kvarh, int bill_usage_set_pf_standard,
+    int bill_usage_set_intervals, int bill_usage_set_calendar, int bill_usage_set_tou_max_demand_kw,
+    int bill_usage_add_prior_peak,
     int bill_bill_create, int bill_tariff_compute, int bill_bill_line,
     int bill_bill_subtotal, int bill_bill_tax, int bill_bill_total,
     int bill_usage_set_option,

@@ -6,7 +6,8 @@
  * handle reset and come with a message naming the source. An accepted usage
  * is billed under three fixed tariffs (annual tiers with a version change,
  * commercial TOU by component with "total" rounding and VAT, monthly seasonal
- * tiers with fixed and minimum charges); each computation either fails with a
+ * tiers with fixed and minimum charges, and a US-style tariff with TOU energy
+ * and demand on a schedule and a ratchet, for interval data); each computation either fails with a
  * message or gives a bill whose lines add up exactly to its total and whose
  * JSON is the same when computed twice. Any broken invariant aborts.
  */
@@ -60,14 +61,32 @@ static const char *const tariffs[] = {
     "[1,2,3,4,11,12], \"thresholds\": [\"200\", \"400\"]}], \"increments\": [\"0\", \"0.05\", "
     "\"0.30\"]}}, {\"id\": \"min\", \"type\": \"minimum\", \"amount\": \"10\", \"per\": "
     "\"day\"}]}]}",
+    /* interval data, TOU energy and demand on a schedule, a ratchet */
+    "{\"format\": \"libbill-tariff/1\", \"id\": \"us\", \"currency\": \"USD\", "
+    "\"rounding\": {\"mode\": \"HALF_UP\", \"scale\": 2, \"apply\": \"line\"}, "
+    "\"price_basis\": \"vat_inclusive\", \"versions\": [{\"effective\": \"2000-01-01\", "
+    "\"schedules\": {\"s\": {\"granularity\": 30, \"seasons\": [{\"months\": "
+    "[1,2,3,4,5,6,7,8,9,10,11,12], \"day_types\": [\"working\"], \"periods\": ["
+    "{\"from\": \"00:00\", \"to\": \"12:30\", \"period\": \"off_peak\"}, "
+    "{\"from\": \"12:30\", \"to\": \"18:00\", \"period\": \"on_peak\"}, "
+    "{\"from\": \"18:00\", \"to\": \"24:00\", \"period\": \"off_peak\"}]}, "
+    "{\"months\": [1,2,3,4,5,6,7,8,9,10,11,12], \"day_types\": [\"weekend\", \"holiday\"], "
+    "\"periods\": [{\"from\": \"00:00\", \"to\": \"24:00\", \"period\": \"off_peak\"}]}]}}, "
+    "\"charges\": [{\"id\": \"e\", \"type\": \"energy\", \"tou\": {\"schedule\": \"s\", "
+    "\"prices\": {\"on_peak\": \"0.22\", \"off_peak\": \"0.08\"}}}, {\"id\": \"d\", "
+    "\"type\": \"demand\", \"basis\": \"actual\", \"schedule\": \"s\", \"prices\": "
+    "{\"on_peak\": \"18.5\"}}, {\"id\": \"f\", \"type\": \"demand\", \"basis\": "
+    "\"actual\", \"price\": \"6.2\", \"ratchet\": {\"percent\": \"80\", \"months\": 11, "
+    "\"minimum_kw\": \"5\"}}]}]}",
 };
+#define NT ((int)(sizeof tariffs / sizeof *tariffs))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    bill_tariff *t[3];
+    bill_tariff *t[NT];
     bill_usage *u = NULL;
     bill_bill *b = NULL;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NT; i++)
         CHECK(bill_tariff_load(&t[i], tariffs[i], strlen(tariffs[i]), "t") == BILL_OK);
     CHECK(bill_usage_create(&u) == BILL_OK);
     CHECK(bill_bill_create(&b) == BILL_OK);
@@ -77,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(strstr(bill_errmsg(), "fuzz") != NULL || rc == BILL_ENOMEM);
         CHECK(bill_tariff_compute(t[0], u, b) == BILL_ESTATE); /* reset: no period */
     } else {
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < NT; i++) {
             rc = bill_tariff_compute(t[i], u, b);
             if (rc != BILL_OK) {
                 CHECK(bill_errmsg()[0] != '\0');
@@ -106,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     bill_bill_free(b);
     bill_usage_free(u);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NT; i++)
         bill_tariff_free(t[i]);
     return 0;
 }

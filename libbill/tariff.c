@@ -119,6 +119,8 @@ static void charge_clear(billi_charge *c)
     bill_dec_clear(&c->tolerance);
     bill_dec_clear(&c->excess_mult);
     bill_dec_clear(&c->min_fraction);
+    bill_dec_clear(&c->ratchet_pct);
+    bill_dec_clear(&c->ratchet_min);
     bill_pf_table_free(c->pf_table);
     for (int i = 0; i < 3; i++)
         bill_pf_table_free(c->pf_std[i]);
@@ -552,14 +554,104 @@ static int get_dec_pos(const billi_json_node *obj, const char *key, bill_dec *ou
     return BILL_OK;
 }
 
-static int load_demand(const billi_json_node *o, billi_charge *c)
+/* A demand charge's "prices" per TOU period of its "schedule" (the actual basis only). */
+static int load_demand_tou(const billi_json_node *o, billi_charge *c, const billi_version *v)
+{
+    const billi_json_node *prices = billi_json_find(o, "prices");
+    const billi_json_node *sched = billi_json_find(o, "schedule");
+    if (!prices)
+        return FAIL(sched, BILL_ERULE, "a demand 'schedule' needs 'prices' per TOU period");
+    if (!sched)
+        return FAIL(prices, BILL_ERULE, "demand 'prices' need the 'schedule' that defines their "
+                                        "TOU periods");
+    if (c->basis != BILLI_DEMAND_ACTUAL)
+        return FAIL(prices, BILL_ERULE, "demand prices by TOU period need the actual basis");
+    const char *name;
+    BILLI_TRY(billi_json_to_string(sched, &name, NULL));
+    const billi_schedule *sc = NULL;
+    for (int i = 0; i < v->nschedules; i++)
+        if (strcmp(v->schedules[i].name, name) == 0) {
+            sc = &v->schedules[i];
+            c->schedule = i;
+        }
+    if (!sc)
+        return FAIL(sched, BILL_ENOTFOUND, "no schedule of that name in this version");
+    BILLI_TRY(billi_json_expect(prices, BILLI_JSON_OBJECT));
+    size_t n = billi_json_size(prices);
+    if (n == 0 || n > BILL_TARIFF_MAX_TOU)
+        return FAIL(prices, BILL_ERANGE, "demand prices need 1 to %d TOU periods",
+                    BILL_TARIFF_MAX_TOU);
+    for (size_t i = 0; i < n; i++) {
+        const billi_json_node *pv = billi_json_at(prices, i);
+        size_t kl;
+        const char *key = billi_json_key(pv, &kl);
+        BILLI_TRY(check_name(pv, key, kl, "a TOU period name"));
+        int found = 0;
+        for (int p = 0; p < sc->nperiods; p++)
+            found |= strcmp(sc->period[p], key) == 0;
+        if (!found) {
+            char list[160] = "";
+            for (int p = 0; p < sc->nperiods; p++) {
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s%s", p ? ", " : "", sc->period[p]);
+            }
+            return FAIL(pv, BILL_ERULE, "unknown TOU period '%s' (schedule '%s' has %s)", key,
+                        sc->name, list);
+        }
+        c->tou_name[i] = key;
+        BILLI_TRY(to_dec_nonneg(pv, &c->tou_price[i], "a demand price"));
+    }
+    c->ntou = (int)n;
+    c->tou_prices = 1;
+    return BILL_OK;
+}
+
+/* "ratchet": {"percent": "80", "months": 11, "minimum_kw": "50"} (flat, actual basis). */
+static int load_ratchet(const billi_json_node *r, billi_charge *c)
+{
+    static const char *const keys[] = {"percent", "months", "minimum_kw", NULL};
+    const billi_json_node *n;
+    int64_t months;
+    if (c->basis != BILLI_DEMAND_ACTUAL || c->ntou > 0)
+        return FAIL(r, BILL_ERULE, "a ratchet applies to a demand charge on the actual basis "
+                                   "with one price (not by TOU period)");
+    BILLI_TRY(billi_json_expect(r, BILLI_JSON_OBJECT));
+    BILLI_TRY(billi_json_check_keys(r, keys, "ratchet"));
+    BILLI_TRY(billi_json_get(r, "percent", 1, &n));
+    BILLI_TRY(to_dec_nonneg(n, &c->ratchet_pct, "the ratchet percent"));
+    if (bill_dec_cmp(&c->ratchet_pct, &(bill_dec){100, 0, 0, NULL}) > 0)
+        return FAIL(n, BILL_ERANGE, "the ratchet percent must be between 0 and 100");
+    BILLI_TRY(billi_json_get(r, "months", 1, &n));
+    if (billi_json_to_int(n, INT64_MIN, INT64_MAX, &months) != BILL_OK)
+        return FAIL(n, BILL_ESYNTAX, "the ratchet months must be a whole number");
+    if (months < 1 || months > BILL_USAGE_MAX_PRIOR_PEAKS)
+        return FAIL(n, BILL_ERANGE, "the ratchet looks back 1 to %d months, not %lld",
+                    BILL_USAGE_MAX_PRIOR_PEAKS, (long long)months);
+    c->ratchet_months = (int)months;
+    BILLI_TRY(bill_dec_set_i64(&c->ratchet_min, 0, 0));
+    BILLI_TRY(get_dec_nonneg(r, "minimum_kw", 0, &c->ratchet_min, "the minimum kW"));
+    c->has_ratchet = 1;
+    return BILL_OK;
+}
+
+static int load_demand(const billi_json_node *o, billi_charge *c, const billi_version *v)
 {
     static const char *const keys[] = {"id", "type", "name", "price", "basis", "tolerance",
-                                       "excess_multiplier", "min_fraction", "when", NULL};
+                                       "excess_multiplier", "min_fraction", "prices", "schedule",
+                                       "ratchet", "when", NULL};
     static const char *const bases[] = {"contracted", "actual", NULL};
     BILLI_TRY(billi_json_check_keys(o, keys, "demand charge"));
-    BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
     BILLI_TRY(get_choice(o, "basis", 1, bases, "demand basis", &c->basis));
+    if (billi_json_find(o, "prices") || billi_json_find(o, "schedule")) {
+        if (billi_json_find(o, "price"))
+            return FAIL(billi_json_find(o, "price"), BILL_ESYNTAX,
+                        "a demand charge takes 'price' or TOU 'prices', not both");
+        BILLI_TRY(load_demand_tou(o, c, v));
+    } else {
+        BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
+    }
+    if (billi_json_find(o, "ratchet"))
+        BILLI_TRY(load_ratchet(billi_json_find(o, "ratchet"), c));
     if (c->basis == BILLI_DEMAND_ACTUAL) {
         static const char *const only[] = {"tolerance", "excess_multiplier", "min_fraction", NULL};
         for (int i = 0; only[i]; i++) {
@@ -794,7 +886,7 @@ static int load_charge(const billi_json_node *o, billi_charge *c, const billi_ve
         BILLI_TRY(get_dec_nonneg(o, "price", 1, &c->price, "a price"));
         break;
     case BILLI_CH_DEMAND:
-        BILLI_TRY(load_demand(o, c));
+        BILLI_TRY(load_demand(o, c, v));
         break;
     case BILLI_CH_PF:
         BILLI_TRY(load_pf(o, c, v, idx));

@@ -70,6 +70,10 @@ void bill_bill_free(bill_bill *b)
     bill_dec_clear(&b->surplus);
     for (int p = 0; p < BILL_TARIFF_MAX_TOU; p++)
         bill_dec_clear(&b->net_tou[p]);
+    for (int p = 0; p < BILL_TARIFF_MAX_TOU; p++) {
+        bill_dec_clear(&b->iv_tou[p]);
+        bill_dec_clear(&b->iv_peak[p]);
+    }
     free(b);
 }
 
@@ -584,20 +588,111 @@ static int capacity_charge(bill_bill *b, const bill_tariff *t, const billi_charg
     return rc;
 }
 
-/* Demand: actual D × p, or contracted C × p with the 105 % rule and the 40 % floor. */
-static int demand_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
-                         const bill_usage *u, bill_period seg)
+/*
+ * Demand by TOU period: per priced period (tariff order), its maximum demand
+ * from the usage's TOU demand register or else from the segment's intervals,
+ * one line per calendar month, band = the period.
+ */
+static int tou_demand_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                             const bill_usage *u, int s, const billi_version *v)
 {
     int rc = BILL_OK;
-    if (c->basis == BILLI_DEMAND_ACTUAL && !u->has_max_demand)
+    bill_period seg = b->seg[s];
+    if (u->niv > 0)
+        BILLI_TRY(billi_intervals_tou(b, u, s, c, &v->schedules[c->schedule], NULL, b->iv_peak));
+    for (int p = 0; p < c->ntou; p++) {
+        const bill_dec *kw = NULL;
+        for (int k = 0; k < u->ntou_md; k++)
+            if (strcmp(u->tou_md_name[k], c->tou_name[p]) == 0)
+                kw = &u->tou_md_kw[k];
+        if (!kw && u->niv > 0)
+            kw = &b->iv_peak[p];
+        if (!kw)
+            return billi_error(BILL_ERULE, "bill: charge '%s' prices the maximum demand of TOU "
+                                           "period '%s', but the usage has neither its "
+                                           "tou_max_demand_kw nor interval data",
+                               c->id, c->tou_name[p]);
+        for (bill_date m = first_of_month(seg.start); bill_date_cmp(m, seg.end) < 0;) {
+            bill_date nm = next_month(m);
+            bill_period in;
+            bill_period_intersect(&in, seg, (bill_period){m, nm});
+            BILLI_TRY(month_line(b, t, c, BILLI_EX_DEMAND_TOU, in, bill_date_diff(m, nm), kw,
+                                 &c->tou_price[p], 0, "kW"));
+            b->lines[b->n - 1].band = c->tou_name[p];
+            m = nm;
+        }
+    }
+    return rc;
+}
+
+/*
+ * The billing demand under a ratchet: max(peak, percent × the highest prior
+ * peak of the look-back months, minimum). *rule: 0 the peak, 1 the ratchet,
+ * 2 the minimum; *month the prior peak's month.
+ */
+static int ratchet(bill_dec *billed, const billi_charge *c, const bill_usage *u,
+                   const bill_dec *peak, int *rule, bill_date *month, bill_dec *prior)
+{
+    bill_date first = first_of_month(u->period.start);
+    bill_date from = first;
+    for (int k = 0; k < c->ratchet_months; k++) {      /* back N months */
+        int y, mo;
+        bill_date_to_ymd((bill_date){from.day - 1}, &y, &mo, NULL);
+        from.day -= bill_days_in_month(y, mo);
+    }
+    int best = -1, rc = bill_dec_copy(billed, peak);
+    *rule = 0;
+    for (int k = 0; k < u->nprior; k++)
+        if (bill_date_cmp(u->prior_month[k], from) >= 0 &&
+            bill_date_cmp(u->prior_month[k], first) < 0 &&
+            (best < 0 || bill_dec_cmp(&u->prior_kw[k], &u->prior_kw[best]) > 0))
+            best = k;
+    if (best >= 0 && rc == BILL_OK) {
+        bill_dec r = BILL_DEC_INIT;
+        *month = u->prior_month[best];
+        rc = bill_dec_copy(prior, &u->prior_kw[best]);
+        if (rc == BILL_OK)
+            rc = bill_dec_mul(&r, &u->prior_kw[best], &c->ratchet_pct);
+        if (rc == BILL_OK)
+            rc = bill_dec_mul(&r, &r, &(bill_dec){1, 2, 0, NULL});   /* percent */
+        if (rc == BILL_OK && bill_dec_scale(&r) > 0)
+            rc = bill_dec_trim(&r, &r, 0);
+        if (rc == BILL_OK && bill_dec_cmp(&r, billed) > 0) {
+            *rule = 1;
+            rc = bill_dec_copy(billed, &r);
+        }
+        bill_dec_clear(&r);
+    }
+    if (rc == BILL_OK && bill_dec_cmp(&c->ratchet_min, billed) > 0) {
+        *rule = 2;
+        rc = bill_dec_copy(billed, &c->ratchet_min);
+    }
+    return rc;
+}
+
+/* Demand: actual D × p, or contracted C × p with the 105 % rule and the 40 % floor. */
+static int demand_charge(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                         const bill_usage *u, int s, const billi_version *v)
+{
+    int rc = BILL_OK;
+    bill_period seg = b->seg[s];
+    if (c->ntou > 0)
+        return tou_demand_charge(b, t, c, u, s, v);
+    if (c->basis == BILLI_DEMAND_ACTUAL && !u->has_max_demand && u->niv == 0)
         return billi_error(BILL_ERULE, "bill: charge '%s' prices the maximum demand, but the usage "
-                                       "has no max_demand_kw", c->id);
+                                       "has no max_demand_kw nor interval data", c->id);
     if (c->basis == BILLI_DEMAND_CONTRACTED && !u->has_declared)
         return billi_error(BILL_ERULE, "bill: charge '%s' prices the declared demand, but the "
                                        "usage has no declared_kw", c->id);
     bill_dec billed = BILL_DEC_INIT, floor = BILL_DEC_INIT, lim = BILL_DEC_INIT,
-             over = BILL_DEC_INIT, p2 = BILL_DEC_INIT;
-    int at_floor = 0, excess = 0;
+             over = BILL_DEC_INIT, p2 = BILL_DEC_INIT, peak = BILL_DEC_INIT, prior = BILL_DEC_INIT;
+    int at_floor = 0, excess = 0, rule = 0;
+    bill_date pmonth = {0};
+    const bill_dec *md = &u->max_demand_kw;   /* the register wins over the intervals */
+    if (!u->has_max_demand && u->niv > 0) {
+        TRY_GOTO(billi_intervals_peak(b, u, s, &peak));
+        md = &peak;
+    }
     if (c->basis == BILLI_DEMAND_CONTRACTED) {
         TRY_GOTO(bill_dec_copy(&billed, &u->declared_kw));
         if (u->has_capacity) {
@@ -608,13 +703,15 @@ static int demand_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
             }
         }
         TRY_GOTO(bill_dec_mul(&lim, &billed, &c->tolerance));
-        if (u->has_max_demand && bill_dec_cmp(&u->max_demand_kw, &lim) > 0) {
+        if ((u->has_max_demand || u->niv > 0) && bill_dec_cmp(md, &lim) > 0) {
             excess = 1;
-            TRY_GOTO(bill_dec_sub(&over, &u->max_demand_kw, &lim));
+            TRY_GOTO(bill_dec_sub(&over, md, &lim));
             TRY_GOTO(bill_dec_mul(&p2, &c->price, &c->excess_mult));
         }
+    } else if (c->has_ratchet) {
+        TRY_GOTO(ratchet(&billed, c, u, md, &rule, &pmonth, &prior));
     } else {
-        TRY_GOTO(bill_dec_copy(&billed, &u->max_demand_kw));
+        TRY_GOTO(bill_dec_copy(&billed, md));
     }
     for (bill_date m = first_of_month(seg.start); bill_date_cmp(m, seg.end) < 0;) {
         bill_date nm = next_month(m);
@@ -628,7 +725,12 @@ static int demand_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
         if (c->basis == BILLI_DEMAND_CONTRACTED) {
             TRY_GOTO(bill_dec_copy(&l->aux, &u->declared_kw));
             TRY_GOTO(bill_dec_copy(&l->lo, &floor));
-            TRY_GOTO(bill_dec_copy(&l->hi, u->has_max_demand ? &u->max_demand_kw : &lim));
+            TRY_GOTO(bill_dec_copy(&l->hi, u->has_max_demand || u->niv > 0 ? md : &lim));
+        } else if (c->has_ratchet) {
+            l->flag = 4 + rule;              /* explanation: which rule set the demand */
+            l->ref = pmonth;
+            TRY_GOTO(bill_dec_copy(&l->aux, md));
+            TRY_GOTO(bill_dec_copy(&l->lo, &prior));
         }
         if (excess) {
             TRY_GOTO(month_line(b, t, c, BILLI_EX_EXCESS, in, dm, &over, &p2, 0, "kW"));
@@ -636,7 +738,7 @@ static int demand_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
             l->band = "excess";
             TRY_GOTO(bill_dec_copy(&l->aux, &lim));
             TRY_GOTO(bill_dec_copy(&l->lo, &c->excess_mult));
-            TRY_GOTO(bill_dec_copy(&l->hi, &u->max_demand_kw));
+            TRY_GOTO(bill_dec_copy(&l->hi, md));
         }
         m = nm;
     }
@@ -646,6 +748,8 @@ fail:
     bill_dec_clear(&lim);
     bill_dec_clear(&over);
     bill_dec_clear(&p2);
+    bill_dec_clear(&peak);
+    bill_dec_clear(&prior);
     return rc;
 }
 
@@ -971,8 +1075,23 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     billi_line *l;
     int32_t pdays = bill_period_days(u->period);
 
-    /* the total: the TOU registers add up to it */
-    if (u->ntou > 0) {
+    /* the total: the intervals or the TOU registers add up to it */
+    if (u->niv > 0) {
+        if (u->ntou > 0 || u->nreadings > 0) {
+            rc = billi_error(BILL_ERULE, "bill: interval data replaces TOU kWh and readings: "
+                                         "give one or the other");
+            goto out;
+        }
+        TRY_GOTO(billi_intervals_check(u, &kwh));
+        if (u->has_kwh && bill_dec_cmp(&kwh, &u->kwh) != 0) {
+            char a[64], s[64];
+            bill_dec_format(&u->kwh, a, sizeof a);
+            bill_dec_format(&kwh, s, sizeof s);
+            rc = billi_error(BILL_ERULE, "bill: the intervals add up to %s, not to the total %s",
+                             s, a);
+            goto out;
+        }
+    } else if (u->ntou > 0) {
         for (int k = 0; k < u->ntou; k++)
             TRY_GOTO(bill_dec_add(&kwh, &kwh, &u->tou_kwh[k]));
         if (u->has_kwh && bill_dec_cmp(&kwh, &u->kwh) != 0) {
@@ -988,7 +1107,10 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     }
     TRY_GOTO(split_segments(b, t, u));
     TRY_GOTO(check_readings(b, u));
-    TRY_GOTO(split_usage(b, u, &kwh));
+    if (u->niv > 0)
+        TRY_GOTO(billi_intervals_split(b, u));
+    else
+        TRY_GOTO(split_usage(b, u, &kwh));
     TRY_GOTO(bill_dec_copy(&cum, &u->ytd));
     if (b->nsegments > 1 && !bill_dec_is_zero(&u->exported))
         TRY_GOTO(bill_dec_allocate(b->seg_exp, (size_t)b->nsegments, &u->exported, b->seg_days,
@@ -1021,6 +1143,7 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             if (y1 != y0)
                 TRY_GOTO(bill_dec_set_i64(&cum, 0, 0)); /* annual tiers start again */
         }
+        const bill_dec *tou_base = ctx.tou;
         size_t first = b->n;
         int sel[BILLI_MAX_OPTIONS];
         TRY_GOTO(billi_options_select(sel, v, u));
@@ -1033,7 +1156,7 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 TRY_GOTO(capacity_charge(b, t, c, u, b->seg[s]));
                 break;
             case BILLI_CH_DEMAND:
-                TRY_GOTO(demand_charge(b, t, c, u, b->seg[s]));
+                TRY_GOTO(demand_charge(b, t, c, u, s, v));
                 break;
             case BILLI_CH_PF:
                 TRY_GOTO(pf_charge(b, t, c, u, b->seg[s], first, &kwh));
@@ -1046,8 +1169,33 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 TRY_GOTO(fixed_charge(b, t, c, b->seg[s], pdays, 0, &minimum));
                 break;
             case BILLI_CH_ENERGY:
-                if (c->ntou > 0)
+                if (c->ntou > 0 && u->niv > 0) {
+                    /* interval data: assigned to this charge's schedule, exactly */
+                    if (c->schedule < 0) {
+                        rc = billi_error(BILL_ERULE, "bill: charge '%s' prices by time of use "
+                                         "without a schedule, so interval data cannot be "
+                                         "assigned to its periods", c->id);
+                        goto fail;
+                    }
+                    if (fin && has_exp && fin->netting == BILLI_NET_METERING) {
+                        rc = billi_error(BILL_EUNSUPPORTED, "bill: net metering of charge '%s' "
+                                         "with interval data needs the exports per interval, "
+                                         "which a usage cannot carry yet", c->id);
+                        goto fail;
+                    }
+                    const billi_schedule *sc = &v->schedules[c->schedule];
+                    TRY_GOTO(billi_intervals_tou(b, u, s, c, sc, b->iv_tou, NULL));
+                    for (int p = 0; p < c->ntou; p++) {
+                        b->tou_map[p] = -1;
+                        for (int q = 0; q < sc->nperiods; q++)
+                            if (strcmp(sc->period[q], c->tou_name[p]) == 0)
+                                b->tou_map[p] = p;
+                    }
+                    ctx.tou = b->iv_tou;
+                } else if (c->ntou > 0) {
+                    ctx.tou = tou_base; /* the registers, netted under net metering */
                     TRY_GOTO(map_tou(b, c, u));
+                }
                 TRY_GOTO(energy_charge(b, t, c, u, &ctx));
                 break;
             case BILLI_CH_FEED_IN:

@@ -96,6 +96,11 @@ typedef struct billi_charge {
     /* "when": the charge applies only when option when_opt[i] has value when_val[i] */
     int nwhen;
     int when_opt[BILLI_MAX_WHEN], when_val[BILLI_MAX_WHEN];
+    /* demand by TOU period ("prices" + "schedule"; ntou above, tou_price) and ratchet */
+    int has_ratchet;
+    bill_dec ratchet_pct;            /* percent, 0..100 */
+    int ratchet_months;              /* look-back, 1..36 */
+    bill_dec ratchet_min;            /* minimum kW (0 when absent) */
 } billi_charge;
 
 /* An option a version offers ("basic_charge": capacity | contracted_demand | ...). */
@@ -174,6 +179,18 @@ struct bill_usage {
     int noptions;                    /* tariff options chosen (bill_usage_set_option) */
     char opt_name[BILLI_MAX_OPTIONS][BILL_NAME_MAX];
     char opt_value[BILLI_MAX_OPTIONS][BILL_NAME_MAX];
+    /* interval data (tariff_interval.c): storage grows, kept by reset */
+    size_t niv, iv_cap;
+    bill_dec *iv_kwh;
+    bill_datetime iv_start;
+    int iv_minutes;
+    const bill_calendar *cal;        /* borrowed; NULL: Saturday-Sunday weekends */
+    int ntou_md;                     /* TOU maximum demand registers */
+    char tou_md_name[BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
+    bill_dec tou_md_kw[BILL_TARIFF_MAX_TOU];
+    int nprior;                      /* prior monthly peaks, by month */
+    bill_date prior_month[BILL_USAGE_MAX_PRIOR_PEAKS];   /* first of the month */
+    bill_dec prior_kw[BILL_USAGE_MAX_PRIOR_PEAKS];
 };
 
 /* What the explanation of a line says. */
@@ -181,7 +198,7 @@ enum {
     BILLI_EX_FIXED = 0, BILLI_EX_FLAT, BILLI_EX_TIER, BILLI_EX_TOU, BILLI_EX_TOU_FLAT,
     BILLI_EX_INCREMENT, BILLI_EX_PER_KWH, BILLI_EX_MINIMUM, BILLI_EX_TAX, BILLI_EX_ROUNDING,
     BILLI_EX_CAPACITY, BILLI_EX_SUSPENDED, BILLI_EX_DEMAND, BILLI_EX_EXCESS, BILLI_EX_PF,
-    BILLI_EX_PF_NONE, BILLI_EX_CREDIT, BILLI_EX_FORFEIT
+    BILLI_EX_PF_NONE, BILLI_EX_CREDIT, BILLI_EX_FORFEIT, BILLI_EX_DEMAND_TOU
 };
 
 typedef struct billi_line {
@@ -197,6 +214,7 @@ typedef struct billi_line {
     int flag;                /* demand: billed at the floor; PF: a rebate */
     bill_dec x, y;           /* capacity/demand: days, month days; PF: PF, standard */
     bill_period seg;
+    bill_date ref;           /* demand ratchet: the month of the prior peak */
 } billi_line;
 
 struct bill_bill {
@@ -220,7 +238,32 @@ struct bill_bill {
     bill_dec seg_exp[BILLI_MAX_SEG];
     bill_dec net_kwh, offset, surplus;
     bill_dec net_tou[BILL_TARIFF_MAX_TOU];
+    /* interval data: per-segment first interval, per-charge scratch sums and peaks */
+    size_t seg_iv[BILLI_MAX_SEG + 1];
+    bill_dec iv_tou[BILL_TARIFF_MAX_TOU];
+    bill_dec iv_peak[BILL_TARIFF_MAX_TOU];
 };
+
+/* tariff_interval.c: usage storage for intervals, demands and peaks; their JSON members */
+void billi_usage_free_demand(bill_usage *u);
+void billi_usage_reset_demand(bill_usage *u);
+int billi_usage_load_demand(bill_usage *u, const billi_json_node *root);
+/* tariff_interval.c: interval data against the billing period and schedules */
+/* Check that the intervals cover the period exactly; sum them into *kwh. */
+int billi_intervals_check(const bill_usage *u, bill_dec *kwh);
+/* Set b->seg_iv and b->seg_kwh from the intervals (after split_segments). */
+int billi_intervals_split(bill_bill *b, const bill_usage *u);
+/* Day type of d by the usage's calendar (or Saturday-Sunday weekends). */
+int billi_day_type(const bill_usage *u, bill_date d);
+/*
+ * Per TOU period of schedule sc (charge c's periods), the kWh (sum != NULL)
+ * and the peak kW (peak != NULL) of the intervals of segment s; indexed by the
+ * charge's TOU period. BILL_ERULE when an interval straddles a period change.
+ */
+int billi_intervals_tou(bill_bill *b, const bill_usage *u, int s, const billi_charge *c,
+                        const billi_schedule *sc, bill_dec *sum, bill_dec *peak);
+/* The peak kW of the intervals of segment s. */
+int billi_intervals_peak(const bill_bill *b, const bill_usage *u, int s, bill_dec *out);
 
 /* tariff_compute.c */
 const char *billi_tier_band(int tier);  /* "tier 1" .. */

@@ -157,8 +157,49 @@ static void explain_two_part(sbuf *s, const billi_line *l)
         bill_dec_clear(&kva);
         break;
     }
+    case BILLI_EX_DEMAND_TOU:
+        sb_str(s, "Maximum demand in ");
+        sb_str(s, l->band);
+        sb_str(s, " ");
+        sb_dec(s, &l->qty);
+        sb_str(s, " kW at ");
+        sb_dec(s, &l->price);
+        sb_str(s, " a kW a month");
+        sb_month_part(s, l);
+        break;
     case BILLI_EX_DEMAND:
-        if (c->basis == BILLI_DEMAND_ACTUAL) {
+        if (c->basis == BILLI_DEMAND_ACTUAL && (l->flag & 4)) {
+            /* a ratchet: say which rule set the billing demand */
+            int y, m, rule = l->flag & 3;
+            bill_date_to_ymd(l->ref, &y, &m, NULL);
+            sb_str(s, "Billing demand ");
+            sb_dec(s, &l->qty);
+            sb_str(s, " kW = ");
+            if (rule == 1) {
+                sb_dec(s, &c->ratchet_pct);
+                sb_str(s, "% of the ");
+                sb_dec(s, &l->lo);
+                sb_printf(s, " kW peak of %04d-%02d (this period's peak ", y, m);
+                sb_dec(s, &l->aux);
+                sb_str(s, " kW)");
+            } else if (rule == 2) {
+                sb_str(s, "the minimum of ");
+                sb_dec(s, &c->ratchet_min);
+                sb_str(s, " kW (this period's peak ");
+                sb_dec(s, &l->aux);
+                sb_str(s, " kW)");
+            } else {
+                sb_str(s, "this period's peak");
+                if (l->ref.day != 0) {
+                    sb_str(s, " (not below ");
+                    sb_dec(s, &c->ratchet_pct);
+                    sb_str(s, "% of the ");
+                    sb_dec(s, &l->lo);
+                    sb_printf(s, " kW peak of %04d-%02d)", y, m);
+                }
+            }
+            sb_str(s, ": ");
+        } else if (c->basis == BILLI_DEMAND_ACTUAL) {
             sb_str(s, "Maximum demand ");
         } else {
             sb_str(s, "Declared demand ");
@@ -268,6 +309,7 @@ static void explain(sbuf *s, const bill_bill *b, const billi_line *l)
     case BILLI_EX_CAPACITY:
     case BILLI_EX_SUSPENDED:
     case BILLI_EX_DEMAND:
+    case BILLI_EX_DEMAND_TOU:
     case BILLI_EX_EXCESS:
     case BILLI_EX_PF:
     case BILLI_EX_PF_NONE:

@@ -51,6 +51,7 @@ void bill_usage_free(bill_usage *u)
     bill_dec_clear(&u->declared_kw);
     bill_dec_clear(&u->max_demand_kw);
     bill_dec_clear(&u->kvarh);
+    billi_usage_free_demand(u);
     free(u);
 }
 
@@ -75,6 +76,7 @@ void bill_usage_reset(bill_usage *u)
     u->nsusp = 0;
     u->pf_standard[0] = '\0';
     u->noptions = 0;
+    billi_usage_reset_demand(u);
 }
 
 int bill_usage_set_period(bill_usage *u, bill_period p)
@@ -343,7 +345,8 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
     static const char *const keys[] = {"period", "class", "household_size", "kwh", "tou_kwh",
                                        "ytd_kwh", "exported_kwh", "opened", "account",
                                        "readings", "capacity_kva", "suspended", "declared_kw",
-                                       "max_demand_kw", "kvarh", "pf_standard", "options", NULL};
+                                       "max_demand_kw", "kvarh", "pf_standard", "options",
+                                       "intervals", "tou_max_demand_kw", "prior_peaks_kw", NULL};
     const billi_json_node *n;
     const char *s;
     size_t len;
@@ -470,6 +473,7 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
             BILLI_TRY(rc);
         }
     }
+    BILLI_TRY(billi_usage_load_demand(u, root));
     return BILL_OK;
 }
 

@@ -652,6 +652,41 @@ static void billj_set_ptr(JNIEnv *jenv, jlongArray holder, const void *ptr)
     }
 %}
 
+/* Interval data: an array of amounts, copied by the C setter. */
+%typemap(jni) (const bill_dec *kwh, size_t n) "jobjectArray"
+%typemap(jtype) (const bill_dec *kwh, size_t n) "String[]"
+%typemap(jstype) (const bill_dec *kwh, size_t n) "java.math.BigDecimal[]"
+%typemap(javain) (const bill_dec *kwh, size_t n) "bill.texts($javainput)"
+%typemap(in) (const bill_dec *kwh, size_t n) (bill_dec *tmp = NULL, size_t count = 0) %{
+    $1 = NULL;
+    $2 = 0;
+    if (!billj_pending(jenv) && $input) {
+        size_t i, nr = (size_t)(*jenv)->GetArrayLength(jenv, $input);
+        if ((tmp = (bill_dec *)billj_array(jenv, nr, sizeof(bill_dec))) != NULL) {
+            count = nr;
+            for (i = 0; i < nr; i++)
+                bill_dec_init(&tmp[i]);
+            for (i = 0; i < nr && !billj_pending(jenv); i++) {
+                jstring s = (jstring)(*jenv)->GetObjectArrayElement(jenv, $input, (jsize)i);
+                if (!billj_pending(jenv))
+                    billj_to_dec(jenv, &tmp[i], s);
+                if (s)
+                    (*jenv)->DeleteLocalRef(jenv, s);
+            }
+            $1 = tmp;
+            $2 = nr;
+        }
+    }
+%}
+%typemap(freearg) (const bill_dec *kwh, size_t n) %{
+    if (tmp$argnum) {
+        size_t i;
+        for (i = 0; i < count$argnum; i++)
+            bill_dec_clear(&tmp$argnum[i]);
+        free(tmp$argnum);
+    }
+%}
+
 /* ---- money ----------------------------------------------------------------------------- */
 
 %typemap(jni) const bill_money * "jobjectArray"

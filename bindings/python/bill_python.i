@@ -607,6 +607,40 @@ static void *billpy_array(size_t n, size_t size)
     $result = SWIG_Python_AppendOutput($result, o);
 }
 
+/* Interval data: a sequence of amounts (Decimal, str or int), copied by the C setter. */
+%typemap(in) (const bill_dec *kwh, size_t n) (bill_dec *tmp = NULL, size_t count = 0) {
+    PyObject *seq = PySequence_Fast($input, "libbill: interval kWh must be a sequence of amounts");
+    size_t i, nr;
+    if (!seq)
+        SWIG_fail;
+    nr = (size_t)PySequence_Fast_GET_SIZE(seq);
+    tmp = (bill_dec *)billpy_array(nr, sizeof(bill_dec));
+    if (!tmp) {
+        Py_DECREF(seq);
+        SWIG_fail;
+    }
+    count = nr;
+    for (i = 0; i < nr; i++)
+        bill_dec_init(&tmp[i]);
+    for (i = 0; i < nr; i++) {
+        if (billpy_to_dec(&tmp[i], PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i)) < 0) {
+            Py_DECREF(seq);
+            SWIG_fail;
+        }
+    }
+    Py_DECREF(seq);
+    $1 = tmp;
+    $2 = nr;
+}
+%typemap(freearg) (const bill_dec *kwh, size_t n) {
+    if (tmp$argnum) {
+        size_t i;
+        for (i = 0; i < count$argnum; i++)
+            bill_dec_clear(&tmp$argnum[i]);
+        free(tmp$argnum);
+    }
+}
+
 /* ---- the calendar handle ----------------------------------------------------------------- */
 
 /* bill_calendar_create: a new proxy that owns the handle. */
@@ -632,6 +666,25 @@ static void *billpy_array(size_t n, size_t size)
         SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', argument $argnum of type '$type'");
     }
     $1 = (bill_calendar *)argp;
+}
+
+/* A calendar borrowed by bill_usage_set_calendar: None for none, a closed one raises
+   StateError. (Spelled out: SWIG would otherwise strip the const and use the releasing
+   typemap above.) */
+%typemap(in) const bill_calendar *cal (void *argp = 0, int res = 0) {
+    if ($input == Py_None) {
+        $1 = NULL;
+    } else {
+        res = SWIG_ConvertPtr($input, &argp, $descriptor(bill_calendar *), 0);
+        if (!SWIG_IsOK(res)) {
+            SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', argument $argnum of type '$type'");
+        }
+        $1 = ($1_ltype)argp;
+        if (!$1) {
+            billpy_raise(BILL_ESTATE, "calendar: the calendar is closed");
+            SWIG_fail;
+        }
+    }
 }
 
 /* Methods on a closed handle raise StateError (ESTATE). (The type of self is `struct x *`.) */

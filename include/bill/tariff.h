@@ -32,6 +32,7 @@
 #include "errors.h"
 #include "decimal.h"
 #include "date.h"
+#include "calendar.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -78,7 +79,8 @@ BILL_EXTERN size_t bill_tariff_version_count(const bill_tariff *t);
 BILL_EXTERN int bill_tariff_version_effective(bill_date *out, const bill_tariff *t, size_t i);
 
 /**
- * The TOU period ("peak") of energy charge `charge_id` at local time `at` on
+ * The TOU period ("peak") of TOU charge `charge_id` (energy, or demand priced
+ * by TOU period) at local time `at` on
  * a day of type `day_type` (a bill_day_type of calendar.h: working, weekend or
  * holiday, as the caller's calendar says), from the schedule the charge names
  * in the version in effect on that date. *out points into the tariff.
@@ -192,6 +194,71 @@ BILL_EXTERN int bill_usage_set_option(bill_usage *u, const char *name, const cha
 /** Forget all option choices (the tariff's defaults apply). */
 BILL_EXTERN void bill_usage_clear_options(bill_usage *u);
 
+/* ---- interval data and demand by TOU period ---- */
+
+/** Most intervals a usage may carry (BILL_USAGE_MAX_DAYS days of 15 minutes). */
+#define BILL_USAGE_MAX_INTERVALS (BILL_USAGE_MAX_DAYS * 96)
+/** Most prior monthly peaks a usage may carry (the longest ratchet look-back). */
+#define BILL_USAGE_MAX_PRIOR_PEAKS 36
+
+/**
+ * Interval data: n consecutive kWh values of `minutes` minutes each (15, 30
+ * or 60), the first starting at local civil time `start` (no daylight-saving
+ * shifts: every day has 24 hours). The values are copied into storage the
+ * usage owns and grows as needed (kept by bill_usage_reset, so reloading
+ * usages of the same size allocates nothing; freed by bill_usage_free).
+ * Setting intervals again replaces them; n = 0 forgets them.
+ *
+ * With intervals, bill_tariff_compute() takes the total kWh as their sum (a
+ * kWh set as well must equal it; TOU kWh registers and readings are then
+ * refused with BILL_ERULE), assigns each interval to the TOU period of each
+ * TOU charge's schedule by its start time and the day type (see
+ * bill_usage_set_calendar), splits the period at version changes exactly by
+ * the intervals, and takes maximum demands (kW = kWh × 60 / minutes) from
+ * them where no demand register was set. The intervals must cover the
+ * billing period exactly: the first must start at the period's first day
+ * 00:00 and the last end at its end (else BILL_ERULE naming the interval's
+ * index and time), and an interval longer than a schedule's granularity
+ * must not straddle a change of TOU period (BILL_ERULE).
+ * Errors here: BILL_EINVAL (NULL kwh with n > 0), BILL_ERANGE (minutes not
+ * 15, 30 or 60; n above BILL_USAGE_MAX_INTERVALS; a negative or oversized
+ * value, the message naming its index), BILL_ENOMEM. On failure the usage's
+ * previous intervals are kept, except after BILL_ENOMEM while copying (then
+ * the usage has none).
+ */
+BILL_EXTERN int bill_usage_set_intervals(bill_usage *u, bill_datetime start, int minutes,
+                                         const bill_dec *kwh, size_t n);
+/** Number of intervals the usage carries (0 without interval data). */
+BILL_EXTERN size_t bill_usage_interval_count(const bill_usage *u);
+/**
+ * The calendar that gives the day type (working, weekend, holiday) of each
+ * day of interval data. Borrowed: it must stay alive and unchanged while the
+ * usage is computed; NULL (the default) uses the default calendar rules,
+ * Saturday and Sunday weekends and no holidays. bill_usage_reset forgets it.
+ */
+BILL_EXTERN int bill_usage_set_calendar(bill_usage *u, const bill_calendar *cal);
+/**
+ * Maximum demand in kW (>= 0) measured in TOU period `period` ("on_peak"),
+ * from the meter's TOU demand registers, for demand charges priced by TOU
+ * period. Setting a period again replaces its value; at most
+ * BILL_TARIFF_MAX_TOU periods. Registers win over interval data.
+ */
+BILL_EXTERN int bill_usage_set_tou_max_demand_kw(bill_usage *u, const char *period,
+                                                 const bill_dec *kw);
+/** Forget all TOU maximum demands. */
+BILL_EXTERN void bill_usage_clear_tou_max_demand(bill_usage *u);
+/**
+ * The peak demand (kW >= 0) of an earlier billing month, for demand
+ * ratchets: `month` is any day of that month (the month is what counts).
+ * Setting a month again replaces its value; at most
+ * BILL_USAGE_MAX_PRIOR_PEAKS months (BILL_ERANGE). Only months inside a
+ * ratchet's look-back window (the N calendar months before the month the
+ * billing period starts in) count.
+ */
+BILL_EXTERN int bill_usage_add_prior_peak(bill_usage *u, bill_date month, const bill_dec *kw);
+/** Forget all prior peaks. */
+BILL_EXTERN void bill_usage_clear_prior_peaks(bill_usage *u);
+
 /**
  * Replace the contents of `u` with a usage read from JSON:
  *     {"period": "2025-06-01/2025-07-01", "class": "residential",
@@ -202,8 +269,14 @@ BILL_EXTERN void bill_usage_clear_options(bill_usage *u);
  *      "capacity_kva": "3150", "declared_kw": "1800", "max_demand_kw": "1950",
  *      "suspended": [{"kva": "630", "from": "2025-06-11", "to": "2025-06-21"}],
  *      "kvarh": "250000", "pf_standard": "0.90",
- *      "options": {"basic_charge": "contracted_demand"}}
- * ("to" is exclusive, like a period's end).
+ *      "options": {"basic_charge": "contracted_demand"},
+ *      "intervals": {"start": "2025-07-01T00:00", "minutes": 15,
+ *                    "kwh": ["0.25", "0.31", ...]},
+ *      "tou_max_demand_kw": {"on_peak": "480"},
+ *      "prior_peaks_kw": [{"month": "2025-06", "kw": "480"}]}
+ * ("to" is exclusive, like a period's end). A calendar for interval data is
+ * not part of the JSON: set it with bill_usage_set_calendar after loading
+ * (loading resets it).
  * "period" is required, everything else optional; quantities are JSON
  * numbers or decimal strings, read exactly. Unknown fields are rejected;
  * errors name the JSON path. On failure `u` is left reset.
@@ -232,8 +305,11 @@ BILL_EXTERN void bill_bill_free(bill_bill *b);
  * fit the tariff (a period before the first version, TOU kWh missing for a
  * TOU tariff, a TOU period the tariff does not know, TOU kWh not adding up to
  * the total, a reading not at a split date or not between 0 and the total,
- * an option or option value the version in effect does not offer),
- * BILL_EUNSUPPORTED for readings together with TOU kWh.
+ * an option or option value the version in effect does not offer;
+ * interval data that does not cover the period exactly or straddles a TOU
+ * period change, or comes with TOU kWh or readings; a demand priced by TOU
+ * period without its register or intervals), BILL_EUNSUPPORTED for readings
+ * together with TOU kWh.
  * On failure the bill is empty.
  */
 BILL_EXTERN int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);

@@ -16,6 +16,7 @@ int main(void)
     suite_tariff();
     suite_tariff_feedin();
     suite_whatif();
+    suite_tariff_demand();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -514,6 +514,59 @@ static void test_feedin_sum_property(void)
 
 /* ---- line kinds ------------------------------------------------------------------------- */
 
+/* Interval data: net metering would need the exports per interval (refused); net billing works. */
+static void test_feedin_intervals(void)
+{
+    static const char *const head =
+        "{'format': 'libbill-tariff/1', 'id': 't', 'currency': 'CNY', "
+        "'rounding': {'mode': 'HALF_UP', 'scale': 2, 'apply': 'line'}, "
+        "'price_basis': 'vat_inclusive', 'versions': [{'effective': '2020-01-01', "
+        "'schedules': {'s': {'granularity': 60, 'seasons': [{'months': [1,2,3,4,5,6,7,8,9,10,11,12], "
+        "'day_types': ['working', 'weekend', 'holiday'], 'periods': ["
+        "{'from': '00:00', 'to': '12:00', 'period': 'off'}, "
+        "{'from': '12:00', 'to': '24:00', 'period': 'on'}]}]}}, 'charges': ["
+        "{'id': 'energy', 'type': 'energy', 'tou': {'schedule': 's', "
+        "'prices': {'on': '0.20', 'off': '0.10'}}}, ";
+    static const char *const nm = "{'id': 'solar', 'type': 'feed_in', 'price': '0.05', "
+                                  "'netting': 'net_metering'}]}]}";
+    static const char *const nb = "{'id': 'solar', 'type': 'feed_in', 'price': '0.05', "
+                                  "'netting': 'net_billing'}]}]}";
+    char text[2048];
+    bill_dec one = BILL_DEC_INIT, exp = BILL_DEC_INIT, zero = BILL_DEC_INIT;
+    bill_dec kwh[24];
+    CHECK_OK(bill_dec_parse(&one, "1", (size_t)-1));
+    CHECK_OK(bill_dec_parse(&exp, "5", (size_t)-1));
+    for (int i = 0; i < 24; i++)
+        kwh[i] = one;
+    bill_period day;
+    CHECK_OK(bill_period_parse(&day, "2025-06-02/2025-06-03", (size_t)-1));
+    bill_datetime start;
+    CHECK_OK(bill_datetime_make(&start, day.start, 0, 0));
+
+    snprintf(text, sizeof text, "%s%s", head, nm);
+    bill_tariff *t = load_t(text);
+    bill_usage_reset(U);
+    CHECK_OK(bill_usage_set_period(U, day));
+    CHECK_OK(bill_usage_set_intervals(U, start, 60, kwh, 24));
+    CHECK_OK(bill_usage_set_exported_kwh(U, &exp));
+    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_EUNSUPPORTED);
+    CHECK(strstr(bill_errmsg(), "exports per interval") != NULL);
+    /* without exports the same usage bills: 12 kWh off at 0.10, 12 on at 0.20 */
+    CHECK_OK(bill_dec_parse(&zero, "0", (size_t)-1));
+    CHECK_OK(bill_usage_set_exported_kwh(U, &zero));
+    CHECK_OK(bill_tariff_compute(t, U, B));
+    CHECK_DEC(bill_bill_total, "3.60");
+    bill_tariff_free(t);
+
+    snprintf(text, sizeof text, "%s%s", head, nb);
+    t = load_t(text);
+    CHECK_OK(bill_usage_set_exported_kwh(U, &exp));
+    CHECK_OK(bill_tariff_compute(t, U, B));
+    CHECK_DEC(bill_bill_total, "3.35"); /* 3.60 - 5 x 0.05 */
+    check_sum();
+    bill_tariff_free(t);
+}
+
 static void test_line_kinds(void)
 {
     bill_tariff *t = load_t(ONE(
@@ -575,6 +628,7 @@ void suite_tariff_feedin(void)
     RUN(test_feedin_rounding);
     RUN(test_feedin_segments);
     RUN(test_feedin_sum_property);
+    RUN(test_feedin_intervals);
     RUN(test_line_kinds);
     bill_usage_free(U);
     bill_bill_free(B);

@@ -40,8 +40,9 @@ def billcalc_runs():
         words = line.split()
         if not words:
             continue
-        files = [w for w in words if not w.startswith("-")]
-        runs.append((len(runs) + 1, files[0], files[1], "--json" in words))
+        calendar = words[words.index("--calendar") + 1] if "--calendar" in words else None
+        files = [w for w in words if not w.startswith("-") and w != calendar]
+        runs.append((len(runs) + 1, files[0], files[1], "--json" in words, calendar))
     return runs
 
 
@@ -83,12 +84,16 @@ def test_tariff_has_no_public_constructor():
 
 # ---- the billcalc examples -------------------------------------------------------------------
 
-@pytest.mark.parametrize("k, tariff_file, usage_file, as_json", RUNS,
+@pytest.mark.parametrize("k, tariff_file, usage_file, as_json, calendar", RUNS,
                          ids=[f"billcalc.{r[0]}" for r in RUNS])
-def test_examples_match_billcalc(k, tariff_file, usage_file, as_json):
+def test_examples_match_billcalc(k, tariff_file, usage_file, as_json, calendar):
     expected = read(path("examples", "expected", f"billcalc.{k}.txt"))
     with bill.Tariff.load_file(path(tariff_file)) as t, \
-            bill.Usage.from_json(read(path(usage_file)), usage_file) as u:
+            bill.Usage.from_json(read(path(usage_file)), usage_file) as u, \
+            bill.Calendar() as cal:
+        if calendar:
+            cal.load(read(path(calendar)))
+            u.set_calendar(cal)
         b = t.compute(u)
     # the bill outlives both handles
     assert (b.json if as_json else b.text) == expected

@@ -130,17 +130,25 @@ class Usage(_Handle):
     (or pairs), opened=date, ..., options={"basic_charge": "capacity"})``; quantities are ``Decimal``, ``str`` or ``int``
     (``float`` raises :class:`TypeError`). Or :meth:`from_json`. Every value is
     checked by the C setter.
+
+    Interval data and demands: ``intervals=(start, minutes, kwh)`` (a naive
+    ``datetime``, 15/30/60 and a sequence of amounts), ``calendar=Calendar``
+    (the day types of interval data; kept referenced by the usage),
+    ``tou_max_demand_kw={"on_peak": ...}``, ``prior_peaks_kw={date: kw}`` (or
+    pairs; any day of the month).
     """
 
-    __slots__ = ()
+    __slots__ = ("_calendar",)
     _free = staticmethod(_raw.bill_usage_free)
 
     def __init__(self, period=None, customer_class=None, household_size=None, kwh=None,
                  tou_kwh=None, ytd_kwh=None, exported_kwh=None, readings=None, opened=None,
                  capacity_kva=None, suspended=None, declared_kw=None, max_demand_kw=None,
-                 kvarh=None, pf_standard=None, options=None):
+                 kvarh=None, pf_standard=None, options=None, intervals=None, calendar=None,
+                 tou_max_demand_kw=None, prior_peaks_kw=None):
         self._h = _raw.bill_usage_create()
         self._closed = False
+        self._calendar = None
         try:
             if period is not None:
                 self.set_period(period)
@@ -177,6 +185,18 @@ class Usage(_Handle):
                 self.set_pf_standard(pf_standard)
             for name, value in dict(options or {}).items():
                 self.set_option(name, value)
+            if intervals is not None:
+                start, minutes, kwh = intervals
+                self.set_intervals(start, minutes, kwh)
+            if calendar is not None:
+                self.set_calendar(calendar)
+            if tou_max_demand_kw is not None:
+                for name, value in dict(tou_max_demand_kw).items():
+                    self.set_tou_max_demand_kw(name, value)
+            if prior_peaks_kw is not None:
+                items = prior_peaks_kw.items() if isinstance(prior_peaks_kw, dict) else prior_peaks_kw
+                for month, value in items:
+                    self.add_prior_peak(month, value)
         except BaseException:
             self.close()
             raise
@@ -193,10 +213,12 @@ class Usage(_Handle):
         return self
 
     def load(self, text, source=None):
-        """Replace the contents with a usage read from JSON (reset on failure)."""
+        """Replace the contents with a usage read from JSON (reset on failure; forgets the calendar)."""
+        self._calendar = None
         _raw.bill_usage_load(self._h, text, source)
 
     def reset(self):
+        self._calendar = None
         _raw.bill_usage_reset(self._h)
 
     def set_period(self, period):
@@ -267,6 +289,42 @@ class Usage(_Handle):
     def clear_options(self):
         """Forget the option choices (the tariff's defaults apply)."""
         _raw.bill_usage_clear_options(self._h)
+
+    # ---- interval data and demand by TOU period ----
+
+    def set_intervals(self, start, minutes, kwh):
+        """Interval data: ``kwh`` (a sequence of amounts) of ``minutes`` (15, 30 or 60)
+        each from the naive local ``datetime`` ``start``; the values are copied. An
+        empty sequence forgets them."""
+        if isinstance(minutes, bool) or not isinstance(minutes, int):
+            raise TypeError("libbill: minutes must be an int")
+        _raw.bill_usage_set_intervals(self._h, start, minutes, kwh)
+
+    @property
+    def interval_count(self):
+        """Number of intervals the usage carries."""
+        return _raw.bill_usage_interval_count(self._h)
+
+    def set_calendar(self, calendar):
+        """The :class:`bill.Calendar` giving the day type of each day of interval data
+        (``None``: Saturday-Sunday weekends, no holidays). The usage keeps a reference;
+        do not close the calendar while the usage is billed."""
+        _raw.bill_usage_set_calendar(self._h, None if calendar is None else calendar._h)
+        self._calendar = calendar
+
+    def set_tou_max_demand_kw(self, period, kw):
+        """Maximum demand in kW of one TOU period ("on_peak"), from a demand register."""
+        _raw.bill_usage_set_tou_max_demand_kw(self._h, period, kw)
+
+    def clear_tou_max_demand(self):
+        _raw.bill_usage_clear_tou_max_demand(self._h)
+
+    def add_prior_peak(self, month, kw):
+        """The peak demand in kW of an earlier month (any ``date`` in it), for ratchets."""
+        _raw.bill_usage_add_prior_peak(self._h, month, kw)
+
+    def clear_prior_peaks(self):
+        _raw.bill_usage_clear_prior_peaks(self._h)
 
     def __repr__(self):
         return "<bill.Usage (closed)>" if self._closed else "<bill.Usage>"

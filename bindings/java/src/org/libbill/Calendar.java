@@ -50,6 +50,10 @@ public final class Calendar implements AutoCloseable {
     }
   }
 
+  bill_calendar handle() {
+    return handle;
+  }
+
   /** Frees the handle. Harmless when already closed. */
   @Override
   public void close() {

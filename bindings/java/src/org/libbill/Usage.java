@@ -3,9 +3,12 @@ package org.libbill;
 import java.lang.ref.Cleaner;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.util.Map;
 import java.util.Objects;
 import org.libbill.jni.bill;
+import org.libbill.jni.bill_status;
 import org.libbill.jni.bill_usage;
 
 /**
@@ -28,6 +31,7 @@ public final class Usage implements AutoCloseable {
   private final bill_usage handle;
   private final Cleaner.Cleanable cleanable;
   private volatile boolean closed;
+  private Calendar calendar; // borrowed by the C usage: kept reachable while set
 
   /** An empty usage. */
   public Usage() {
@@ -60,12 +64,14 @@ public final class Usage implements AutoCloseable {
 
   /** Replaces the contents with a usage read from JSON (left reset on failure). */
   public Usage load(String json, String source) {
+    calendar = null;
     bill.bill_usage_load(handle, Objects.requireNonNull(json, "json"), source);
     return this;
   }
 
   /** Back to the state of a new usage. */
   public Usage reset() {
+    calendar = null;
     bill.bill_usage_reset(handle);
     return this;
   }
@@ -168,7 +174,39 @@ public final class Usage implements AutoCloseable {
     return this;
   }
 
-  /** The period's actual maximum demand in kW, from the demand register. */
+  // ---- interval data and demand by TOU period ----
+
+  /**
+   * Interval data: {@code kwh} values of {@code minutes} (15, 30 or 60) each from the
+   * local civil time {@code start}; copied. An empty array forgets them.
+   */
+  public Usage intervals(LocalDateTime start, int minutes, BigDecimal[] kwh) {
+    Objects.requireNonNull(kwh, "kwh");
+    for (BigDecimal v : kwh)
+      Objects.requireNonNull(v, "kwh element");
+    bill.bill_usage_set_intervals(handle, Objects.requireNonNull(start, "start"), minutes, kwh);
+    return this;
+  }
+
+  /** Number of intervals the usage carries. */
+  public long intervalCount() {
+    return bill.bill_usage_interval_count(handle);
+  }
+
+  /**
+   * The calendar giving the day type of each day of interval data (null: Saturday-Sunday
+   * weekends, no holidays). The usage keeps a reference; do not close the calendar while
+   * the usage is billed.
+   */
+  public Usage calendar(Calendar cal) {
+    if (cal != null && cal.isClosed())
+      throw BillException.of(bill_status.BILL_ESTATE, "calendar: the calendar is closed");
+    bill.bill_usage_set_calendar(handle, cal == null ? null : cal.handle());
+    calendar = cal;
+    return this;
+  }
+
+  /** The period's maximum demand in kW (all hours), from the demand register. */
   public Usage maxDemandKw(BigDecimal kw) {
     bill.bill_usage_set_max_demand_kw(handle, Objects.requireNonNull(kw, "kw"));
     return this;
@@ -196,6 +234,30 @@ public final class Usage implements AutoCloseable {
   /** Forgets the option choices (the tariff's defaults apply). */
   public Usage clearOptions() {
     bill.bill_usage_clear_options(handle);
+    return this;
+  }
+
+  /** Maximum demand in kW of one TOU period ("on_peak"), from a demand register. */
+  public Usage touMaxDemandKw(String period, BigDecimal kw) {
+    bill.bill_usage_set_tou_max_demand_kw(handle, Objects.requireNonNull(period, "period"),
+                                          Objects.requireNonNull(kw, "kw"));
+    return this;
+  }
+
+  public Usage clearTouMaxDemand() {
+    bill.bill_usage_clear_tou_max_demand(handle);
+    return this;
+  }
+
+  /** The peak demand in kW of an earlier month (any day in it), for demand ratchets. */
+  public Usage priorPeak(YearMonth month, BigDecimal kw) {
+    bill.bill_usage_add_prior_peak(handle, Objects.requireNonNull(month, "month").atDay(1),
+                                   Objects.requireNonNull(kw, "kw"));
+    return this;
+  }
+
+  public Usage clearPriorPeaks() {
+    bill.bill_usage_clear_prior_peaks(handle);
     return this;
   }
 
