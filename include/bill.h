@@ -15,5 +15,7 @@
 #include "bill/calendar.h"
 #include "bill/powerfactor.h"
 #include "bill/tariff.h"
+#include "bill/store.h"
+#include "bill/registry.h"
 
 #endif /* BILL_H */

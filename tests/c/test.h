@@ -79,5 +79,7 @@ void suite_calendar(void);
 void suite_powerfactor(void);
 void suite_json(void);
 void suite_tariff(void);
+void suite_store(void);
+void suite_registry(void);
 
 #endif
