@@ -731,6 +731,19 @@ BILLPY_HANDLE_USE(bill_usage *u, bill_usage, "usage: the usage is closed")
 BILLPY_HANDLE_USE(const bill_bill *b, bill_bill, "bill: the bill is closed")
 BILLPY_HANDLE_USE(bill_bill *b, bill_bill, "bill: the bill is closed")
 
+/* The store and registry handles (include/bill/store.h, registry.h). */
+BILLPY_HANDLE_OUT(bill_store)
+BILLPY_HANDLE_OUT(bill_account)
+BILLPY_HANDLE_OUT(bill_meter)
+BILLPY_HANDLE_OUT(bill_link_list)
+BILLPY_HANDLE_USE(bill_store *s, bill_store, "store: the store is closed")
+BILLPY_HANDLE_USE(const bill_store *s, bill_store, "store: the store is closed")
+BILLPY_HANDLE_USE(bill_account *a, bill_account, "account: the record is closed")
+BILLPY_HANDLE_USE(const bill_account *a, bill_account, "account: the record is closed")
+BILLPY_HANDLE_USE(bill_meter *m, bill_meter, "meter: the record is closed")
+BILLPY_HANDLE_USE(const bill_meter *m, bill_meter, "meter: the record is closed")
+BILLPY_HANDLE_USE(const bill_link_list *l, bill_link_list, "link list: the list is closed")
+
 /* bill_tariff_tou_period: a name inside the tariff, copied into a str. */
 %typemap(in, numinputs=0) const char **out (const char *temp = NULL) {
     $1 = ($1_ltype)&temp;

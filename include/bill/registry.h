@@ -55,7 +55,7 @@ BILL_EXTERN bill_date bill_registry_open_end(void);
 /* ---- accounts ----------------------------------------------------------------- */
 
 /** Protected-customer flags (never cut automatically; the case goes to a person). */
-enum bill_account_protection {
+enum bill_protection_flag {
     /** Important user (hospital, water works...) whose cut is reported to the authority. */
     BILL_PROTECT_IMPORTANT = 1,
     /** Life-support equipment at the premises. */
@@ -87,7 +87,7 @@ BILL_EXTERN int bill_account_set_capacity_kva(bill_account *a, const bill_dec *k
 BILL_EXTERN int bill_account_set_declared_kw(bill_account *a, const bill_dec *kw);
 /** Power-factor standard "0.90", "0.85", "0.80", or "" for none. */
 BILL_EXTERN int bill_account_set_pf_standard(bill_account *a, const char *standard);
-/** Protected-customer flags (bill_account_protection); BILL_EINVAL for unknown bits. */
+/** Protected-customer flags (bill_protection_flag); BILL_EINVAL for unknown bits. */
 BILL_EXTERN int bill_account_set_protection(bill_account *a, unsigned flags);
 /** Tariff id: "" for none, else 1..BILL_KEY_MAX-1 printable characters without blanks. */
 BILL_EXTERN int bill_account_set_tariff(bill_account *a, const char *tariff);

@@ -28,6 +28,8 @@ from .dates import (MonthEnd, Period, Weekday, add_days, add_minutes, add_months
 from .calendars import Calendar
 from .powerfactor import PowerFactorTable, power_factor
 from .tariffs import Bill, BillLine, LineKind, Tariff, Usage
+from .store import (Account, Link, Meter, MeterStatus, Protection, Register, RegisterKind,
+                    Store)
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -53,4 +55,6 @@ __all__ = [
     "power_factor", "PowerFactorTable",
     # tariffs
     "Tariff", "Usage", "Bill", "BillLine", "LineKind",
+    # store and registry
+    "Store", "Account", "Meter", "Register", "RegisterKind", "MeterStatus", "Protection", "Link",
 ]
