@@ -801,6 +801,10 @@ static int check_relations_inside(bill_store *s, sqlite3_int64 id, const char *s
         "SELECT 'sub-meter relation', uuid, valid_from, valid_to FROM submeters "
         "  WHERE (master_id = ?1 OR sub_id = ?1) "
         "  AND (valid_from < ?2 OR (?3 IS NOT NULL AND COALESCE(valid_to, '9999-12-31') > ?3)) "
+        "UNION ALL "
+        "SELECT 'multiplier change', multiplier, effective_from, NULL FROM multipliers "
+        "  WHERE meter_id = ?1 AND effective_from > '0001-01-01' "
+        "  AND (effective_from < ?2 OR (?3 IS NOT NULL AND effective_from >= ?3)) "
         "LIMIT 1";
     sqlite3_stmt *st;
     BILLI_TRY(billi_store_prepare(s, &st, sql, "meter relations"));
@@ -991,15 +995,17 @@ static int remove_meter(bill_store *s, const char *serial, bill_date d)
     }
     sqlite3_stmt *st;
     BILLI_TRY(billi_store_prepare(s, &st,
-        "SELECT uuid, valid_from FROM links WHERE meter_id = ?1 AND valid_from >= ?2 UNION ALL "
-        "SELECT uuid, valid_from FROM submeters WHERE (master_id = ?1 OR sub_id = ?1) "
-        "AND valid_from >= ?2 LIMIT 1", "meter relations"));
+        "SELECT 'link ' || uuid, valid_from FROM links WHERE meter_id = ?1 AND valid_from >= ?2 "
+        "UNION ALL SELECT 'sub-meter relation ' || uuid, valid_from FROM submeters WHERE (master_id = ?1 OR sub_id = ?1) "
+        "AND valid_from >= ?2 UNION ALL "
+        "SELECT 'multiplier ' || multiplier, effective_from FROM multipliers WHERE meter_id = ?1 "
+        "AND effective_from >= ?2 AND effective_from > '0001-01-01' LIMIT 1", "meter relations"));
     sqlite3_bind_int64(st, 1, row.id);
     int rc = billi_bind_text(s, st, 2, on);
     if (rc == BILL_OK) {
         int r = sqlite3_step(st);
         if (r == SQLITE_ROW)
-            rc = billi_error(BILL_ERULE, "registry: meter '%s': link or relation %s starts on %s, "
+            rc = billi_error(BILL_ERULE, "registry: meter '%s': %s starts on %s, "
                              "not before the removal on %s", serial,
                              (const char *)sqlite3_column_text(st, 0),
                              (const char *)sqlite3_column_text(st, 1), on);

@@ -253,6 +253,15 @@ static void test_meter_fields(void)
     CHECK_ERR(bill_registry_set_multiplier(s, "M-100", D("2024-01-01"), &v), BILL_ERULE);
     CHECK_ERR(bill_registry_set_multiplier(s, "M-100", D("2024-07-01"), N(&v, "-1")), BILL_ERANGE);
     CHECK_ERR(bill_registry_set_multiplier(s, "M-404", D("2024-07-01"), N(&v, "2")), BILL_ENOTFOUND);
+    /* a removal before a multiplier change, or an installation after it, is refused */
+    CHECK_ERR(bill_registry_remove_meter(s, "M-100", D("2024-05-01")), BILL_ERULE);
+    CHECK(strstr(bill_errmsg(), "multiplier 60") != NULL);
+    CHECK_OK(bill_registry_get_meter(&g, s, "M-100"));
+    CHECK_OK(bill_meter_set_installed(g, D("2024-07-01")));
+    CHECK_ERR(bill_registry_update_meter(s, g), BILL_ERULE);
+    CHECK(strstr(bill_errmsg(), "multiplier change") != NULL);
+    bill_meter_free(g);
+    g = NULL;
     CHECK_OK(bill_registry_multiplier_on(&mult, s, "M-100", D("2024-05-31")));
     t = bill_dec_to_str(&mult);
     CHECK_STR(t, "40");
