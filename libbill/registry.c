@@ -337,8 +337,11 @@ static int check_installed(const meter_row *m, const char *serial, bill_date fro
                            "meter's installation on %s", serial, what, a, b);
     }
     if (m->has_removed && bill_date_cmp(to, m->removed) > 0) {
-        fmt_date(a, to);
         fmt_date(b, m->removed);
+        if (to.day == BILL_DATE_OPEN_END)
+            return billi_error(BILL_ERULE, "registry: meter '%s': an open-ended %s runs past the "
+                               "meter's removal on %s", serial, what, b);
+        fmt_date(a, to);
         return billi_error(BILL_ERULE, "registry: meter '%s': %s to %s runs past the meter's "
                            "removal on %s", serial, what, a, b);
     }
