@@ -211,3 +211,31 @@ def test_two_threads_lose_nothing(tmp_path):
     assert errors == []
     with Store(path) as s:
         assert len(s.accounts()) == 120
+
+
+def test_waiting_writer_releases_the_gil(tmp_path):
+    """A thread holding a transaction can commit while another thread waits for the lock."""
+    path = str(tmp_path / "gil.db")
+    Store(path).close()
+    holder_in = threading.Event()
+    result = []
+
+    def waiter():
+        holder_in.wait()
+        with Store(path) as s:
+            s.set_busy_timeout(10000)
+            s.add_account(Account("WAITER"))  # blocks until the holder commits
+            result.append(s.accounts())
+
+    t = threading.Thread(target=waiter)
+    t.start()
+    with Store(path) as s:
+        with s.transaction():
+            s.add_account(Account("HOLDER"))
+            holder_in.set()
+            # give the waiter time to start waiting on the lock (inside C)
+            deadline = threading.Event()
+            deadline.wait(0.3)
+    t.join(20)
+    assert not t.is_alive()
+    assert result == [["HOLDER", "WAITER"]]
