@@ -403,6 +403,71 @@ static void test_two_processes(void)
     bill_store_close(s);
 }
 
+/* A failure half-way through a multi-row change leaves nothing behind. */
+static void test_atomic(void)
+{
+    bill_store *s = NULL;
+    CHECK_OK(bill_store_open(&s, ":memory:", 0));
+    /* make the second register's insert fail, after the meter row and the first register */
+    CHECK_INT(sqlite3_exec(s->db, "CREATE TEMP TRIGGER fail_peak BEFORE INSERT ON registers "
+                                  "WHEN NEW.code = 'peak' BEGIN SELECT RAISE(ABORT, 'injected'); END",
+                           NULL, NULL, NULL), SQLITE_OK);
+    bill_meter *m = NULL;
+    CHECK_OK(bill_meter_create(&m, "HALF"));
+    CHECK_OK(bill_meter_add_register(m, "total", BILL_REGISTER_ENERGY, 0));
+    CHECK_OK(bill_meter_add_register(m, "peak", BILL_REGISTER_ENERGY, 0));
+    CHECK(bill_registry_add_meter(s, m) != BILL_OK);
+    CHECK(strstr(bill_errmsg(), "injected") != NULL);
+    CHECK_STR(bill_meter_uuid(m), "");
+    CHECK_INT(store_int(s, "SELECT count(*) FROM meters"), 0);
+    CHECK_INT(store_int(s, "SELECT count(*) FROM registers"), 0);
+    CHECK_INT(store_int(s, "SELECT count(*) FROM multipliers"), 0);
+    /* inside a caller's transaction only the failing call is undone */
+    CHECK_OK(bill_store_begin(s));
+    CHECK_OK(add_account(s, "KEEP"));
+    CHECK(bill_registry_add_meter(s, m) != BILL_OK);
+    CHECK_OK(bill_store_commit(s));
+    CHECK(has_account(s, "KEEP"));
+    CHECK_INT(store_int(s, "SELECT count(*) FROM registers"), 0);
+    bill_meter_free(m);
+    bill_store_close(s);
+}
+
+/* A process that dies in the middle of a transaction leaves the file as it was. */
+static void test_crash(void)
+{
+    char p[128];
+    bill_store *s = NULL;
+    tmp_path(p, sizeof p, "crash.db");
+    CHECK_OK(bill_store_open(&s, p, BILL_STORE_CREATE));
+    CHECK_OK(add_account(s, "BEFORE"));
+    bill_store_close(s);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        bill_store *c = NULL;
+        if (bill_store_open(&c, p, 0) != BILL_OK || bill_store_begin(c) != BILL_OK)
+            _exit(2);
+        for (int i = 0; i < 500; i++) {
+            char ref[16];
+            snprintf(ref, sizeof ref, "LOST-%03d", i);
+            add_account(c, ref);
+        }
+        _exit(0); /* no commit, no close: the process is gone */
+    }
+    int status = -1;
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    CHECK_INT(status, 0);
+    s = NULL;
+    CHECK_OK(bill_store_open(&s, p, BILL_STORE_VERIFY));
+    CHECK(has_account(s, "BEFORE"));
+    CHECK(!has_account(s, "LOST-000"));
+    CHECK_INT(store_int(s, "SELECT count(*) FROM accounts"), 1);
+    CHECK_OK(add_account(s, "AFTER"));
+    bill_store_close(s);
+}
+
 static void cleanup(void)
 {
     char cmd[128];
@@ -428,5 +493,7 @@ void suite_store(void)
     RUN(test_transactions);
     RUN(test_concurrent);
     RUN(test_two_processes);
+    RUN(test_atomic);
+    RUN(test_crash);
     cleanup();
 }
