@@ -449,7 +449,7 @@ static void test_crash(void)
         if (bill_store_open(&c, p, 0) != BILL_OK || bill_store_begin(c) != BILL_OK)
             _exit(2);
         for (int i = 0; i < 500; i++) {
-            char ref[16];
+            char ref[32];
             snprintf(ref, sizeof ref, "LOST-%03d", i);
             add_account(c, ref);
         }
