@@ -278,7 +278,7 @@ static int find_id(bill_store *s, const char *sql, const char *key, const char *
         else
             rc = billi_store_err(s, r, what);
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -318,7 +318,7 @@ static int meter_find(bill_store *s, const char *serial, meter_row *m)
             rc = billi_store_err(s, r, "meter");
         }
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -394,7 +394,7 @@ static int add_account(bill_store *s, bill_account *a, char *uuid)
         rc = billi_bind_text(s, st, 9, uuid);
     if (rc == BILL_OK)
         rc = step_done(s, st, "registry: inserting account");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -427,7 +427,7 @@ int bill_registry_update_account(bill_store *s, const bill_account *a)
             rc = step_done(s, st, "registry: updating account");
         if (rc == BILL_OK && sqlite3_changes(s->db) == 0)
             rc = billi_error(BILL_ENOTFOUND, "registry: account '%s' not found", a->reference);
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
     }
     return billi_store_tx_end(s, rc);
 }
@@ -467,7 +467,7 @@ int bill_registry_get_account(bill_account **out, bill_store *s, const char *ref
         t = (const char *)sqlite3_column_text(st, 7);
         snprintf(a->tariff, sizeof a->tariff, "%s", t ? t : "");
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     if (rc != BILL_OK) {
         bill_account_free(a);
         return rc;
@@ -516,7 +516,7 @@ static char *key_list(bill_store *s, const char *sql, const char *what)
     } else {
         buf[len] = '\0';
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return buf;
 }
 
@@ -709,7 +709,7 @@ static int insert_register(bill_store *s, sqlite3_int64 meter_id, const bill_met
     sqlite3_bind_int(st, 4, r->digits ? r->digits : m->digits);
     if (rc == BILL_OK)
         rc = step_done(s, st, "registry: inserting register");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -727,7 +727,7 @@ static int insert_multiplier(bill_store *s, sqlite3_int64 meter_id, const char *
         rc = billi_bind_dec(s, st, 3, mult);
     if (rc == BILL_OK)
         rc = step_done(s, st, "registry: inserting multiplier");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -763,7 +763,7 @@ static int add_meter(bill_store *s, const bill_meter *m, const char *uuid)
         rc = bind_meter_dates(s, st, 4, m);
     if (rc == BILL_OK)
         rc = step_done(s, st, "registry: inserting meter");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     if (rc != BILL_OK)
         return rc;
     sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
@@ -829,7 +829,7 @@ static int check_relations_inside(bill_store *s, sqlite3_int64 id, const char *s
             rc = billi_store_err(s, r, "meter relations");
         }
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -853,7 +853,7 @@ static int update_meter(bill_store *s, const bill_meter *m)
     sqlite3_bind_int64(st, 4, row.id);
     if (rc == BILL_OK)
         rc = step_done(s, st, "registry: updating meter");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     if (rc != BILL_OK)
         return rc;
     for (int i = 0; i < m->nreg; i++) {
@@ -878,7 +878,7 @@ static int update_meter(bill_store *s, const bill_meter *m)
                 rc = billi_store_err(s, q, "register");
             }
         }
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
         if (rc == BILL_OK && !found)
             rc = insert_register(s, row.id, m, r);
         if (rc != BILL_OK)
@@ -915,7 +915,7 @@ static int multiplier_on(bill_dec *out, bill_store *s, sqlite3_int64 id, const c
         else
             rc = billi_store_err(s, r, "multiplier");
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -938,7 +938,7 @@ int bill_registry_get_meter(bill_meter **out, bill_store *s, const char *serial)
         } else {
             rc = billi_store_err(s, r, "meter");
         }
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
     }
     m->has_installed = row.has_installed;
     m->installed = row.installed;
@@ -968,7 +968,7 @@ int bill_registry_get_meter(bill_meter **out, bill_store *s, const char *serial)
         }
         if (rc == BILL_OK && r != SQLITE_DONE)
             rc = billi_store_err(s, r, "register");
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
     }
     if (rc != BILL_OK) {
         bill_meter_free(m);
@@ -1015,7 +1015,7 @@ static int remove_meter(bill_store *s, const char *serial, bill_date d)
         else if (r != SQLITE_DONE)
             rc = billi_store_err(s, r, "meter relations");
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     if (rc != BILL_OK)
         return rc;
     static const char *const updates[] = {
@@ -1031,7 +1031,7 @@ static int remove_meter(bill_store *s, const char *serial, bill_date d)
         rc = billi_bind_text(s, st, 2, on);
         if (rc == BILL_OK)
             rc = step_done(s, st, "registry: removing meter");
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
         if (rc != BILL_OK)
             return rc;
     }
@@ -1118,7 +1118,7 @@ static int check_link_overlap(bill_store *s, sqlite3_int64 id, const char *seria
             rc = billi_store_err(s, r, "links");
         }
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -1150,7 +1150,7 @@ static int link_insert(bill_store *s, const char *serial, const char *const *ref
         rc = billi_bind_end(s, st, 4, to);
     if (rc == BILL_OK)
         rc = step_done(s, st, "registry: inserting link");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     if (rc != BILL_OK)
         return rc;
     sqlite3_int64 link = sqlite3_last_insert_rowid(s->db);
@@ -1168,7 +1168,7 @@ static int link_insert(bill_store *s, const char *serial, const char *const *ref
         rc = billi_bind_dec(s, st, 4, ratios ? &ratios[i] : &one);
         if (rc == BILL_OK)
             rc = step_done(s, st, "registry: inserting link share");
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
     }
     bill_dec_clear(&one);
     return rc;
@@ -1250,7 +1250,7 @@ static int end_range(bill_store *s, const char *table_sql, const char *serial, b
             rc = billi_error(BILL_ENOTFOUND, "%s: meter '%s' has none in force on the day before %s",
                              what, serial, e);
         }
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
     }
     return billi_store_tx_end(s, rc);
 }
@@ -1293,7 +1293,7 @@ static int add_sub(bill_store *s, const char *master, const char *sub, bill_date
                          "under '%s' would make a loop", sub, master, master);
     else if (r != SQLITE_DONE)
         rc = billi_store_err(s, r, "sub-meters");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     if (rc != BILL_OK)
         return rc;
     BILLI_TRY(billi_store_prepare(s, &st,
@@ -1317,7 +1317,7 @@ static int add_sub(bill_store *s, const char *master, const char *sub, bill_date
             rc = billi_store_err(s, r, "sub-meters");
         }
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     if (rc != BILL_OK)
         return rc;
     char uuid[BILL_UUID_LEN + 1];
@@ -1334,7 +1334,7 @@ static int add_sub(bill_store *s, const char *master, const char *sub, bill_date
         rc = billi_bind_end(s, st, 5, to);
     if (rc == BILL_OK)
         rc = step_done(s, st, "registry: inserting sub-meter relation");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return rc;
 }
 
@@ -1392,7 +1392,7 @@ static int collect(bill_link_list **out, bill_store *s, sqlite3_stmt *st)
     }
     if (rc == BILL_OK && r != SQLITE_DONE)
         rc = billi_store_err(s, r, "registry: query");
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     if (rc != BILL_OK) {
         bill_link_list_free(l);
         return rc;
@@ -1421,7 +1421,7 @@ int bill_registry_meter_accounts(bill_link_list **out, bill_store *s, const char
     if (rc == BILL_OK)
         rc = billi_bind_text(s, st, 3, serial);
     if (rc != BILL_OK) {
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
         return rc;
     }
     return collect(out, s, st);
@@ -1448,7 +1448,7 @@ int bill_registry_account_meters(bill_link_list **out, bill_store *s, const char
     if (rc == BILL_OK)
         rc = billi_bind_text(s, st, 4, reference);
     if (rc != BILL_OK) {
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
         return rc;
     }
     return collect(out, s, st);
@@ -1474,7 +1474,7 @@ int bill_registry_subs(bill_link_list **out, bill_store *s, const char *master, 
     if (rc == BILL_OK)
         rc = billi_bind_text(s, st, 4, master);
     if (rc != BILL_OK) {
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
         return rc;
     }
     return collect(out, s, st);

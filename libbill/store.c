@@ -52,12 +52,59 @@ int billi_store_exec(bill_store *s, const char *sql, const char *what)
 
 int billi_store_prepare(bill_store *s, sqlite3_stmt **out, const char *sql, const char *what)
 {
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, out, NULL);
-    if (rc != SQLITE_OK) {
-        *out = NULL;
-        return billi_store_err(s, rc, what);
+    size_t i;
+    *out = NULL;
+    for (i = 0; i < s->ncache; i++)
+        if (s->cache[i].sql == sql)
+            break;
+    if (i < s->ncache && !sqlite3_stmt_busy(s->cache[i].st)) {
+        *out = s->cache[i].st;
+        return BILL_OK;
     }
+    int cacheable = i == s->ncache;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, cacheable ? SQLITE_PREPARE_PERSISTENT : 0, &st,
+                                NULL);
+    if (rc != SQLITE_OK)
+        return billi_store_err(s, rc, what);
+    if (cacheable) {
+        if (s->ncache == s->cache_cap) {
+            size_t cap = s->cache_cap ? s->cache_cap * 2 : 32;
+            billi_cached_stmt *c = realloc(s->cache, cap * sizeof *c);
+            if (!c) { /* run it uncached */
+                *out = st;
+                return BILL_OK;
+            }
+            s->cache = c;
+            s->cache_cap = cap;
+        }
+        s->cache[s->ncache].sql = sql;
+        s->cache[s->ncache++].st = st;
+    }
+    *out = st;
     return BILL_OK;
+}
+
+void billi_store_done(bill_store *s, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < s->ncache; i++)
+        if (s->cache[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
+static void cache_clear(bill_store *s)
+{
+    for (size_t i = 0; i < s->ncache; i++)
+        sqlite3_finalize(s->cache[i].st);
+    free(s->cache);
+    s->cache = NULL;
+    s->ncache = s->cache_cap = 0;
 }
 
 /* ---- transactions ------------------------------------------------------------ */
@@ -222,11 +269,11 @@ static int query_int(bill_store *s, const char *sql, int *out, const char *what)
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *out = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
+        billi_store_done(s, st);
         return BILL_OK;
     }
     int status = billi_store_err(s, rc, what);
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return status;
 }
 
@@ -282,7 +329,7 @@ static int verify(bill_store *s, const char *path)
         if (!r || strcmp(r, "ok") != 0)
             status = billi_error(BILL_ECORRUPT, "store: '%s' is damaged: %s", path, r ? r : "?");
     }
-    sqlite3_finalize(st);
+    billi_store_done(s, st);
     return status;
 }
 
@@ -349,6 +396,7 @@ int billi_store_open_at(bill_store **out, const char *path, unsigned flags, int 
         return billi_error(BILL_ENOMEM, "bill_store_open: out of memory");
     int rc = store_open(s, path, flags, version);
     if (rc != BILL_OK) {
+        cache_clear(s);
         sqlite3_close_v2(s->db);
         free(s);
         return rc;
@@ -368,6 +416,7 @@ void bill_store_close(bill_store *s)
         return;
     if (s->db && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    cache_clear(s);
     sqlite3_close_v2(s->db);
     free(s);
 }

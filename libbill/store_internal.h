@@ -10,8 +10,16 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
+/* A prepared statement kept for reuse, keyed by the address of its SQL text. */
+typedef struct billi_cached_stmt {
+    const char *sql;
+    sqlite3_stmt *st;
+} billi_cached_stmt;
+
 struct bill_store {
     sqlite3 *db;
+    billi_cached_stmt *cache; /* statements of static SQL texts, prepared once */
+    size_t ncache, cache_cap;
     int version;        /* schema version after open */
     int readonly;
     int user_txn;       /* 1 inside bill_store_begin .. commit/rollback */
@@ -24,8 +32,16 @@ int billi_store_err(bill_store *s, int sqlite_rc, const char *what);
 /** Execute SQL without results. */
 int billi_store_exec(bill_store *s, const char *sql, const char *what);
 
-/** Prepare a statement (BILL_ESTORE naming `what` on failure). */
+/**
+ * A prepared statement for `sql`, which must be a string with static storage
+ * (a literal): the statement is prepared once per handle and reused, keyed by
+ * the address of the text. Give it back with billi_store_done() on every
+ * path (it resets the statement and clears its bindings; a statement left
+ * running would hold a read snapshot). A statement already in use gets a
+ * fresh one-off copy, which billi_store_done() finalizes.
+ */
 int billi_store_prepare(bill_store *s, sqlite3_stmt **out, const char *sql, const char *what);
+void billi_store_done(bill_store *s, sqlite3_stmt *st);
 
 /**
  * Internal transactions: billi_store_tx_begin starts a write transaction

@@ -433,6 +433,57 @@ static void test_atomic(void)
     bill_store_close(s);
 }
 
+static int busy_statements(bill_store *s)
+{
+    int n = 0;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st; st = sqlite3_next_stmt(s->db, st))
+        n += sqlite3_stmt_busy(st) != 0;
+    return n;
+}
+
+/* Statements are reused: after every call, failing or not, none is left running. */
+static void test_statements_reset(void)
+{
+    bill_store *s = NULL;
+    bill_date open = bill_registry_open_end(), d;
+    bill_date_parse(&d, "2024-01-01", (size_t)-1);
+    CHECK_OK(bill_store_open(&s, ":memory:", 0));
+    CHECK_OK(add_account(s, "A"));
+    CHECK_ERR(add_account(s, "A"), BILL_EEXISTS);
+    bill_meter *m = NULL;
+    CHECK_OK(bill_meter_create(&m, "M"));
+    CHECK_OK(bill_meter_set_installed(m, d));
+    CHECK_OK(bill_registry_add_meter(s, m));
+    CHECK_ERR(bill_registry_add_meter(s, m), BILL_EEXISTS);
+    CHECK_OK(bill_registry_link(s, "M", "A", d, open));
+    CHECK_ERR(bill_registry_link(s, "M", "A", d, open), BILL_ERULE);
+    CHECK_ERR(bill_registry_link(s, "M", "B", d, open), BILL_ENOTFOUND);
+    bill_link_list *l = NULL;
+    CHECK_OK(bill_registry_meter_accounts(&l, s, "M", d));
+    bill_link_list_free(l);
+    l = NULL;
+    CHECK_ERR(bill_registry_meter_accounts(&l, s, "X", d), BILL_ENOTFOUND);
+    bill_meter *g = NULL;
+    CHECK_OK(bill_registry_get_meter(&g, s, "M"));
+    CHECK_OK(bill_registry_update_meter(s, g));
+    CHECK_INT(busy_statements(s), 0);
+    /* the same query many times reuses one statement */
+    int before = 0, after = 0;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st; st = sqlite3_next_stmt(s->db, st))
+        before++;
+    for (int i = 0; i < 50; i++) {
+        CHECK_OK(bill_registry_meter_accounts(&l, s, "M", d));
+        bill_link_list_free(l);
+    }
+    for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st; st = sqlite3_next_stmt(s->db, st))
+        after++;
+    CHECK_INT(after, before);
+    CHECK_INT(busy_statements(s), 0);
+    bill_meter_free(g);
+    bill_meter_free(m);
+    bill_store_close(s);
+}
+
 /* A process that dies in the middle of a transaction leaves the file as it was. */
 static void test_crash(void)
 {
@@ -494,6 +545,7 @@ void suite_store(void)
     RUN(test_concurrent);
     RUN(test_two_processes);
     RUN(test_atomic);
+    RUN(test_statements_reset);
     RUN(test_crash);
     cleanup();
 }
