@@ -239,3 +239,49 @@ def test_waiting_writer_releases_the_gil(tmp_path):
     t.join(20)
     assert not t.is_alive()
     assert result == [["HOLDER", "WAITER"]]
+
+
+# ---- the overlap rule against a model ---------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+BASE = D(2024, 1, 1)
+
+
+@st.composite
+def link_attempts(draw):
+    """Up to 12 attempts to link one meter: (account, start day, end day or None)."""
+    out = []
+    for _ in range(draw(st.integers(0, 12))):
+        start = draw(st.integers(0, 60))
+        end = draw(st.one_of(st.none(), st.integers(start + 1, 70)))
+        out.append((draw(st.sampled_from(["A", "B", "C"])), start, end))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(link_attempts())
+def test_links_never_overlap_model(attempts):
+    """Each attempt is accepted exactly when it overlaps no accepted link; on every day the
+    store then names the account the model names."""
+    inf = 10**6
+    with Store() as s:
+        for ref in "ABC":
+            s.add_account(Account(ref))
+        s.add_meter(Meter("M", installed=BASE))
+        accepted = []
+        for ref, start, end in attempts:
+            hi = inf if end is None else end
+            overlaps = any(start < (inf if e is None else e) and a < hi for _, a, e in accepted)
+            day = lambda n: BASE + datetime.timedelta(days=n)  # noqa: E731
+            if overlaps:
+                with pytest.raises(bill.InputError) as e:
+                    s.link("M", ref, day(start), None if end is None else day(end))
+                assert e.value.status.name == "ERULE"
+            else:
+                s.link("M", ref, day(start), None if end is None else day(end))
+                accepted.append((ref, start, end))
+        for n in range(0, 75):
+            want = [r for r, a, e in accepted if a <= n < (inf if e is None else e)]
+            got = [l.account for l in s.meter_accounts("M", BASE + datetime.timedelta(days=n))]
+            assert got == want
