@@ -92,7 +92,8 @@ BILL_EXTERN int bill_account_set_protection(bill_account *a, unsigned flags);
 /** Tariff id: "" for none, else 1..BILL_KEY_MAX-1 printable characters without blanks. */
 BILL_EXTERN int bill_account_set_tariff(bill_account *a, const char *tariff);
 
-/** The reference; never NULL. */
+/* Getters: strings stay valid until the record is freed or changed; never NULL. */
+/** The reference. */
 BILL_EXTERN const char *bill_account_reference(const bill_account *a);
 /** The UUID, or "" for a record that was never stored. */
 BILL_EXTERN const char *bill_account_uuid(const bill_account *a);
@@ -149,7 +150,10 @@ BILL_EXTERN int bill_meter_create(bill_meter **out, const char *serial);
 /** NULL is a no-op. */
 BILL_EXTERN void bill_meter_free(bill_meter *m);
 
-/** Number of register digits, 1..12 (a register wraps after 10^digits - 1). */
+/**
+ * Number of register digits, 1..12 (a register wraps after 10^digits - 1):
+ * the default of the registers that do not give their own.
+ */
 BILL_EXTERN int bill_meter_set_digits(bill_meter *m, int digits);
 /** Multiplier (CT ratio × PT ratio), > 0; stored as the multiplier from installation. */
 BILL_EXTERN int bill_meter_set_multiplier(bill_meter *m, const bill_dec *multiplier);
@@ -193,7 +197,8 @@ BILL_EXTERN int bill_registry_add_meter(bill_store *s, bill_meter *m);
  * removal dates, and registers the record has that the store lacks (registers
  * are never deleted; a changed kind or digits of an existing code is
  * BILL_ERULE). The multiplier is not changed (bill_registry_set_multiplier).
- * BILL_ERULE if a link would fall outside the new installation range.
+ * BILL_ERULE if a link, sub-meter relation or dated multiplier change would
+ * fall outside the new installation range.
  */
 BILL_EXTERN int bill_registry_update_meter(bill_store *s, const bill_meter *m);
 /** Read the meter `serial` with its registers and latest multiplier into a new record. */
