@@ -255,6 +255,13 @@ int bill_account_declared_kw(bill_dec *out, const bill_account *a)
 
 /* ---- rows ------------------------------------------------------------------------ */
 
+/* A text column, "" for NULL (a damaged file or an out-of-memory SQLite). */
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return t ? t : "";
+}
+
 /* Run a statement that returns no row (INSERT/UPDATE). */
 static int step_done(bill_store *s, sqlite3_stmt *st, const char *what)
 {
@@ -454,17 +461,17 @@ int bill_registry_get_account(bill_account **out, bill_store *s, const char *ref
         rc = bill_account_create(&a, reference);
     if (rc == BILL_OK) {
         const char *t;
-        snprintf(a->uuid, sizeof a->uuid, "%s", (const char *)sqlite3_column_text(st, 0));
-        t = (const char *)sqlite3_column_text(st, 1);
+        snprintf(a->uuid, sizeof a->uuid, "%s", col_text(st, 0));
+        t = col_text(st, 1);
         snprintf(a->cls, sizeof a->cls, "%s", t ? t : "");
         a->household = sqlite3_column_int(st, 2);
         rc = billi_column_dec(&a->capacity, st, 3);
         if (rc == BILL_OK)
             rc = billi_column_dec(&a->declared, st, 4);
-        t = (const char *)sqlite3_column_text(st, 5);
+        t = col_text(st, 5);
         snprintf(a->pf, sizeof a->pf, "%s", t ? t : "");
         a->protection = (unsigned)sqlite3_column_int64(st, 6);
-        t = (const char *)sqlite3_column_text(st, 7);
+        t = col_text(st, 7);
         snprintf(a->tariff, sizeof a->tariff, "%s", t ? t : "");
     }
     billi_store_done(s, st);
@@ -491,7 +498,11 @@ static char *key_list(bill_store *s, const char *sql, const char *what)
     int r;
     while (buf && (r = sqlite3_step(st)) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(st, 0);
-        size_t n = k ? strlen(k) : 0;
+        if (!k) {
+            r = SQLITE_CORRUPT;
+            break;
+        }
+        size_t n = strlen(k);
         if (len + n + 2 > cap) {
             while (len + n + 2 > cap)
                 cap *= 2;
@@ -821,9 +832,9 @@ static int check_relations_inside(bill_store *s, sqlite3_int64 id, const char *s
             const char *to = (const char *)sqlite3_column_text(st, 3);
             rc = billi_error(BILL_ERULE, "registry: meter '%s': %s %s [%s, %s) would fall outside "
                              "the meter's installation [%s, %s)", serial,
-                             (const char *)sqlite3_column_text(st, 0),
-                             (const char *)sqlite3_column_text(st, 1),
-                             (const char *)sqlite3_column_text(st, 2), to ? to : "open",
+                             col_text(st, 0),
+                             col_text(st, 1),
+                             col_text(st, 2), to ? to : "open",
                              installed ? installed : "not installed", removed ? removed : "open");
         } else if (r != SQLITE_DONE) {
             rc = billi_store_err(s, r, "meter relations");
@@ -867,7 +878,7 @@ static int update_meter(bill_store *s, const bill_meter *m)
             int q = sqlite3_step(st);
             if (q == SQLITE_ROW) {
                 found = 1;
-                const char *kind = (const char *)sqlite3_column_text(st, 0);
+                const char *kind = col_text(st, 0);
                 int digits = sqlite3_column_int(st, 1);
                 int want = r->digits ? r->digits : m->digits;
                 if (!kind || strcmp(kind, kind_names[r->kind]) != 0 || digits != want)
@@ -933,7 +944,7 @@ int bill_registry_get_meter(bill_meter **out, bill_store *s, const char *serial)
         sqlite3_bind_int64(st, 1, row.id);
         int r = sqlite3_step(st);
         if (r == SQLITE_ROW) {
-            snprintf(m->uuid, sizeof m->uuid, "%s", (const char *)sqlite3_column_text(st, 0));
+            snprintf(m->uuid, sizeof m->uuid, "%s", col_text(st, 0));
             m->digits = sqlite3_column_int(st, 1);
         } else {
             rc = billi_store_err(s, r, "meter");
@@ -958,8 +969,8 @@ int bill_registry_get_meter(bill_meter **out, bill_store *s, const char *serial)
                 break;
             }
             billi_register *g = &m->reg[m->nreg++];
-            snprintf(g->code, sizeof g->code, "%s", (const char *)sqlite3_column_text(st, 0));
-            const char *kind = (const char *)sqlite3_column_text(st, 1);
+            snprintf(g->code, sizeof g->code, "%s", col_text(st, 0));
+            const char *kind = col_text(st, 1);
             g->kind = 0;
             for (int k = 0; k < 3; k++)
                 if (kind && strcmp(kind, kind_names[k]) == 0)
@@ -1010,8 +1021,8 @@ static int remove_meter(bill_store *s, const char *serial, bill_date d)
         if (r == SQLITE_ROW)
             rc = billi_error(BILL_ERULE, "registry: meter '%s': %s starts on %s, "
                              "not before the removal on %s", serial,
-                             (const char *)sqlite3_column_text(st, 0),
-                             (const char *)sqlite3_column_text(st, 1), on);
+                             col_text(st, 0),
+                             col_text(st, 1), on);
         else if (r != SQLITE_DONE)
             rc = billi_store_err(s, r, "meter relations");
     }
@@ -1111,9 +1122,9 @@ static int check_link_overlap(bill_store *s, sqlite3_int64 id, const char *seria
             fmt_date(b, to);
             rc = billi_error(BILL_ERULE, "registry: meter '%s': link [%s, %s) overlaps link %s of "
                              "account %s [%s, %s): a meter belongs to one account at a time",
-                             serial, a, b, (const char *)sqlite3_column_text(st, 0),
-                             (const char *)sqlite3_column_text(st, 3),
-                             (const char *)sqlite3_column_text(st, 1), t ? t : "open");
+                             serial, a, b, col_text(st, 0),
+                             col_text(st, 3),
+                             col_text(st, 1), t ? t : "open");
         } else if (r != SQLITE_DONE) {
             rc = billi_store_err(s, r, "links");
         }
@@ -1310,9 +1321,9 @@ static int add_sub(bill_store *s, const char *master, const char *sub, bill_date
             const char *t = (const char *)sqlite3_column_text(st, 3);
             rc = billi_error(BILL_ERULE, "registry: meter '%s' is already under master '%s' "
                              "[%s, %s) (relation %s): a meter has one master at a time", sub,
-                             (const char *)sqlite3_column_text(st, 1),
-                             (const char *)sqlite3_column_text(st, 2), t ? t : "open",
-                             (const char *)sqlite3_column_text(st, 0));
+                             col_text(st, 1),
+                             col_text(st, 2), t ? t : "open",
+                             col_text(st, 0));
         } else if (r != SQLITE_DONE) {
             rc = billi_store_err(s, r, "sub-meters");
         }
@@ -1376,13 +1387,13 @@ static int collect(bill_link_list **out, bill_store *s, sqlite3_stmt *st)
         bill_dec_init(&e->ratio);
         l->n++;
         const char *t;
-        t = (const char *)sqlite3_column_text(st, 0);
+        t = col_text(st, 0);
         snprintf(e->meter, sizeof e->meter, "%s", t ? t : "");
-        t = (const char *)sqlite3_column_text(st, 1);
+        t = col_text(st, 1);
         snprintf(e->account, sizeof e->account, "%s", t ? t : "");
-        t = (const char *)sqlite3_column_text(st, 2);
+        t = col_text(st, 2);
         snprintf(e->master, sizeof e->master, "%s", t ? t : "");
-        t = (const char *)sqlite3_column_text(st, 3);
+        t = col_text(st, 3);
         snprintf(e->uuid, sizeof e->uuid, "%s", t ? t : "");
         rc = billi_column_date(&e->from, st, 4);
         if (rc == BILL_OK)
