@@ -281,10 +281,11 @@ static int query_int(bill_store *s, const char *sql, int *out, const char *what)
 static int check_identity(bill_store *s, const char *path, int *version)
 {
     int app = 0, tables = 0;
-    BILLI_TRY(query_int(s, "PRAGMA application_id", &app, "store: reading the file header"));
-    BILLI_TRY(query_int(s, "PRAGMA user_version", version, "store: reading the schema version"));
-    BILLI_TRY(query_int(s, "SELECT count(*) FROM sqlite_master", &tables,
-                        "store: reading the schema"));
+    char what[300];
+    snprintf(what, sizeof what, "store: '%s': reading the file header and schema", path);
+    BILLI_TRY(query_int(s, "PRAGMA application_id", &app, what));
+    BILLI_TRY(query_int(s, "PRAGMA user_version", version, what));
+    BILLI_TRY(query_int(s, "SELECT count(*) FROM sqlite_master", &tables, what));
     if (app != 0 && (unsigned)app != BILL_STORE_APPLICATION_ID)
         return billi_error(BILL_ECORRUPT,
                            "store: '%s' is an SQLite file of another application "
