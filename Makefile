@@ -32,13 +32,13 @@ TEST_SRCS := $(sort $(wildcard tests/c/*_test.c)) tests/c/main.c
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all help deps check check-c check-asan check-headers check-exports check-dectest \
-        check-fuzz check-python check-java check-examples demo bench fuzz python java \
+        check-fuzz check-python check-java check-examples demo bench bench-store fuzz python java \
         install uninstall clean
 
 all: $(B)/libbill.a $(B)/$(SONAME) $(B)/bill.pc
 
 help:
-	@echo "targets: all deps check demo bench fuzz python java install uninstall clean"
+	@echo "targets: all deps check demo bench bench-store fuzz python java install uninstall clean"
 
 # ---- dependencies ---------------------------------------------------------------
 # Installs whatever Debian packages are missing; does nothing when all are there.
@@ -176,6 +176,13 @@ $(B)/bench/bench_tariff: bench/bench_tariff.c $(SRCS) $(HDRS) | $(B)/bench
 
 bench: deps $(B)/bench/bench_decimal $(B)/bench/bench_tariff
 	@sh bench/run.sh $(B)/bench
+
+$(B)/bench/bench_store: bench/bench_store.c $(SRCS) $(HDRS) | $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -fvisibility=hidden bench/bench_store.c $(SRCS) $(LDLIBS) -o $@
+
+# The registry in a file store (records/s, queries/s); separate from `make bench`.
+bench-store: $(B)/bench/bench_store
+	@$(B)/bench/bench_store
 
 # ---- the whole check --------------------------------------------------------------------
 # `make check` is the README's test command and what .ci/run runs.

@@ -101,6 +101,22 @@
     int bill_whatif_run, int bill_whatif_total, int bill_whatif_saving, int bill_whatif_bill_total,
     int bill_whatif_best_declared_kw, int bill_whatif_best_kw, int bill_whatif_best_total,
     int bill_whatif_current_total,
+    int bill_store_open, int bill_store_set_busy_timeout,
+    int bill_store_begin, int bill_store_commit, int bill_store_rollback,
+    int bill_account_create, int bill_account_set_class, int bill_account_set_household_size,
+    int bill_account_set_capacity_kva, int bill_account_set_declared_kw,
+    int bill_account_set_pf_standard, int bill_account_set_protection, int bill_account_set_tariff,
+    int bill_account_capacity_kva, int bill_account_declared_kw,
+    int bill_registry_add_account, int bill_registry_update_account, int bill_registry_get_account,
+    int bill_meter_create, int bill_meter_set_digits, int bill_meter_set_multiplier,
+    int bill_meter_set_installed, int bill_meter_set_removed, int bill_meter_add_register,
+    int bill_meter_multiplier,
+    int bill_registry_add_meter, int bill_registry_update_meter, int bill_registry_get_meter,
+    int bill_registry_remove_meter, int bill_registry_set_multiplier, int bill_registry_multiplier_on,
+    int bill_registry_link, int bill_registry_end_link, int bill_registry_add_sub,
+    int bill_registry_end_sub, int bill_registry_meter_accounts, int bill_registry_account_meters,
+    int bill_registry_subs, int bill_link_list_ratio, int bill_link_list_split,
+    int billb_registry_link_shared,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -123,6 +139,10 @@
     int bill_datetime_minute_of_day,
     int bill_bill_tax_included,
     int bill_whatif_status,         /* BILL_OK or the failed candidate's status, as a value */
+    int bill_store_schema_version, int bill_store_is_readonly, int bill_store_in_transaction,
+    int bill_account_household_size, int bill_meter_digits, int bill_meter_status,
+    int bill_meter_register_count, int bill_meter_register_kind, int bill_meter_register_digits,
+    int bill_link_list_count,
     /* bill_currency fields */
     int numeric, int minor_units
 };
@@ -135,6 +155,9 @@
 /* Strings the library allocates; freed with bill_free once converted. */
 %apply char *BILL_NEWSTR { char *bill_dec_to_str, char *bill_dec_to_sci_str, char *bill_money_to_str };
 %apply char *BILL_NEWSTR { char *bill_bill_line_explain, char *bill_bill_to_text, char *bill_bill_to_json };
+%apply char *BILL_NEWSTR { char *bill_registry_account_refs, char *bill_registry_meter_serials };
+%newobject bill_registry_account_refs;
+%newobject bill_registry_meter_serials;
 %newobject bill_bill_line_explain;
 %newobject bill_bill_to_text;
 %newobject bill_bill_to_json;
@@ -322,4 +345,106 @@ static void billpy_whatif_free(bill_whatif *handle) { bill_whatif_free(handle); 
 %}
 %rename(bill_whatif_free) billpy_whatif_free;
 void billpy_whatif_free(bill_whatif *handle);
+#endif
+
+/*
+ * The store and the registry (include/bill/store.h, registry.h). Like the
+ * tariff handles, their functions take the handle as an argument, so they
+ * stay functions of the raw module; each struct only gets the destructor.
+ * Handles cross by parameter name: `bill_store **out` (and account, meter,
+ * link list) make a new owning proxy; `bill_store *s`, `const bill_store *s`,
+ * `(const) bill_account *a`, `(const) bill_meter *m` and `const
+ * bill_link_list *l` raise StateError/StateException for a closed proxy.
+ * Java frees through delete(); Python through bill_store_close,
+ * bill_account_free, bill_meter_free and bill_link_list_free, renamed here to
+ * take `handle`. bill_registry_link_shared takes C arrays; the bindings call
+ * billb_registry_link_shared instead, which takes the references and the
+ * ratios as lines of text (one per account) and parses them.
+ */
+%ignore bill_store_close;
+%ignore bill_account_free;
+%ignore bill_meter_free;
+%ignore bill_link_list_free;
+%ignore bill_registry_link_shared;
+%nodefaultctor bill_store;
+struct bill_store {};
+%extend bill_store {
+    ~bill_store() { bill_store_close($self); }
+}
+%nodefaultctor bill_account;
+struct bill_account {};
+%extend bill_account {
+    ~bill_account() { bill_account_free($self); }
+}
+%nodefaultctor bill_meter;
+struct bill_meter {};
+%extend bill_meter {
+    ~bill_meter() { bill_meter_free($self); }
+}
+%nodefaultctor bill_link_list;
+struct bill_link_list {};
+%extend bill_link_list {
+    ~bill_link_list() { bill_link_list_free($self); }
+}
+%include "bill/store.h"
+%include "bill/registry.h"
+
+%inline %{
+/* bill_registry_link_shared with "\n"-separated references and ratio texts (2..64 of each). */
+static int billb_registry_link_shared(bill_store *s, const char *serial, const char *references,
+                                      const char *ratios, bill_date from, bill_date to)
+{
+    const char *refs[65];
+    char *rcopy = NULL;
+    bill_dec dec[65];
+    size_t n = 0, m = 0, i;
+    int rc = BILL_OK;
+    if (!references || !ratios)
+        return bill_registry_link_shared(s, serial, NULL, NULL, 0, from, to);
+    rcopy = (char *)malloc(strlen(references) + 1);
+    if (!rcopy)
+        return BILL_ENOMEM;
+    strcpy(rcopy, references);
+    for (char *p = rcopy; *p && n < 65;) {
+        char *nl = strchr(p, '\n');
+        refs[n++] = p;
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    for (const char *p = ratios; *p && m < 65 && rc == BILL_OK;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        bill_dec_init(&dec[m]);
+        rc = bill_dec_parse(&dec[m++], p, len);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    if (rc == BILL_OK && n != m)
+        rc = BILL_EINVAL; /* the idiomatic layers always pass as many ratios as references */
+    else if (rc == BILL_OK)
+        rc = bill_registry_link_shared(s, serial, refs, dec, n, from, to);
+    for (i = 0; i < m; i++)
+        bill_dec_clear(&dec[i]);
+    free(rcopy);
+    return rc;
+}
+%}
+#if defined(SWIGPYTHON)
+%{
+static void billpy_store_close(bill_store *handle) { bill_store_close(handle); }
+static void billpy_account_free(bill_account *handle) { bill_account_free(handle); }
+static void billpy_meter_free(bill_meter *handle) { bill_meter_free(handle); }
+static void billpy_link_list_free(bill_link_list *handle) { bill_link_list_free(handle); }
+%}
+%rename(bill_store_close) billpy_store_close;
+%rename(bill_account_free) billpy_account_free;
+%rename(bill_meter_free) billpy_meter_free;
+%rename(bill_link_list_free) billpy_link_list_free;
+void billpy_store_close(bill_store *handle);
+void billpy_account_free(bill_account *handle);
+void billpy_meter_free(bill_meter *handle);
+void billpy_link_list_free(bill_link_list *handle);
 #endif

@@ -16,5 +16,7 @@
 #include "bill/powerfactor.h"
 #include "bill/tariff.h"
 #include "bill/whatif.h"
+#include "bill/store.h"
+#include "bill/registry.h"
 
 #endif /* BILL_H */

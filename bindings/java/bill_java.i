@@ -1008,6 +1008,19 @@ BILLJ_HANDLE_USE(bill_usage *u, "usage: the usage is closed")
 BILLJ_HANDLE_USE(const bill_bill *b, "bill: the bill is closed")
 BILLJ_HANDLE_USE(bill_bill *b, "bill: the bill is closed")
 
+/* The store and registry handles (include/bill/store.h, registry.h). */
+BILLJ_HANDLE_OUT(bill_store)
+BILLJ_HANDLE_OUT(bill_account)
+BILLJ_HANDLE_OUT(bill_meter)
+BILLJ_HANDLE_OUT(bill_link_list)
+BILLJ_HANDLE_USE(bill_store *s, "store: the store is closed")
+BILLJ_HANDLE_USE(const bill_store *s, "store: the store is closed")
+BILLJ_HANDLE_USE(bill_account *a, "account: the record is closed")
+BILLJ_HANDLE_USE(const bill_account *a, "account: the record is closed")
+BILLJ_HANDLE_USE(bill_meter *m, "meter: the record is closed")
+BILLJ_HANDLE_USE(const bill_meter *m, "meter: the record is closed")
+BILLJ_HANDLE_USE(const bill_link_list *l, "link list: the list is closed")
+
 /* bill_tariff_tou_period: a name inside the tariff, into a String[] holder. */
 %typemap(jni) const char **out "jobjectArray"
 %typemap(jtype) const char **out "String[]"

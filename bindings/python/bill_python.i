@@ -784,6 +784,56 @@ BILLPY_HANDLE_USE(bill_usage *u, bill_usage, "usage: the usage is closed")
 BILLPY_HANDLE_USE(const bill_bill *b, bill_bill, "bill: the bill is closed")
 BILLPY_HANDLE_USE(bill_bill *b, bill_bill, "bill: the bill is closed")
 
+/* The store and registry handles (include/bill/store.h, registry.h). */
+BILLPY_HANDLE_OUT(bill_store)
+BILLPY_HANDLE_OUT(bill_account)
+BILLPY_HANDLE_OUT(bill_meter)
+BILLPY_HANDLE_OUT(bill_link_list)
+BILLPY_HANDLE_USE(bill_store *s, bill_store, "store: the store is closed")
+BILLPY_HANDLE_USE(const bill_store *s, bill_store, "store: the store is closed")
+BILLPY_HANDLE_USE(bill_account *a, bill_account, "account: the record is closed")
+BILLPY_HANDLE_USE(const bill_account *a, bill_account, "account: the record is closed")
+BILLPY_HANDLE_USE(bill_meter *m, bill_meter, "meter: the record is closed")
+BILLPY_HANDLE_USE(const bill_meter *m, bill_meter, "meter: the record is closed")
+BILLPY_HANDLE_USE(const bill_link_list *l, bill_link_list, "link list: the list is closed")
+
+/*
+ * Calls that may wait for another handle's lock (up to the busy timeout) run
+ * without the GIL, so a thread holding a store transaction can still reach its
+ * commit while another thread waits. Only the C call itself runs unlocked: the
+ * typemaps that build results and exceptions run with the GIL.
+ */
+%define BILLPY_NOGIL(NAME)
+%exception NAME {
+    Py_BEGIN_ALLOW_THREADS
+    $action
+    Py_END_ALLOW_THREADS
+}
+%enddef
+BILLPY_NOGIL(bill_store_open)
+BILLPY_NOGIL(bill_store_begin)
+BILLPY_NOGIL(bill_store_commit)
+BILLPY_NOGIL(bill_store_rollback)
+BILLPY_NOGIL(bill_registry_add_account)
+BILLPY_NOGIL(bill_registry_update_account)
+BILLPY_NOGIL(bill_registry_get_account)
+BILLPY_NOGIL(bill_registry_account_refs)
+BILLPY_NOGIL(bill_registry_add_meter)
+BILLPY_NOGIL(bill_registry_update_meter)
+BILLPY_NOGIL(bill_registry_get_meter)
+BILLPY_NOGIL(bill_registry_meter_serials)
+BILLPY_NOGIL(bill_registry_remove_meter)
+BILLPY_NOGIL(bill_registry_set_multiplier)
+BILLPY_NOGIL(bill_registry_multiplier_on)
+BILLPY_NOGIL(bill_registry_link)
+BILLPY_NOGIL(billb_registry_link_shared)
+BILLPY_NOGIL(bill_registry_end_link)
+BILLPY_NOGIL(bill_registry_add_sub)
+BILLPY_NOGIL(bill_registry_end_sub)
+BILLPY_NOGIL(bill_registry_meter_accounts)
+BILLPY_NOGIL(bill_registry_account_meters)
+BILLPY_NOGIL(bill_registry_subs)
+
 /* bill_tariff_tou_period: a name inside the tariff, copied into a str. */
 %typemap(in, numinputs=0) const char **out (const char *temp = NULL) {
     $1 = ($1_ltype)&temp;

@@ -17,6 +17,8 @@ int main(void)
     suite_tariff_feedin();
     suite_whatif();
     suite_tariff_demand();
+    suite_store();
+    suite_registry();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -82,5 +82,7 @@ void suite_tariff_demand(void);
 void suite_tariff(void);
 void suite_tariff_feedin(void);
 void suite_whatif(void);
+void suite_store(void);
+void suite_registry(void);
 
 #endif

@@ -29,6 +29,8 @@ from .calendars import Calendar
 from .powerfactor import PowerFactorTable, power_factor
 from .tariffs import Bill, BillLine, LineKind, Tariff, Usage
 from .whatif import BestDeclared, WhatIf, WhatIfResult, rank
+from .store import (Account, Link, Meter, MeterStatus, Protection, Register, RegisterKind,
+                    Store)
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -56,4 +58,6 @@ __all__ = [
     "Tariff", "Usage", "Bill", "BillLine", "LineKind",
     # what-if
     "WhatIf", "WhatIfResult", "BestDeclared", "rank",
+    # store and registry
+    "Store", "Account", "Meter", "Register", "RegisterKind", "MeterStatus", "Protection", "Link",
 ]
