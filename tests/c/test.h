@@ -79,5 +79,6 @@ void suite_calendar(void);
 void suite_powerfactor(void);
 void suite_json(void);
 void suite_tariff(void);
+void suite_csv(void);
 
 #endif
