@@ -90,6 +90,7 @@
     int bill_usage_set_max_demand_kw, int bill_usage_set_kvarh, int bill_usage_set_pf_standard,
     int bill_bill_create, int bill_tariff_compute, int bill_bill_line,
     int bill_bill_subtotal, int bill_bill_tax, int bill_bill_total,
+    int bill_register_check, int bill_register_advance, int bill_interval_demand_kw,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -135,6 +136,8 @@
 %apply long long *BILL_OUT { int64_t *coef };               /* bill_dec_get_i64 */
 %apply int *BILL_OUT { int32_t *scale };
 %apply long long *BILL_OUT { int64_t *out };                /* bill_dec_to_units */
+%apply bill_dec *out { bill_dec *energy };                  /* bill_register_advance */
+%apply int *BILL_OUT { int *kind };
 
 /* The JSON documents of bill_tariff_load and bill_usage_load: a whole string with its length. */
 %apply (const char *text, size_t len) { (const char *json, size_t len) };
@@ -290,3 +293,12 @@ void billpy_tariff_free(bill_tariff *handle);
 void billpy_usage_free(bill_usage *handle);
 void billpy_bill_free(bill_bill *handle);
 #endif
+
+/*
+ * Register arithmetic (include/bill/meter.h): pure functions. The outputs
+ * `bill_dec *out, bill_dec *energy, int *kind` come back together; the
+ * optional multiplier and largest rollover (NULL in C) are always given by
+ * the idiomatic layers (1 and 0, which the C library reads as "none" and
+ * "the default").
+ */
+%include "bill/meter.h"

@@ -15,5 +15,6 @@
 #include "bill/calendar.h"
 #include "bill/powerfactor.h"
 #include "bill/tariff.h"
+#include "bill/meter.h"
 
 #endif /* BILL_H */

@@ -15,6 +15,7 @@ int main(void)
     suite_json();
     suite_tariff();
     suite_csv();
+    suite_meter();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -80,5 +80,6 @@ void suite_powerfactor(void);
 void suite_json(void);
 void suite_tariff(void);
 void suite_csv(void);
+void suite_meter(void);
 
 #endif

@@ -28,6 +28,7 @@ from .dates import (MonthEnd, Period, Weekday, add_days, add_minutes, add_months
 from .calendars import Calendar
 from .powerfactor import PowerFactorTable, power_factor
 from .tariffs import Bill, BillLine, LineKind, Tariff, Usage
+from .meters import Advance, check_reading, interval_demand_kw, register_advance
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -53,4 +54,6 @@ __all__ = [
     "power_factor", "PowerFactorTable",
     # tariffs
     "Tariff", "Usage", "Bill", "BillLine", "LineKind",
+    # meters
+    "Advance", "register_advance", "check_reading", "interval_demand_kw",
 ]
