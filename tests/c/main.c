@@ -16,6 +16,7 @@ int main(void)
     suite_tariff();
     suite_csv();
     suite_meter();
+    suite_readings_csv();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

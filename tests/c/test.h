@@ -81,5 +81,6 @@ void suite_json(void);
 void suite_tariff(void);
 void suite_csv(void);
 void suite_meter(void);
+void suite_readings_csv(void);
 
 #endif
