@@ -97,12 +97,13 @@ uint64_t billi_csv_lines(const billi_csv *c)
 }
 
 /* Mark the record in progress malformed (the first error wins); column is 1-based. */
-static void bad_at(billi_csv *c, size_t column, int code, const char *fmt, const char *arg)
+static void bad_at(billi_csv *c, uint64_t line, size_t column, int code, const char *fmt,
+                   const char *arg)
 {
     if (c->err)
         return;
     int n = snprintf(c->errmsg, sizeof c->errmsg, "line %llu, column %zu: ",
-                     (unsigned long long)c->line, column);
+                     (unsigned long long)line, column);
     if (n < 0)
         n = 0;
     if ((size_t)n < sizeof c->errmsg)
@@ -113,17 +114,15 @@ static void bad_at(billi_csv *c, size_t column, int code, const char *fmt, const
 /* ... at the field in progress. */
 static void bad(billi_csv *c, int code, const char *fmt, const char *arg)
 {
-    bad_at(c, c->nf + 1, code, fmt, arg);
+    bad_at(c, c->line, c->nf + 1, code, fmt, arg);
 }
 
 static int scratch_reserve(billi_csv *c, size_t more)
 {
-    if (c->slen + more <= c->scap)
+    if (c->scratch && c->slen + more <= c->scap)
         return 1;
-    if (c->slen + more > c->lim.max_record + 16) {
-        char lim[32];
-        snprintf(lim, sizeof lim, "%zu", c->lim.max_record);
-        bad(c, BILL_ERANGE, "record longer than %s bytes", lim);
+    if (more > SIZE_MAX / 4 - c->slen) {
+        bad(c, BILL_ENOMEM, "%s", "out of memory");
         return 0;
     }
     size_t cap = c->scap ? c->scap : 256;
@@ -157,6 +156,18 @@ static void cur_append(billi_csv *c, const char *p, size_t n)
 {
     if (c->err || n == 0)
         return;
+    /*
+     * Checked as the field grows, whether it sits in the chunk or in the
+     * scratch buffer, so that the first error of a record does not depend
+     * on where the chunks were cut, and the buffer never holds more than
+     * max_fields × max_field bytes.
+     */
+    if (c->cur_len + n > c->lim.max_field) {
+        char lim[32];
+        snprintf(lim, sizeof lim, "%zu", c->lim.max_field);
+        bad_at(c, c->cur_qline, c->nf + 1, BILL_ERANGE, "field longer than %s bytes", lim);
+        return;
+    }
     if (!c->cur_scratch) {
         if (c->cur_ptr + c->cur_len == p) {
             c->cur_len += n;
@@ -165,12 +176,6 @@ static void cur_append(billi_csv *c, const char *p, size_t n)
         cur_to_scratch(c);
         if (c->err)
             return;
-    }
-    if (c->cur_len + n > c->lim.max_field) {
-        char lim[32];
-        snprintf(lim, sizeof lim, "%zu", c->lim.max_field);
-        bad(c, BILL_ERANGE, "field longer than %s bytes", lim);
-        return;
     }
     if (c->cur_off + c->cur_len != c->slen) {
         /* other fields were moved in after it: move it to the end, to grow it there */
@@ -258,7 +263,7 @@ static int end_record(billi_csv *c, const char *p, billi_csv_record_fn fn, void 
         if (bytes > c->lim.max_record) {
             char lim[32];
             snprintf(lim, sizeof lim, "%zu", c->lim.max_record);
-            bad_at(c, c->nf ? c->nf : 1, BILL_ERANGE, "record longer than %s bytes", lim);
+            bad_at(c, c->line, c->nf ? c->nf : 1, BILL_ERANGE, "record longer than %s bytes", lim);
         }
     }
     /* a blank line is not a record */
@@ -438,11 +443,6 @@ static int run(billi_csv *c, const char *data, size_t len, billi_csv_record_fn f
             }
             if (c->cur_active)
                 cur_to_scratch(c);
-        }
-        if (!c->err && c->rec_bytes_prev > c->lim.max_record) {
-            char lim[32];
-            snprintf(lim, sizeof lim, "%zu", c->lim.max_record);
-            bad(c, BILL_ERANGE, "record longer than %s bytes", lim);
         }
     }
     return BILL_OK;

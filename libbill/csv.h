@@ -5,7 +5,9 @@
  * billi_csv_finish once at the end; or billi_csv_read_file for a FILE*) and
  * calls back once per record with the record's fields and the 1-based line
  * on which the record starts. Memory is bounded by the limits, whatever the
- * size of the input: only the record in progress is kept between chunks.
+ * size of the input: only the record in progress is kept between chunks,
+ * and at most max_fields × max_field bytes of it (a record found too long
+ * when it ends is reported, not stored).
  *
  * Accepted: fields separated by ',', records ended by LF or CRLF (the last
  * record may lack one), fields quoted with '"' in which a doubled quote is a
@@ -20,6 +22,8 @@
  * longer than max_field bytes, a record longer than max_record bytes or
  * with more than max_fields fields, and a quoted field still open at the
  * end of the input ("unterminated quote", reported by billi_csv_finish).
+ * The error reported is the first one met in the record, whatever the
+ * chunks (a field that is too long is named on the line where it starts).
  * A malformed record does not stop the reader: it is delivered to the
  * callback with a negative status and a message, and reading goes on with
  * the next record (the tokenizer keeps its RFC 4180 state, so the next
