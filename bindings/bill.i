@@ -91,13 +91,16 @@
     int bill_bill_create, int bill_tariff_compute, int bill_bill_line,
     int bill_bill_subtotal, int bill_bill_tax, int bill_bill_total,
     int bill_register_check, int bill_register_advance, int bill_interval_demand_kw,
+    int bill_meter_csv_create, int bill_meter_csv_feed, int bill_meter_csv_finish,
+    int bill_meter_csv_value, int bill_meter_csv_time,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
 
 /* Functions returning a count or a small enum value, or a negative bill_status. */
 %apply int BILL_COUNT {
-    int day_type, int is_working_day, int32_t working_days
+    int day_type, int is_working_day, int32_t working_days,
+    int bill_meter_csv_next
 };
 
 /* Functions whose int is a value (negative values are legitimate: signs, comparisons). */
@@ -111,6 +114,8 @@
     int32_t bill_period_days, int bill_period_contains, int32_t bill_period_overlap_days,
     int bill_datetime_minute_of_day,
     int bill_bill_tax_included,
+    int bill_meter_csv_status, int bill_meter_csv_has_time, int bill_meter_csv_kind,
+    int bill_meter_csv_minutes,
     /* bill_currency fields */
     int numeric, int minor_units
 };
@@ -193,6 +198,8 @@
 %ignore bill_tariff_free;
 %ignore bill_usage_free;
 %ignore bill_bill_free;
+/* The meter-data CSV reader: see its %extend at the end. */
+%ignore bill_meter_csv_free;
 
 /* ---- the headers --------------------------------------------------------------- */
 
@@ -302,3 +309,24 @@ void billpy_bill_free(bill_bill *handle);
  * "the default").
  */
 %include "bill/meter.h"
+
+/*
+ * The meter-data CSV reader (include/bill/metercsv.h): like the tariff
+ * handles, its functions take the reader as `r` (`bill_meter_csv *r`,
+ * `const bill_meter_csv *r`: ESTATE once the proxy is closed) and stay
+ * functions of the raw module; the struct only gets the destructor. Python
+ * frees through bill_meter_csv_free(handle), Java through delete().
+ */
+%nodefaultctor bill_meter_csv;
+struct bill_meter_csv {};
+%extend bill_meter_csv {
+    ~bill_meter_csv() { bill_meter_csv_free($self); }
+}
+%include "bill/metercsv.h"
+#if defined(SWIGPYTHON)
+%{
+static void billpy_meter_csv_free(bill_meter_csv *handle) { bill_meter_csv_free(handle); }
+%}
+%rename(bill_meter_csv_free) billpy_meter_csv_free;
+void billpy_meter_csv_free(bill_meter_csv *handle);
+#endif

@@ -8,7 +8,8 @@
  * give the same rows, the same rejections and the same result. Each valid
  * row must satisfy what the format documents (non-empty serial, value >= 0,
  * kind actual or estimated, 15/30/60-minute boundaries, account or address);
- * each rejected row must name its line. A violated invariant calls abort().
+ * each rejected row must name its line. The public reader (bill_meter_csv)
+ * must then give the same rows. A violated invariant calls abort().
  */
 #include "readings_csv.h"
 
@@ -143,6 +144,45 @@ static int parse(digest *d, const uint8_t *data, size_t size, size_t chunk)
     return rc;
 }
 
+/* The public reader (bill_meter_csv) on the same input, in chunks of 1..7 bytes. */
+static void check_public(const uint8_t *data, size_t size, int rc_want, const digest *want)
+{
+    bill_meter_csv *r = NULL;
+    CHECK(bill_meter_csv_create(&r, RCSV_FORMAT) == BILL_OK);
+    size_t chunk = 1 + size % 7;
+    int rc = BILL_OK;
+    int64_t rows = 0, rejected = 0, last = 0;
+    bill_dec v = BILL_DEC_INIT;
+    bill_datetime t;
+    for (size_t off = 0; off <= size && rc == BILL_OK; off += chunk) {
+        if (off < size)
+            rc = bill_meter_csv_feed(r, (const char *)data + off, size - off < chunk ? size - off : chunk);
+        else
+            rc = bill_meter_csv_finish(r);
+        while (bill_meter_csv_next(r) == 1) {
+            rows++;
+            CHECK(bill_meter_csv_line(r) > last);
+            last = bill_meter_csv_line(r);
+            if (bill_meter_csv_status(r) != BILL_OK) {
+                rejected++;
+                CHECK(bill_meter_csv_reason(r)[0] != '\0');
+                CHECK(bill_meter_csv_value(&v, r) == BILL_ESTATE);
+            } else {
+                CHECK(bill_meter_csv_value(&v, r) == BILL_OK && bill_dec_sign(&v) >= 0);
+                CHECK(bill_meter_csv_time(&t, r) == BILL_OK);
+                CHECK(bill_meter_csv_text(r, "meter_serial")[0] != '\0');
+            }
+        }
+    }
+    CHECK(rc == rc_want);
+    if (rc != BILL_OK)
+        CHECK(bill_meter_csv_errmsg(r)[0] != '\0');
+    CHECK(rows == (int64_t)want->rows && rejected == (int64_t)want->rejected);
+    CHECK(bill_meter_csv_rows(r) == rows && bill_meter_csv_rejected(r) == rejected);
+    bill_dec_clear(&v);
+    bill_meter_csv_free(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     digest whole, parts;
@@ -150,5 +190,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int b = parse(&parts, data, size, 1 + size % 16);
     CHECK(a == b);
     CHECK(whole.h == parts.h && whole.rows == parts.rows && whole.rejected == parts.rejected);
+    check_public(data, size, a, &whole);
     return 0;
 }

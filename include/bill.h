@@ -16,5 +16,6 @@
 #include "bill/powerfactor.h"
 #include "bill/tariff.h"
 #include "bill/meter.h"
+#include "bill/metercsv.h"
 
 #endif /* BILL_H */

@@ -1015,3 +1015,8 @@ BILLJ_HANDLE_USE(bill_bill *b, "bill: the bill is closed")
             billj_set_date(jenv, $input, 9, $1->segment.end);
     }
 %}
+
+/* The meter-data CSV reader (MeterCsv owns the proxy). */
+BILLJ_HANDLE_OUT(bill_meter_csv)
+BILLJ_HANDLE_USE(const bill_meter_csv *r, "meter CSV: the reader is closed")
+BILLJ_HANDLE_USE(bill_meter_csv *r, "meter CSV: the reader is closed")

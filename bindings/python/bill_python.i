@@ -768,3 +768,9 @@ BILLPY_HANDLE_USE(bill_bill *b, bill_bill, "bill: the bill is closed")
         SWIG_fail;
     $result = SWIG_Python_AppendOutput($result, o);
 }
+
+/* ---- the meter-data CSV reader ------------------------------------------------------------- */
+
+BILLPY_HANDLE_OUT(bill_meter_csv)
+BILLPY_HANDLE_USE(const bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")
+BILLPY_HANDLE_USE(bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")

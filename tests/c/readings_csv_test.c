@@ -259,8 +259,72 @@ static void test_sample_file(void)
     fclose(f);
 }
 
+/* The public reader (include/bill/metercsv.h) over the same parser. */
+static void test_public_reader(void)
+{
+    static const char text[] = RH
+        "M-1,total,2026-01-31,12345.6,actual,route 7\n"
+        "M-1,peak,2026-01-31T08:30,1.5,estimated,\n"
+        "M-2,total,2026-01-31,-1,actual,\n"
+        "M-3,total,2026-01-31,9,actual,x";
+    bill_meter_csv *r = NULL;
+    CHECK_INT(bill_meter_csv_create(&r, 3), BILL_EINVAL);
+    CHECK_INT(bill_meter_csv_create(&r, BILL_METER_CSV_READINGS), BILL_OK);
+    CHECK_INT(bill_meter_csv_next(r), 0);
+    CHECK_INT(bill_meter_csv_status(r), BILL_ESTATE);
+    CHECK_INT(bill_meter_csv_feed(r, text, 80), BILL_OK);   /* header and part of row 2 */
+    CHECK_INT(bill_meter_csv_next(r), 0);
+    CHECK_INT(bill_meter_csv_feed(r, text + 80, strlen(text) - 80), BILL_OK);
+    CHECK_INT(bill_meter_csv_next(r), 1);
+    CHECK_INT(bill_meter_csv_line(r), 2);
+    CHECK_INT(bill_meter_csv_status(r), BILL_OK);
+    CHECK_STR(bill_meter_csv_text(r, "meter_serial"), "M-1");
+    CHECK_STR(bill_meter_csv_text(r, "register"), "total");
+    CHECK_STR(bill_meter_csv_text(r, "source"), "route 7");
+    CHECK_STR(bill_meter_csv_text(r, "found_account"), "");
+    bill_dec v = BILL_DEC_INIT;
+    bill_datetime t = {0};
+    CHECK_INT(bill_meter_csv_value(&v, r), BILL_OK);
+    char buf[64];
+    bill_dec_format(&v, buf, sizeof buf);
+    CHECK_STR(buf, "12345.6");
+    CHECK_INT(bill_meter_csv_time(&t, r), BILL_OK);
+    bill_datetime_format(t, buf, sizeof buf);
+    CHECK_STR(buf, "2026-01-31T00:00");
+    CHECK_INT(bill_meter_csv_has_time(r), 0);
+    CHECK_INT(bill_meter_csv_kind(r), BILL_READING_ACTUAL);
+    CHECK_INT(bill_meter_csv_next(r), 1);
+    CHECK_INT(bill_meter_csv_kind(r), BILL_READING_ESTIMATED);
+    CHECK_INT(bill_meter_csv_has_time(r), 1);
+    CHECK_INT(bill_meter_csv_next(r), 1);
+    CHECK_INT(bill_meter_csv_status(r), BILL_ERANGE);
+    CHECK_STR(bill_meter_csv_column(r), "value");
+    CHECK_STR(bill_meter_csv_reason(r), "line 4, column 'value': '-1' is negative");
+    CHECK_INT(bill_meter_csv_value(&v, r), BILL_ESTATE);
+    CHECK_INT(bill_meter_csv_next(r), 0);                   /* row 5 has no line end yet */
+    CHECK_INT(bill_meter_csv_finish(r), BILL_OK);
+    CHECK_INT(bill_meter_csv_next(r), 1);
+    CHECK_INT(bill_meter_csv_line(r), 5);
+    CHECK_INT(bill_meter_csv_next(r), 0);
+    CHECK_INT(bill_meter_csv_rows(r), 4);
+    CHECK_INT(bill_meter_csv_rejected(r), 1);
+    CHECK_INT(bill_meter_csv_feed(r, "x", 1), BILL_ESTATE);
+    CHECK(strstr(bill_meter_csv_errmsg(r), "stopped or finished") != NULL);
+    bill_meter_csv_free(r);
+    bill_meter_csv_free(NULL);
+    bill_dec_clear(&v);
+
+    /* a bad header stops the reader, with the message on the handle */
+    CHECK_INT(bill_meter_csv_create(&r, BILL_METER_CSV_INTERVALS), BILL_OK);
+    CHECK_INT(bill_meter_csv_feed(r, "meter_serial,start,kwh,kind\n", 28), BILL_ESYNTAX);
+    CHECK_STR(bill_meter_csv_errmsg(r), "interval data: header on line 1: required column 'minutes' is missing");
+    bill_meter_csv_free(r);
+}
+
 void suite_readings_csv(void)
 {
+    test_current = "readings_csv_public_reader";
+    test_public_reader();
     test_current = "readings_csv_good";
     test_readings_good();
     test_current = "readings_csv_rejected";

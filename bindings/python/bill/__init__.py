@@ -29,6 +29,7 @@ from .calendars import Calendar
 from .powerfactor import PowerFactorTable, power_factor
 from .tariffs import Bill, BillLine, LineKind, Tariff, Usage
 from .meters import Advance, check_reading, interval_demand_kw, register_advance
+from .metercsv import MeterCsvReader, MeterCsvRow, read_meter_csv
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -56,4 +57,6 @@ __all__ = [
     "Tariff", "Usage", "Bill", "BillLine", "LineKind",
     # meters
     "Advance", "register_advance", "check_reading", "interval_demand_kw",
+    # meter-data CSV
+    "MeterCsvReader", "MeterCsvRow", "read_meter_csv",
 ]
