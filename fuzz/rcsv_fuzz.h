@@ -154,11 +154,11 @@ static void check_public(const uint8_t *data, size_t size, int rc_want, const di
     int64_t rows = 0, rejected = 0, last = 0;
     bill_dec v = BILL_DEC_INIT;
     bill_datetime t;
-    for (size_t off = 0; off <= size && rc == BILL_OK; off += chunk) {
+    for (size_t off = 0; off < size + chunk && rc == BILL_OK; off += chunk) {
         if (off < size)
             rc = bill_meter_csv_feed(r, (const char *)data + off, size - off < chunk ? size - off : chunk);
         else
-            rc = bill_meter_csv_finish(r);
+            rc = bill_meter_csv_finish(r);   /* once, after the last chunk */
         while (bill_meter_csv_next(r) == 1) {
             rows++;
             CHECK(bill_meter_csv_line(r) > last);
