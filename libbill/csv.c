@@ -554,8 +554,9 @@ int billi_csv_map_header(int *idx, const billi_csv_column *cols, size_t ncols,
     BILLI_CHECK_ARG(cols, "cols");
     BILLI_CHECK_ARG(hdr, "hdr");
     char q[96];
-    if (hdr->status != BILL_OK)
-        return billi_error(hdr->status, "%s: header: %s", what, hdr->errmsg);
+    if (hdr->status != BILL_OK) /* a malformed header is a syntax error, whatever broke it */
+        return billi_error(hdr->status == BILL_ENOMEM ? BILL_ENOMEM : BILL_ESYNTAX, "%s: header: %s",
+                           what, hdr->errmsg);
     for (size_t i = 0; i < ncols; i++)
         idx[i] = -1;
     for (size_t j = 0; j < hdr->nfields; j++) {

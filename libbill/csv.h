@@ -102,7 +102,8 @@ typedef struct billi_csv_column {
  * Map a header record to the known columns: idx[i] = the field index of
  * cols[i], or -1 for an absent optional column. Names are matched exactly
  * (after the BOM the reader already removed). BILL_ESYNTAX naming the line
- * for a missing required column, an unknown column or a column given twice.
+ * for a malformed header record (whatever its error), a missing required
+ * column, an unknown column or a column given twice.
  * `what` names the format in messages ("register readings").
  */
 int billi_csv_map_header(int *idx, const billi_csv_column *cols, size_t ncols,
