@@ -1,13 +1,15 @@
 #!/bin/sh
 # make bench: run the decimal benchmarks (C beside raw GMP, then Python's
-# decimal module) and the tariff benchmarks (bills/s of bill_tariff_compute
-# beside a hand-written Python decimal implementation of the same bills) on one
-# core and say whether the performance targets are met.
+# decimal module), the tariff benchmarks (bills/s of bill_tariff_compute
+# beside a hand-written Python decimal implementation of the same bills) and
+# the meter-data CSV benchmark (rows/s of the CSV reader and of the
+# register-readings parser beside Python's csv module + Decimal) on one core
+# and say whether the performance targets are met.
 #
-#     sh bench/run.sh DIR     (DIR holds the bench_decimal and bench_tariff binaries)
+#     sh bench/run.sh DIR     (DIR holds the bench_decimal, bench_tariff and bench_csv binaries)
 #
 # BENCH_SECONDS sets the time per decimal measurement (default 0.25 s),
-# BENCH_TARIFF_SECONDS the time per bill measurement (default 1.0 s); the whole
+# BENCH_TARIFF_SECONDS the time per bill and CSV measurement (default 1.0 s); the whole
 # run takes about 30 s. The targets are reported, not enforced: the exit status
 # is non-zero only when a benchmark itself fails (or libbill's totals and
 # Python's disagree).
@@ -133,6 +135,42 @@ if ! awk '
     }
 ' "$tmp.c" "$tmp.py"; then
     echo "bench: libbill and the Python decimal implementation disagree (or a table is missing)" >&2
+    exit 1
+fi
+
+echo
+echo "== meter-data CSV: register readings =="
+{ $pin "$dir/bench_csv" "$tsecs"; echo $? > "$tmp.rc"; } | tee "$tmp.c"
+if [ "$(cat "$tmp.rc")" -ne 0 ]; then
+    echo "bench: $dir/bench_csv failed" >&2
+    exit 1
+fi
+{ $pin "$PYTHON" "$here/bench_csv.py" "$tsecs"; echo $? > "$tmp.rc"; } | tee "$tmp.py"
+if [ "$(cat "$tmp.rc")" -ne 0 ]; then
+    echo "bench: bench_csv.py failed" >&2
+    exit 1
+fi
+echo
+# Rows "csv-reader RATE", "readings-parser RATE SUM" and "python-csv-decimal RATE SUM".
+if ! awk '
+    function verdict(ok) { return ok ? "met" : "NOT MET" }
+    $1 == "csv-reader" { rd = $2 }
+    $1 == "readings-parser" { rp = $2; csum = $3 }
+    $1 == "python-csv-decimal" { py = $2; psum = $3 }
+    END {
+        if (rd == "" || rp == "" || py == "") { print "  (table not found)"; exit 1 }
+        printf "%-36s | %12s\n", "5-column register readings", "rows/s"
+        printf "%-36s | %12.0f\n", "libbill CSV reader (fields only)", rd
+        printf "%-36s | %12.0f  (%.1fx Python)\n", "libbill readings parser (typed rows)", rp, rp / py
+        printf "%-36s | %12.0f\n", "Python csv + Decimal + fromisoformat", py
+        if (csum == psum) printf "sum of the values agrees: %s in both\n", csum
+        else { printf "SUMS DISAGREE: libbill %s, Python %s\n", csum, psum; exit 1 }
+        print ""
+        print "== CSV targets =="
+        printf "  CSV reader rows/s on one core:      %9.0f (>= 1,000,000)   %s\n", rd, verdict(rd >= 1000000)
+    }
+' "$tmp.c" "$tmp.py"; then
+    echo "bench: the CSV benchmark disagrees with Python (or a table is missing)" >&2
     exit 1
 fi
 exit $status

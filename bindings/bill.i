@@ -117,6 +117,9 @@
     int bill_registry_end_sub, int bill_registry_meter_accounts, int bill_registry_account_meters,
     int bill_registry_subs, int bill_link_list_ratio, int bill_link_list_split,
     int billb_registry_link_shared,
+    int bill_register_check, int bill_register_advance, int bill_interval_demand_kw,
+    int bill_meter_csv_create, int bill_meter_csv_feed, int bill_meter_csv_finish,
+    int bill_meter_csv_value, int bill_meter_csv_time,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -124,7 +127,8 @@
 /* Functions returning a count or a small enum value, or a negative bill_status. */
 %apply int BILL_COUNT {
     int day_type, int is_working_day, int32_t working_days,
-    int bill_whatif_add_candidate, int bill_whatif_candidate
+    int bill_whatif_add_candidate, int bill_whatif_candidate,
+    int bill_meter_csv_next
 };
 
 /* Functions whose int is a value (negative values are legitimate: signs, comparisons). */
@@ -143,6 +147,8 @@
     int bill_account_household_size, int bill_meter_digits, int bill_meter_status,
     int bill_meter_register_count, int bill_meter_register_kind, int bill_meter_register_digits,
     int bill_link_list_count,
+    int bill_meter_csv_status, int bill_meter_csv_has_time, int bill_meter_csv_kind,
+    int bill_meter_csv_minutes,
     /* bill_currency fields */
     int numeric, int minor_units
 };
@@ -171,6 +177,8 @@
 %apply long long *BILL_OUT { int64_t *coef };               /* bill_dec_get_i64 */
 %apply int *BILL_OUT { int32_t *scale };
 %apply long long *BILL_OUT { int64_t *out };                /* bill_dec_to_units */
+%apply bill_dec *out { bill_dec *energy };                  /* bill_register_advance */
+%apply int *BILL_OUT { int *kind };
 
 /* The JSON documents of bill_tariff_load and bill_usage_load: a whole string with its length. */
 %apply (const char *text, size_t len) { (const char *json, size_t len) };
@@ -227,6 +235,8 @@
 %ignore bill_usage_free;
 %ignore bill_bill_free;
 %ignore bill_whatif_free;
+/* The meter-data CSV reader: see its %extend at the end. */
+%ignore bill_meter_csv_free;
 
 /* ---- the headers --------------------------------------------------------------- */
 
@@ -447,4 +457,34 @@ void billpy_store_close(bill_store *handle);
 void billpy_account_free(bill_account *handle);
 void billpy_meter_free(bill_meter *handle);
 void billpy_link_list_free(bill_link_list *handle);
+#endif
+
+/*
+ * Register arithmetic (include/bill/meter.h): pure functions. The outputs
+ * `bill_dec *out, bill_dec *energy, int *kind` come back together; the
+ * optional multiplier and largest rollover (NULL in C) are always given by
+ * the idiomatic layers (1 and 0, which the C library reads as "none" and
+ * "the default").
+ */
+%include "bill/meter.h"
+
+/*
+ * The meter-data CSV reader (include/bill/metercsv.h): like the tariff
+ * handles, its functions take the reader as `r` (`bill_meter_csv *r`,
+ * `const bill_meter_csv *r`: ESTATE once the proxy is closed) and stay
+ * functions of the raw module; the struct only gets the destructor. Python
+ * frees through bill_meter_csv_free(handle), Java through delete().
+ */
+%nodefaultctor bill_meter_csv;
+struct bill_meter_csv {};
+%extend bill_meter_csv {
+    ~bill_meter_csv() { bill_meter_csv_free($self); }
+}
+%include "bill/metercsv.h"
+#if defined(SWIGPYTHON)
+%{
+static void billpy_meter_csv_free(bill_meter_csv *handle) { bill_meter_csv_free(handle); }
+%}
+%rename(bill_meter_csv_free) billpy_meter_csv_free;
+void billpy_meter_csv_free(bill_meter_csv *handle);
 #endif

@@ -18,5 +18,7 @@
 #include "bill/whatif.h"
 #include "bill/store.h"
 #include "bill/registry.h"
+#include "bill/meter.h"
+#include "bill/metercsv.h"
 
 #endif /* BILL_H */

@@ -95,21 +95,46 @@ int bill_days_in_month(int year, int month)
 }
 
 /*
- * Check year-month-day; on failure record BILL_EDATE with `prefix` (e.g.
- * "date: '2023-02-30'") in front of the reason.
+ * Where a message comes from: "<kind>: '<quoted text>'" for the parsers, or
+ * just "<kind>" when text is NULL. The prefix (and the quoting of the input)
+ * is built only when a check fails, so that parsing valid text formats
+ * nothing.
  */
-static int check_ymd(const char *prefix, int year, int month, int day)
+typedef struct msgctx {
+    const char *kind;
+    const char *text;
+    size_t len;
+} msgctx;
+
+static int fail(const msgctx *c, int code, const char *fmt, ...) BILLI_PRINTF(3, 4);
+
+static int fail(const msgctx *c, int code, const char *fmt, ...)
+{
+    char reason[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    if (!c->text)
+        return billi_error(code, "%s: %s", c->kind, reason);
+    char q[QUOTE_CAP];
+    billi_quote(q, sizeof q, c->text, c->len);
+    return billi_error(code, "%s: '%s': %s", c->kind, q, reason);
+}
+
+/* Check year-month-day; on failure record BILL_EDATE with the context's prefix. */
+static int check_ymd(const msgctx *c, int year, int month, int day)
 {
     if (year < 1 || year > 9999)
-        return billi_error(BILL_EDATE, "%s: year %d is out of range 1..9999", prefix, year);
+        return fail(c, BILL_EDATE, "year %d is out of range 1..9999", year);
     if (month < 1 || month > 12)
-        return billi_error(BILL_EDATE, "%s: month %d is not in 1..12", prefix, month);
+        return fail(c, BILL_EDATE, "month %d is not in 1..12", month);
     int dim = bill_days_in_month(year, month);
     if (day < 1)
-        return billi_error(BILL_EDATE, "%s: day %d is not a day of the month", prefix, day);
+        return fail(c, BILL_EDATE, "day %d is not a day of the month", day);
     if (day > dim)
-        return billi_error(BILL_EDATE, "%s: day %d is past the end of %s %d", prefix, day,
-                           month_names[month - 1], year);
+        return fail(c, BILL_EDATE, "day %d is past the end of %s %d", day,
+                    month_names[month - 1], year);
     return BILL_OK;
 }
 
@@ -121,7 +146,8 @@ int bill_date_from_ymd(bill_date *out, int year, int month, int day)
     if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
         day > bill_days_in_month(year, month)) {
         snprintf(prefix, sizeof prefix, "date: %04d-%02d-%02d", year, month, day);
-        int rc = check_ymd(prefix, year, month, day);
+        msgctx c = {prefix, NULL, 0};
+        int rc = check_ymd(&c, year, month, day);
         if (rc != BILL_OK)
             return rc;
     }
@@ -169,22 +195,22 @@ static int digits_value(const char *s, int n)
 
 /*
  * Parse "YYYY-MM-DD" at text[off .. off+10) (the caller checked the length).
- * Messages start with `prefix` and give offsets within the whole text.
+ * Messages start with the context's prefix and give offsets within the whole text.
  */
-static int parse_date_at(bill_date *out, const char *prefix, const char *text, size_t off)
+static int parse_date_at(bill_date *out, const msgctx *c, const char *text, size_t off)
 {
     static const char shape[] = "dddd-dd-dd";
     const char *s = text + off;
     for (size_t i = 0; i < 10; i++) {
         if (shape[i] == 'd' && !is_digit(s[i]))
-            return billi_error(BILL_ESYNTAX, "%s: expected a digit at offset %zu (format YYYY-MM-DD)",
-                               prefix, off + i);
+            return fail(c, BILL_ESYNTAX, "expected a digit at offset %zu (format YYYY-MM-DD)",
+                        off + i);
         if (shape[i] == '-' && s[i] != '-')
-            return billi_error(BILL_ESYNTAX, "%s: expected '-' at offset %zu (format YYYY-MM-DD)",
-                               prefix, off + i);
+            return fail(c, BILL_ESYNTAX, "expected '-' at offset %zu (format YYYY-MM-DD)",
+                        off + i);
     }
     int y = digits_value(s, 4), m = digits_value(s + 5, 2), d = digits_value(s + 8, 2);
-    int rc = check_ymd(prefix, y, m, d);
+    int rc = check_ymd(c, y, m, d);
     if (rc != BILL_OK)
         return rc;
     out->day = (int32_t)days_from_civil(y, m, d);
@@ -196,27 +222,22 @@ int bill_date_parse(bill_date *out, const char *text, size_t len)
     BILLI_CHECK_ARG(out, "out");
     BILLI_CHECK_ARG(text, "text");
     len = text_len(text, len);
-    char q[QUOTE_CAP], prefix[QUOTE_CAP + 16];
-    billi_quote(q, sizeof q, text, len);
-    snprintf(prefix, sizeof prefix, "date: '%s'", q);
+    const msgctx c = {"date", text, len};
     if (len == 0)
-        return billi_error(BILL_ESYNTAX, "%s: empty text (format YYYY-MM-DD)", prefix);
+        return fail(&c, BILL_ESYNTAX, "empty text (format YYYY-MM-DD)");
     if (len != 10) {
         /* Say where it goes wrong rather than only that the length is off. */
         for (size_t i = 0; i < len && i < 10; i++) {
             int want_digit = !(i == 4 || i == 7);
             if (want_digit ? !is_digit(text[i]) : text[i] != '-')
-                return billi_error(BILL_ESYNTAX, "%s: expected %s at offset %zu (format YYYY-MM-DD)",
-                                   prefix, want_digit ? "a digit" : "'-'", i);
+                return fail(&c, BILL_ESYNTAX, "expected %s at offset %zu (format YYYY-MM-DD)", want_digit ? "a digit" : "'-'", i);
         }
         if (len < 10)
-            return billi_error(BILL_ESYNTAX, "%s: too short, %zu characters (format YYYY-MM-DD)",
-                               prefix, len);
-        return billi_error(BILL_ESYNTAX, "%s: unexpected text at offset 10 (format YYYY-MM-DD)",
-                           prefix);
+            return fail(&c, BILL_ESYNTAX, "too short, %zu characters (format YYYY-MM-DD)", len);
+        return fail(&c, BILL_ESYNTAX, "unexpected text at offset 10 (format YYYY-MM-DD)");
     }
     bill_date d;
-    int rc = parse_date_at(&d, prefix, text, 0);
+    int rc = parse_date_at(&d, &c, text, 0);
     if (rc == BILL_OK)
         *out = d;
     return rc;
@@ -349,29 +370,23 @@ int bill_period_parse(bill_period *out, const char *text, size_t len)
     BILLI_CHECK_ARG(out, "out");
     BILLI_CHECK_ARG(text, "text");
     len = text_len(text, len);
-    char q[QUOTE_CAP], prefix[QUOTE_CAP + 16];
-    billi_quote(q, sizeof q, text, len);
-    snprintf(prefix, sizeof prefix, "period: '%s'", q);
+    const msgctx c = {"period", text, len};
     if (len != 21) {
         const char *slash = memchr(text, '/', len);
         if (!slash)
-            return billi_error(BILL_ESYNTAX, "%s: expected START/END (format YYYY-MM-DD/YYYY-MM-DD)",
-                               prefix);
-        return billi_error(BILL_ESYNTAX, "%s: expected 21 characters, got %zu (format YYYY-MM-DD/YYYY-MM-DD)",
-                           prefix, len);
+            return fail(&c, BILL_ESYNTAX, "expected START/END (format YYYY-MM-DD/YYYY-MM-DD)");
+        return fail(&c, BILL_ESYNTAX, "expected 21 characters, got %zu (format YYYY-MM-DD/YYYY-MM-DD)", len);
     }
     if (text[10] != '/')
-        return billi_error(BILL_ESYNTAX, "%s: expected '/' at offset 10 (format YYYY-MM-DD/YYYY-MM-DD)",
-                           prefix);
+        return fail(&c, BILL_ESYNTAX, "expected '/' at offset 10 (format YYYY-MM-DD/YYYY-MM-DD)");
     bill_date s, e;
-    int rc = parse_date_at(&s, prefix, text, 0);
+    int rc = parse_date_at(&s, &c, text, 0);
     if (rc == BILL_OK)
-        rc = parse_date_at(&e, prefix, text, 11);
+        rc = parse_date_at(&e, &c, text, 11);
     if (rc != BILL_OK)
         return rc;
     if (s.day >= e.day)
-        return billi_error(BILL_EDATE, "%s: the end is not after the start (periods are [start, end))",
-                           prefix);
+        return fail(&c, BILL_EDATE, "the end is not after the start (periods are [start, end))");
     out->start = s;
     out->end = e;
     return BILL_OK;
@@ -410,22 +425,21 @@ int32_t bill_period_overlap_days(bill_period a, bill_period b)
 
 /*
  * Date d at hour:minute; "24:00" is the end of d (00:00 of the next day).
- * `prefix` starts any message.
+ * The context gives the start of any message.
  */
-static int make_datetime(bill_datetime *out, const char *prefix, bill_date d, int hour, int minute)
+static int make_datetime(bill_datetime *out, const msgctx *cp, bill_date d, int hour, int minute)
 {
     if (!day_in_range(d.day))
-        return billi_error(BILL_EDATE, "%s: the date is outside 0001-01-01..9999-12-31", prefix);
+        return fail(cp, BILL_EDATE, "the date is outside 0001-01-01..9999-12-31");
     if (hour == 24 && minute != 0)
-        return billi_error(BILL_EDATE, "%s: 24:%02d is not a time (only 24:00, the end of a day)",
-                           prefix, minute);
+        return fail(cp, BILL_EDATE, "24:%02d is not a time (only 24:00, the end of a day)", minute);
     if (hour < 0 || hour > 24)
-        return billi_error(BILL_EDATE, "%s: hour %d is not in 0..23", prefix, hour);
+        return fail(cp, BILL_EDATE, "hour %d is not in 0..23", hour);
     if (minute < 0 || minute > 59)
-        return billi_error(BILL_EDATE, "%s: minute %d is not in 0..59", prefix, minute);
+        return fail(cp, BILL_EDATE, "minute %d is not in 0..59", minute);
     int64_t t = (int64_t)d.day * BILLI_MIN_PER_DAY + hour * 60 + minute;
     if (!minute_in_range(t))
-        return billi_error(BILL_EDATE, "%s: 24:00 of 9999-12-31 is past 9999-12-31T23:59", prefix);
+        return fail(cp, BILL_EDATE, "24:00 of 9999-12-31 is past 9999-12-31T23:59");
     out->minute = t;
     return BILL_OK;
 }
@@ -433,7 +447,7 @@ static int make_datetime(bill_datetime *out, const char *prefix, bill_date d, in
 int bill_datetime_make(bill_datetime *out, bill_date d, int hour, int minute)
 {
     BILLI_CHECK_ARG(out, "out");
-    return make_datetime(out, "datetime", d, hour, minute);
+    return make_datetime(out, &(const msgctx){"datetime", NULL, 0}, d, hour, minute);
 }
 
 int bill_datetime_parse(bill_datetime *out, const char *text, size_t len)
@@ -442,36 +456,34 @@ int bill_datetime_parse(bill_datetime *out, const char *text, size_t len)
     BILLI_CHECK_ARG(out, "out");
     BILLI_CHECK_ARG(text, "text");
     len = text_len(text, len);
-    char q[QUOTE_CAP], prefix[QUOTE_CAP + 16];
-    billi_quote(q, sizeof q, text, len);
-    snprintf(prefix, sizeof prefix, "datetime: '%s'", q);
+    const msgctx c = {"datetime", text, len};
     if (len < 10)
-        return billi_error(BILL_ESYNTAX, "%s: too short (%s)", prefix, fmt);
+        return fail(&c, BILL_ESYNTAX, "too short (%s)", fmt);
     bill_date d;
-    int rc = parse_date_at(&d, prefix, text, 0);
+    int rc = parse_date_at(&d, &c, text, 0);
     if (rc != BILL_OK)
         return rc;
     if (len == 10)
-        return billi_error(BILL_ESYNTAX, "%s: the time is missing (%s)", prefix, fmt);
+        return fail(&c, BILL_ESYNTAX, "the time is missing (%s)", fmt);
     if (text[10] != 'T' && text[10] != ' ')
-        return billi_error(BILL_ESYNTAX, "%s: expected 'T' or a blank at offset 10 (%s)", prefix, fmt);
+        return fail(&c, BILL_ESYNTAX, "expected 'T' or a blank at offset 10 (%s)", fmt);
     if (len != 16 && len != 19)
-        return billi_error(BILL_ESYNTAX, "%s: expected 16 or 19 characters, got %zu (%s)", prefix,
+        return fail(&c, BILL_ESYNTAX, "expected 16 or 19 characters, got %zu (%s)",
                            len, fmt);
     /* "HH:MM" or "HH:MM:SS" from offset 11 */
     static const char shape[] = "dd:dd:dd";
     for (size_t i = 11; i < len; i++) {
         char want = shape[i - 11];
         if (want == 'd' && !is_digit(text[i]))
-            return billi_error(BILL_ESYNTAX, "%s: expected a digit at offset %zu (%s)", prefix, i, fmt);
+            return fail(&c, BILL_ESYNTAX, "expected a digit at offset %zu (%s)", i, fmt);
         if (want == ':' && text[i] != ':')
-            return billi_error(BILL_ESYNTAX, "%s: expected ':' at offset %zu (%s)", prefix, i, fmt);
+            return fail(&c, BILL_ESYNTAX, "expected ':' at offset %zu (%s)", i, fmt);
     }
     int hour = digits_value(text + 11, 2), minute = digits_value(text + 14, 2);
     if (len == 19 && digits_value(text + 17, 2) != 0)
-        return billi_error(BILL_EDATE, "%s: seconds must be 00 (times have minute resolution)", prefix);
+        return fail(&c, BILL_EDATE, "seconds must be 00 (times have minute resolution)");
     bill_datetime t;
-    rc = make_datetime(&t, prefix, d, hour, minute);
+    rc = make_datetime(&t, &c, d, hour, minute);
     if (rc == BILL_OK)
         *out = t;
     return rc;

@@ -1103,3 +1103,7 @@ BILLJ_HANDLE_USE(const bill_whatif *w, "whatif: the comparison is closed")
 %}
 %typemap(freearg) (const bill_usage *const *usages, size_t n) "free((void *)tmp$argnum);"
 
+/* The meter-data CSV reader (MeterCsv owns the proxy). */
+BILLJ_HANDLE_OUT(bill_meter_csv)
+BILLJ_HANDLE_USE(const bill_meter_csv *r, "meter CSV: the reader is closed")
+BILLJ_HANDLE_USE(bill_meter_csv *r, "meter CSV: the reader is closed")

@@ -910,3 +910,8 @@ BILLPY_HANDLE_USE(const bill_whatif *w, bill_whatif, "whatif: the comparison is 
     Py_XDECREF(seq$argnum);
 }
 
+/* ---- the meter-data CSV reader ------------------------------------------------------------- */
+
+BILLPY_HANDLE_OUT(bill_meter_csv)
+BILLPY_HANDLE_USE(const bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")
+BILLPY_HANDLE_USE(bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")

@@ -19,6 +19,9 @@ int main(void)
     suite_tariff_demand();
     suite_store();
     suite_registry();
+    suite_csv();
+    suite_meter();
+    suite_readings_csv();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

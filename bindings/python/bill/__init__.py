@@ -31,6 +31,8 @@ from .tariffs import Bill, BillLine, LineKind, Tariff, Usage
 from .whatif import BestDeclared, WhatIf, WhatIfResult, rank
 from .store import (Account, Link, Meter, MeterStatus, Protection, Register, RegisterKind,
                     Store)
+from .meters import Advance, check_reading, interval_demand_kw, register_advance
+from .metercsv import MeterCsvReader, MeterCsvRow, read_meter_csv
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -60,4 +62,8 @@ __all__ = [
     "WhatIf", "WhatIfResult", "BestDeclared", "rank",
     # store and registry
     "Store", "Account", "Meter", "Register", "RegisterKind", "MeterStatus", "Protection", "Link",
+    # meters
+    "Advance", "register_advance", "check_reading", "interval_demand_kw",
+    # meter-data CSV
+    "MeterCsvReader", "MeterCsvRow", "read_meter_csv",
 ]
