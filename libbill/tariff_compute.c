@@ -878,6 +878,9 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     BILLI_CHECK_ARG(t != NULL, "t");
     BILLI_CHECK_ARG(u != NULL, "u");
     BILLI_CHECK_ARG(b != NULL, "b");
+    int frc = billi_fast_compute(t, u, b);
+    if (frc != BILLI_FAST_NO)
+        return frc;
     b->n = 0;
     b->computed = 0;
     b->tariff = t;

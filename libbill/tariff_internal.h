@@ -107,6 +107,8 @@ typedef struct billi_version {
     int has_annual;                  /* an energy charge with annual tiers */
 } billi_version;
 
+typedef struct billi_fast billi_fast;   /* tariff_fast.c: the compiled plan */
+
 struct bill_tariff {
     billi_json_doc *doc;             /* keeps the strings the compiled form points to */
     const char *id, *name;
@@ -116,8 +118,10 @@ struct bill_tariff {
     bill_dec vat_rate;
     int nversions;
     billi_version *versions;
+    billi_fast *fast;                /* NULL: every bill takes the general path */
 };
 
+/* A field added here is ignored by the fast path: teach whitelist() in tariff_fast.c. */
 struct bill_usage {
     int has_period;
     bill_period period;
@@ -189,9 +193,20 @@ struct bill_bill {
     bill_dec seg_kwh[BILLI_MAX_SEG];
     bill_dec seg_tou[BILLI_MAX_SEG][BILL_TARIFF_MAX_TOU];
     int tou_map[BILL_TARIFF_MAX_TOU];   /* scratch: charge period -> usage period */
+    int general_only;                   /* tests: never the fast path */
 };
 
 /* tariff_compute.c */
 const char *billi_tier_band(int tier);  /* "tier 1" .. */
+
+/* tariff_fast.c */
+#define BILLI_FAST_NO 1   /* billi_fast_compute: not handled, use the general path */
+/* The fast plan of a loaded tariff into t->fast (left NULL when out of memory). */
+void billi_fast_compile(bill_tariff *t);
+void billi_fast_free(billi_fast *f);
+/* BILL_OK (the bill computed), BILLI_FAST_NO, or BILL_ENOMEM. */
+int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);
+/* Tests: with on != 0, bills into b always take the general path. */
+void billi_bill_set_general_only(bill_bill *b, int on);
 
 #endif

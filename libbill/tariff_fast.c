@@ -1,0 +1,961 @@
+/*
+ * libbill bills, the fast path. At load, each tariff version gets a small
+ * plan (tariff.c calls billi_fast_compile): its TOU, class and power-factor
+ * names turned into word masks and indices, its tier quotas precomputed. At
+ * compute time (tariff_compute.c calls billi_fast_compute first), a bill whose
+ * tariff version and usage pass billi_fast_whitelist() is computed here on
+ * int64 coefficients with scales, by the same steps as the general path and
+ * with the same results: every operation below is the compact case of the
+ * bill_dec operation the general path uses (same value, same scale), and any
+ * overflow, big value, error or feature not understood here sends the bill to
+ * the general path, which then computes it (or reports the error) from scratch.
+ *
+ * tests/c/tariff_fast_test.c checks that both paths give byte-identical JSON.
+ */
+#include "tariff_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* billi_fast_compute: not handled here, the general path computes the bill. */
+#define FAST_NO BILLI_FAST_NO
+
+/* ---- compact decimals: (coefficient, scale), as bill_dec without a big part ---------- */
+
+__extension__ typedef __int128 fd_i128;
+__extension__ typedef unsigned __int128 fd_u128;
+
+typedef struct fd {
+    int64_t c;
+    int32_t s;
+} fd;
+
+static const int64_t p10[19] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL,
+                                10000000LL, 100000000LL, 1000000000LL, 10000000000LL,
+                                100000000000LL, 1000000000000LL, 10000000000000LL,
+                                100000000000000LL, 1000000000000000LL, 10000000000000000LL,
+                                100000000000000000LL, 1000000000000000000LL};
+
+static inline fd get(const bill_dec *d) { return (fd){d->coef_, d->scale_}; }
+
+static inline void put(bill_dec *d, fd v)
+{
+    if (BILLI_UNLIKELY(d->big_ != NULL))
+        bill_dec_clear(d);
+    d->coef_ = v.c;
+    d->scale_ = v.s;
+    d->flags_ = 0;
+}
+
+/* The increment of a rounding (decimal.c's round_inc): 0 or 1, -1 if forbidden. */
+static inline int round_inc(int mode, int sign, int half, int odd)
+{
+    switch (mode) {
+    case BILL_ROUND_UP:        return 1;
+    case BILL_ROUND_DOWN:      return 0;
+    case BILL_ROUND_CEILING:   return sign > 0;
+    case BILL_ROUND_FLOOR:     return sign < 0;
+    case BILL_ROUND_HALF_UP:   return half >= 0;
+    case BILL_ROUND_HALF_DOWN: return half > 0;
+    case BILL_ROUND_HALF_EVEN: return half > 0 || (half == 0 && odd);
+    default:                   return -1;
+    }
+}
+
+/* Each returns 0, or -1 where bill_dec would leave the compact form or fail. */
+
+static inline int align(int64_t *x, int32_t sx, int64_t *y, int32_t sy)
+{
+    if (sx < sy) {
+        int32_t d = sy - sx;
+        return d <= 18 && !__builtin_mul_overflow(*x, p10[d], x);
+    }
+    int32_t d = sx - sy;
+    return d <= 18 && !__builtin_mul_overflow(*y, p10[d], y);
+}
+
+static inline int f_add(fd *r, fd a, fd b)
+{
+    int64_t x = a.c, y = b.c, s;
+    if (a.s != b.s && !align(&x, a.s, &y, b.s))
+        return -1;
+    if (__builtin_add_overflow(x, y, &s) || s == INT64_MIN)
+        return -1;
+    *r = (fd){s, a.s > b.s ? a.s : b.s};
+    return 0;
+}
+
+static inline int f_sub(fd *r, fd a, fd b)
+{
+    int64_t x = a.c, y = b.c, s;
+    if (a.s != b.s && !align(&x, a.s, &y, b.s))
+        return -1;
+    if (__builtin_sub_overflow(x, y, &s) || s == INT64_MIN)
+        return -1;
+    *r = (fd){s, a.s > b.s ? a.s : b.s};
+    return 0;
+}
+
+static inline int f_mul(fd *r, fd a, fd b)
+{
+    int64_t p;
+    int32_t s = a.s + b.s;
+    if (s > 1000 || s < -1000 || __builtin_mul_overflow(a.c, b.c, &p) || p == INT64_MIN)
+        return -1;
+    *r = (fd){p, s};
+    return 0;
+}
+
+static inline int f_cmp(fd a, fd b)
+{
+    if (a.s == b.s)
+        return (a.c > b.c) - (a.c < b.c);
+    int ga = (a.c > 0) - (a.c < 0), gb = (b.c > 0) - (b.c < 0);
+    if (ga != gb || ga == 0)
+        return (ga > gb) - (ga < gb);
+    if (a.s < b.s) {
+        int32_t d = b.s - a.s;
+        if (d > 18)
+            return ga;
+        fd_i128 x = (fd_i128)a.c * p10[d];
+        return (x > b.c) - (x < b.c);
+    }
+    int32_t d = a.s - b.s;
+    if (d > 18)
+        return -ga;
+    fd_i128 y = (fd_i128)b.c * p10[d];
+    return (a.c > y) - (a.c < y);
+}
+
+/* bill_dec_rescale */
+static inline int f_rescale(fd *r, fd a, int32_t scale, int mode)
+{
+    int32_t d = a.s - scale;
+    if (d > 0) {
+        if (d > 18)
+            return -1;
+        int64_t p = p10[d], q = a.c / p, rem = a.c % p;
+        if (rem != 0) {
+            uint64_t twice = 2 * (uint64_t)(rem < 0 ? -rem : rem);
+            int half = twice < (uint64_t)p ? -1 : twice > (uint64_t)p;
+            int sign = a.c < 0 ? -1 : 1;
+            int inc = round_inc(mode, sign, half, (int)(q & 1));
+            if (inc < 0)
+                return -1;
+            q += inc * sign;
+        }
+        *r = (fd){q, scale};
+        return 0;
+    }
+    int64_t q;
+    if (d <= -19 || __builtin_mul_overflow(a.c, p10[-d], &q))
+        return -1;
+    *r = (fd){q, scale};
+    return 0;
+}
+
+/* bill_dec_trim */
+static inline fd f_trim(fd a, int32_t min_scale)
+{
+    if (a.s <= min_scale)
+        return a;
+    if (a.c == 0)
+        return (fd){0, min_scale > 0 ? min_scale : 0};
+    int64_t limit = (int64_t)a.s - min_scale;
+    while (limit > 0 && a.c % 10 == 0) {
+        a.c /= 10;
+        a.s--;
+        limit--;
+    }
+    return a;
+}
+
+/* bill_dec_div: a / b rounded to `scale` digits */
+static int f_div(fd *r, fd a, fd b, int32_t scale, int mode)
+{
+    if (b.c == 0)
+        return -1;
+    int64_t k = (int64_t)scale - a.s + b.s;
+    if (k < -18 || k > 18)
+        return -1;
+    fd_i128 num = a.c, den = b.c;
+    if (k >= 0)
+        num *= p10[k];
+    else
+        den *= p10[-k];
+    fd_i128 q = num / den, rem = num % den;
+    if (rem != 0) {
+        fd_u128 ar = rem < 0 ? (fd_u128)0 - (fd_u128)rem
+                                       : (fd_u128)rem;
+        fd_u128 ad = den < 0 ? (fd_u128)0 - (fd_u128)den
+                                       : (fd_u128)den;
+        int half = 2 * ar < ad ? -1 : 2 * ar > ad;
+        int sign = ((num < 0) != (den < 0)) ? -1 : 1;
+        int inc = round_inc(mode, sign, half, (int)(q & 1));
+        if (inc < 0)
+            return -1;
+        q += inc * sign;
+    }
+    if (q > INT64_MAX || q <= INT64_MIN)
+        return -1;
+    *r = (fd){(int64_t)q, scale};
+    return 0;
+}
+
+/* tariff_compute.c's prorate: a × num / den, exact when num == den */
+static inline int f_prorate(fd *r, fd a, int32_t num, int32_t den, int32_t scale, int mode)
+{
+    if (num == den) {
+        *r = a;
+        return 0;
+    }
+    fd n;
+    if (f_mul(&n, (fd){num, 0}, a))
+        return -1;
+    return f_div(r, n, (fd){den, 0}, scale, mode);
+}
+
+/* ---- the plan --------------------------------------------------------------------------- */
+
+/* A name as up to four 8-byte words under a mask (its bytes and its NUL). */
+typedef struct fast_key {
+    uint64_t w[4], m[4];
+    int ok;                  /* 0: longer than a usage name can be, matches nothing */
+} fast_key;
+
+typedef struct fast_charge {
+    fast_key tou[BILL_TARIFF_MAX_TOU];
+    fast_key exempt[BILLI_MAX_EXEMPT];
+    uint64_t pf_base;        /* power factor: bit i = charge i of the version is in the base */
+    int pf_default;          /* index in pf_std of pf_default, -1 if none */
+    fd q[BILL_TARIFF_MAX_TIERS], q_large[BILL_TARIFF_MAX_TIERS];  /* annual tier quotas */
+} fast_charge;
+
+typedef struct fast_version {
+    int ok;                  /* every charge handled here */
+    fast_charge *ch;
+} fast_version;
+
+struct billi_fast {
+    int nversions;
+    fast_version v[];
+};
+
+static void key_make(fast_key *k, const char *name)
+{
+    size_t n = strlen(name);
+    memset(k, 0, sizeof *k);
+    if (n + 1 > sizeof k->w)
+        return;
+    unsigned char *w = (unsigned char *)k->w, *m = (unsigned char *)k->m;
+    memcpy(w, name, n);
+    memset(m, 0xff, n + 1);
+    k->ok = 1;
+}
+
+/* A NUL-terminated name inside a buffer of BILL_NAME_MAX (>= 32) bytes. */
+static inline int key_eq(const fast_key *k, const char *buf)
+{
+    uint64_t x[4];
+    memcpy(x, buf, sizeof x);
+    return k->ok && ((x[0] ^ k->w[0]) & k->m[0]) == 0 && ((x[1] ^ k->w[1]) & k->m[1]) == 0 &&
+           ((x[2] ^ k->w[2]) & k->m[2]) == 0 && ((x[3] ^ k->w[3]) & k->m[3]) == 0;
+}
+
+_Static_assert(BILL_NAME_MAX >= 32, "key_eq reads 32 bytes of a usage name");
+
+static int pf_std_index(const char *s)
+{
+    return strcmp(s, "0.90") == 0 ? 0 : strcmp(s, "0.85") == 0 ? 1 : 2;
+}
+
+static inline int compact(const bill_dec *d) { return d->big_ == NULL; }
+
+/*
+ * THE whitelist: what the fast path understands. With u == NULL, whether
+ * charge c of a tariff version is handled here (at load); with u, whether the
+ * usage is (at each bill). Anything not listed (a new charge type, a new usage
+ * field in use, a big value) sends the bill to the general path.
+ */
+static int whitelist(const bill_tariff *t, const billi_charge *c, const bill_usage *u)
+{
+    if (!u) {
+        if (!compact(&t->vat_rate))
+            return 0;
+        switch (c->type) {
+        case BILLI_CH_FIXED:
+        case BILLI_CH_MINIMUM:
+            return compact(&c->amount);
+        case BILLI_CH_PER_KWH:
+            return compact(&c->price);
+        case BILLI_CH_ENERGY:
+            if (c->has_tiers && c->tiers.basis != BILLI_BASIS_ANNUAL)
+                return 0;
+            for (int k = 0; k < c->ncomp; k++)
+                if (!compact(&c->comp[k].price))
+                    return 0;
+            for (int p = 0; p < c->ntou; p++)
+                for (int k = 0; k < c->ncomp; k++)
+                    if (!compact(&c->comp_tou[k][p]))
+                        return 0;
+            for (int p = 0; p < c->ntou; p++)
+                if (!compact(&c->tou_price[p]) || !compact(&c->tou_ratio[p]))
+                    return 0;
+            if (!compact(&c->base))
+                return 0;
+            if (c->has_tiers)
+                for (int i = 0; i <= c->tiers.nthr; i++)
+                    if (!compact(&c->tiers.inc[i]))
+                        return 0;
+            return 1;
+        case BILLI_CH_DEMAND:
+            return compact(&c->price) && compact(&c->tolerance) && compact(&c->excess_mult) &&
+                   compact(&c->min_fraction);
+        case BILLI_CH_PF:
+            return 1;
+        default: /* capacity, and whatever is added later */
+            return 0;
+        }
+    }
+    /* the usage fields read here; the others must be unused */
+    if (!u->has_period || u->nreadings != 0 || u->nsusp != 0 || !bill_dec_is_zero(&u->exported))
+        return 0;
+    if (!compact(&u->kwh) || !compact(&u->ytd) || !compact(&u->capacity_kva) ||
+        !compact(&u->declared_kw) || !compact(&u->max_demand_kw) || !compact(&u->kvarh))
+        return 0;
+    for (int k = 0; k < u->ntou; k++)
+        if (!compact(&u->tou_kwh[k]))
+            return 0;
+    return 1;
+}
+
+/* Tier quotas of an annual tier table with no proration (tariff_compute.c's tier_quotas). */
+static int make_quotas(fd *q, const billi_tiers *tr, int large)
+{
+    int rc = BILL_OK;
+    bill_dec d = BILL_DEC_INIT, tmp = BILL_DEC_INIT, twelve = BILL_DEC_INIT;
+    for (int i = 0; i < tr->nthr && rc == BILL_OK; i++) {
+        rc = bill_dec_copy(&d, &tr->thr[0][i]);
+        if (rc == BILL_OK && large) {
+            rc = bill_dec_set_i64(&twelve, 12, 0);
+            if (rc == BILL_OK)
+                rc = bill_dec_mul(&tmp, &tr->lh_extra, &twelve);
+            if (rc == BILL_OK)
+                rc = bill_dec_add(&d, &d, &tmp);
+        }
+        if (rc == BILL_OK && bill_dec_scale(&d) > tr->quota_scale)
+            rc = bill_dec_rescale(&d, &d, tr->quota_scale, tr->quota_mode);
+        if (rc == BILL_OK && tr->boundary == BILLI_BOUNDARY_UPPER) {
+            bill_dec unit = {1, tr->quota_scale, 0, NULL};
+            rc = bill_dec_sub(&d, &d, &unit);
+            if (rc == BILL_OK && bill_dec_sign(&d) < 0)
+                rc = bill_dec_set_i64(&d, 0, 0);
+        }
+        if (rc == BILL_OK && !compact(&d))
+            rc = BILL_ERANGE;
+        q[i] = get(&d);
+    }
+    bill_dec_clear(&d);
+    bill_dec_clear(&tmp);
+    bill_dec_clear(&twelve);
+    return rc;
+}
+
+static int compile_charge(fast_charge *fc, const billi_version *v, const billi_charge *c)
+{
+    for (int p = 0; p < c->ntou; p++)
+        key_make(&fc->tou[p], c->tou_name[p]);
+    for (int i = 0; i < c->nexempt; i++)
+        key_make(&fc->exempt[i], c->exempt[i]);
+    fc->pf_default = -1;
+    if (c->type == BILLI_CH_PF) {
+        if (v->ncharges > 64)
+            return 0;
+        for (int i = 0; i < v->ncharges; i++)
+            for (int k = 0; k < c->nbase; k++)
+                if (strcmp(v->charges[i].id, c->base_id[k]) == 0)
+                    fc->pf_base |= (uint64_t)1 << i;
+        if (c->pf_default[0])
+            fc->pf_default = pf_std_index(c->pf_default);
+    }
+    if (c->type == BILLI_CH_ENERGY && c->has_tiers)
+        if (make_quotas(fc->q, &c->tiers, 0) != BILL_OK ||
+            make_quotas(fc->q_large, &c->tiers, 1) != BILL_OK)
+            return 0;
+    return 1;
+}
+
+void billi_fast_compile(bill_tariff *t)
+{
+    billi_fast *f = calloc(1, sizeof *f + (size_t)t->nversions * sizeof f->v[0]);
+    if (!f)
+        return; /* no plan: every bill takes the general path */
+    f->nversions = t->nversions;
+    for (int vi = 0; vi < t->nversions; vi++) {
+        const billi_version *v = &t->versions[vi];
+        fast_version *fv = &f->v[vi];
+        fv->ch = calloc((size_t)v->ncharges + 1, sizeof *fv->ch);
+        if (!fv->ch)
+            continue;
+        fv->ok = 1;
+        for (int i = 0; i < v->ncharges && fv->ok; i++)
+            fv->ok = whitelist(t, &v->charges[i], NULL) &&
+                     compile_charge(&fv->ch[i], v, &v->charges[i]);
+    }
+    t->fast = f;
+}
+
+void billi_fast_free(billi_fast *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; i < f->nversions; i++)
+        free(f->v[i].ch);
+    free(f);
+}
+
+/* ---- computing ---------------------------------------------------------------------------- */
+
+/* The same growth as tariff_compute.c's push_line. */
+static __attribute__((noinline)) int grow(bill_bill *b)
+{
+    size_t cap = b->cap ? b->cap * 2 : 16;
+    billi_line *nl = realloc(b->lines, cap * sizeof *nl);
+    if (!nl)
+        return billi_error(BILL_ENOMEM, "bill: out of memory for %zu lines", cap);
+    memset(nl + b->cap, 0, (cap - b->cap) * sizeof *nl);
+    b->lines = nl;
+    b->cap = cap;
+    return BILL_OK;
+}
+
+static inline billi_line *push(bill_bill *b, int kind, int ex, const billi_charge *c,
+                               bill_period seg)
+{
+    if (BILLI_UNLIKELY(b->n == b->cap) && grow(b) != BILL_OK)
+        return NULL;
+    billi_line *l = &b->lines[b->n++];
+    l->kind = kind;
+    l->ex = ex;
+    l->charge = c;
+    l->charge_id = c ? c->id : (kind == BILL_LINE_TAX ? "vat" : "rounding");
+    l->component = "";
+    l->band = "";
+    l->unit = "";
+    l->annual = 0;
+    l->per = 0;
+    l->flag = 0;
+    l->seg = seg;
+    return l;
+}
+
+/* Failure inside a charge: -1 falls back, BILL_ENOMEM is reported. */
+#define FX(cond)                                                                               \
+    do {                                                                                       \
+        if (BILLI_UNLIKELY(cond))                                                              \
+            return FAST_NO;                                                                    \
+    } while (0)
+#define PUSH(l, ...)                                                                           \
+    do {                                                                                       \
+        if (!((l) = push(__VA_ARGS__)))                                                        \
+            return BILL_ENOMEM;                                                                \
+    } while (0)
+
+/* price_line: amount = qty × price, rounded per line or trimmed */
+static inline int f_price(const bill_tariff *t, billi_line *l, fd qty, fd price)
+{
+    fd a;
+    put(&l->qty, qty);
+    put(&l->price, price);
+    if (f_mul(&a, qty, price))
+        return -1;
+    if (t->round_apply == BILLI_APPLY_LINE) {
+        if (f_rescale(&a, a, t->round_scale, t->round_mode))
+            return -1;
+    } else if (a.s > t->round_scale) {
+        a = f_trim(a, t->round_scale);
+    }
+    put(&l->amount, a);
+    return 0;
+}
+
+typedef struct fctx {
+    bill_period seg;
+    int32_t pdays;
+    fd kwh, cum;
+    fd tou[BILL_TARIFF_MAX_TOU];
+} fctx;
+
+static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, const fast_charge *fc,
+                  const bill_usage *u, const fctx *x)
+{
+    int map[BILL_TARIFF_MAX_TOU];
+    fd tk[BILL_TARIFF_MAX_TIERS + 1], lo[BILL_TARIFF_MAX_TIERS + 1], hi[BILL_TARIFF_MAX_TIERS + 1];
+    int ntiers = c->has_tiers ? c->tiers.nthr + 1 : 0;
+    billi_line *l;
+    if (c->ntou > 0) {
+        FX(u->ntou == 0);
+        unsigned found = 0;
+        for (int p = 0; p < c->ntou; p++) {
+            map[p] = -1;
+            for (int k = 0; k < u->ntou; k++)
+                if (key_eq(&fc->tou[p], u->tou_name[k])) {
+                    map[p] = k;
+                    found |= 1u << k;
+                }
+        }
+        FX(found != (1u << u->ntou) - 1);
+    }
+    if (c->has_tiers) {
+        const billi_tiers *tr = &c->tiers;
+        const fd *q = tr->lh_min_persons > 0 && u->household >= tr->lh_min_persons ? fc->q_large
+                                                                                    : fc->q;
+        fd start = x->cum, end, zero = {0, 0};
+        FX(f_add(&end, start, x->kwh));
+        for (int i = 0; i < ntiers; i++) {
+            fd a = i == 0 ? zero : q[i - 1];
+            lo[i] = f_cmp(a, start) > 0 ? a : start;
+            hi[i] = i < tr->nthr && f_cmp(q[i], end) < 0 ? q[i] : end;
+            if (f_cmp(hi[i], lo[i]) > 0)
+                FX(f_sub(&tk[i], hi[i], lo[i]));
+            else
+                tk[i] = zero;
+        }
+    }
+    if (c->ntou == 0) {
+        if (c->has_tiers && c->plain) {
+            for (int i = 0; i < ntiers; i++) {
+                if (i > 0 && tk[i].c == 0)
+                    continue;
+                fd price;
+                FX(f_add(&price, get(&c->base), get(&c->tiers.inc[i])));
+                PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_TIER, c, x->seg);
+                l->band = billi_tier_band(i + 1);
+                l->unit = "kWh";
+                l->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
+                put(&l->lo, lo[i]);
+                put(&l->hi, hi[i]);
+                FX(f_price(t, l, tk[i], price));
+            }
+            return BILL_OK;
+        }
+        for (int k = 0; k < c->ncomp; k++) {
+            PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_FLAT, c, x->seg);
+            l->component = c->plain ? "" : c->comp[k].name;
+            l->unit = "kWh";
+            FX(f_price(t, l, x->kwh, get(&c->comp[k].price)));
+        }
+    } else {
+        for (int p = 0; p < c->ntou; p++) {
+            int up = map[p];
+            if (up < 0)
+                continue;
+            for (int k = 0; k < (c->tou_prices ? 1 : c->ncomp); k++) {
+                if (!c->tou_prices && !c->comp[k].tou)
+                    continue;
+                PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_TOU, c, x->seg);
+                l->component = c->tou_prices || c->plain ? "" : c->comp[k].name;
+                l->band = c->tou_name[p];
+                l->unit = "kWh";
+                put(&l->aux, c->tou_prices ? (fd){0, 0} : get(&c->tou_ratio[p]));
+                l->per = c->tou_prices;
+                FX(f_price(t, l, x->tou[up], get(c->tou_prices ? &c->tou_price[p] : &c->comp_tou[k][p])));
+            }
+        }
+        for (int k = 0; k < c->ncomp; k++) {
+            if (c->comp[k].tou && !c->tou_prices)
+                continue;
+            PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_TOU_FLAT, c, x->seg);
+            l->component = c->comp[k].name;
+            l->unit = "kWh";
+            FX(f_price(t, l, x->kwh, get(&c->comp[k].price)));
+        }
+    }
+    for (int i = 1; i < ntiers; i++) {
+        if (tk[i].c == 0 || c->tiers.inc[i].coef_ == 0)
+            continue;
+        PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_INCREMENT, c, x->seg);
+        l->component = "tier increment";
+        l->band = billi_tier_band(i + 1);
+        l->unit = "kWh";
+        l->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
+        put(&l->lo, lo[i]);
+        put(&l->hi, hi[i]);
+        FX(f_price(t, l, tk[i], get(&c->tiers.inc[i])));
+    }
+    return BILL_OK;
+}
+
+/* Date steps, as in tariff_compute.c. */
+static inline bill_date first_of_month(bill_date d)
+{
+    int dom;
+    bill_date_to_ymd(d, NULL, NULL, &dom);
+    return (bill_date){d.day - (dom - 1)};
+}
+
+static inline bill_date next_month(bill_date first)
+{
+    int y, m;
+    bill_date_to_ymd(first, &y, &m, NULL);
+    return (bill_date){first.day + bill_days_in_month(y, m)};
+}
+
+/* One fixed (emit) or minimum (!emit: summed into *sum) line over `in`, `dm` its whole. */
+static int fixed_one(bill_bill *b, const bill_tariff *t, const billi_charge *c, bill_period in,
+                     int32_t dm, int per, int emit, fd *sum)
+{
+    int32_t d = bill_period_days(in);
+    fd amt;
+    billi_line *l;
+    if (per == BILLI_PER_DAY)
+        FX(f_mul(&amt, (fd){d, 0}, get(&c->amount)));
+    else
+        FX(f_prorate(&amt, get(&c->amount), d, dm, t->round_scale, t->round_mode));
+    if (t->round_apply == BILLI_APPLY_LINE)
+        FX(f_rescale(&amt, amt, t->round_scale, t->round_mode));
+    if (!emit) {
+        FX(f_add(sum, *sum, amt));
+        return BILL_OK;
+    }
+    PUSH(l, b, c->type == BILLI_CH_FIXED ? BILL_LINE_FIXED : BILL_LINE_MINIMUM, BILLI_EX_FIXED, c,
+         in);
+    l->per = per;
+    fd price;
+    if (per == BILLI_PER_DAY || d == dm)
+        price = get(&c->amount);
+    else
+        FX(f_div(&price, get(&c->amount), (fd){dm, 0}, t->round_scale + 4, t->round_mode));
+    if (per == BILLI_PER_MONTH)
+        l->unit = d == dm ? "month" : "day";
+    else
+        l->unit = per == BILLI_PER_DAY ? "day" : (d == dm ? "period" : "day");
+    put(&l->qty, (fd){per == BILLI_PER_DAY || d != dm ? d : 1, 0});
+    put(&l->price, price);
+    put(&l->amount, amt);
+    put(&l->aux, (fd){dm, 0});
+    return BILL_OK;
+}
+
+static int fixed(bill_bill *b, const bill_tariff *t, const billi_charge *c, const fctx *x,
+                 int emit, fd *sum)
+{
+    if (c->per != BILLI_PER_MONTH)
+        return fixed_one(b, t, c, x->seg, x->pdays, c->per, emit, sum);
+    for (bill_date m = first_of_month(x->seg.start); bill_date_cmp(m, x->seg.end) < 0;) {
+        bill_date nm = next_month(m);
+        bill_period in;
+        bill_period_intersect(&in, x->seg, (bill_period){m, nm});
+        int rc = fixed_one(b, t, c, in, bill_date_diff(m, nm), BILLI_PER_MONTH, emit, sum);
+        if (rc != BILL_OK)
+            return rc;
+        m = nm;
+    }
+    return BILL_OK;
+}
+
+/* tariff_compute.c's month_line, for demand (never a credit) */
+static int month_line(bill_bill *b, const bill_tariff *t, const billi_charge *c, int ex,
+                      bill_period in, int32_t dm, fd qty, fd price)
+{
+    int32_t d = bill_period_days(in);
+    billi_line *l;
+    fd a;
+    PUSH(l, b, BILL_LINE_FIXED, ex, c, in);
+    l->unit = "kW";
+    l->per = BILLI_PER_MONTH;
+    put(&l->qty, qty);
+    put(&l->price, price);
+    FX(f_mul(&a, qty, price));
+    FX(f_prorate(&a, a, d, dm, t->round_scale, t->round_mode));
+    if (t->round_apply == BILLI_APPLY_LINE)
+        FX(f_rescale(&a, a, t->round_scale, t->round_mode));
+    else if (a.s > t->round_scale)
+        a = f_trim(a, t->round_scale);
+    put(&l->amount, a);
+    put(&l->x, (fd){d, 0});
+    put(&l->y, (fd){dm, 0});
+    return BILL_OK;
+}
+
+static int demand(bill_bill *b, const bill_tariff *t, const billi_charge *c, const bill_usage *u,
+                  const fctx *x)
+{
+    FX(c->basis == BILLI_DEMAND_ACTUAL && !u->has_max_demand);
+    FX(c->basis == BILLI_DEMAND_CONTRACTED && !u->has_declared);
+    fd billed, floor = {0, 0}, lim = {0, 0}, over = {0, 0}, p2 = {0, 0};
+    fd maxd = get(&u->max_demand_kw);
+    int at_floor = 0, excess = 0, rc;
+    if (c->basis == BILLI_DEMAND_CONTRACTED) {
+        billed = get(&u->declared_kw);
+        if (u->has_capacity) {
+            FX(f_mul(&floor, get(&u->capacity_kva), get(&c->min_fraction)));
+            if (f_cmp(billed, floor) < 0) {
+                at_floor = 1;
+                billed = floor;
+            }
+        }
+        FX(f_mul(&lim, billed, get(&c->tolerance)));
+        if (u->has_max_demand && f_cmp(maxd, lim) > 0) {
+            excess = 1;
+            FX(f_sub(&over, maxd, lim));
+            FX(f_mul(&p2, get(&c->price), get(&c->excess_mult)));
+        }
+    } else {
+        billed = maxd;
+    }
+    for (bill_date m = first_of_month(x->seg.start); bill_date_cmp(m, x->seg.end) < 0;) {
+        bill_date nm = next_month(m);
+        bill_period in;
+        bill_period_intersect(&in, x->seg, (bill_period){m, nm});
+        int32_t dm = bill_date_diff(m, nm);
+        if ((rc = month_line(b, t, c, BILLI_EX_DEMAND, in, dm, excess ? lim : billed,
+                             get(&c->price))) != BILL_OK)
+            return rc;
+        billi_line *l = &b->lines[b->n - 1];
+        l->flag = at_floor | (excess ? 2 : 0);
+        if (c->basis == BILLI_DEMAND_CONTRACTED) {
+            put(&l->aux, get(&u->declared_kw));
+            put(&l->lo, floor);
+            put(&l->hi, u->has_max_demand ? maxd : lim);
+        }
+        if (excess) {
+            if ((rc = month_line(b, t, c, BILLI_EX_EXCESS, in, dm, over, p2)) != BILL_OK)
+                return rc;
+            l = &b->lines[b->n - 1];
+            l->band = "excess";
+            put(&l->aux, lim);
+            put(&l->lo, get(&c->excess_mult));
+            put(&l->hi, maxd);
+        }
+        m = nm;
+    }
+    return BILL_OK;
+}
+
+/* pf_charge's choice of the 1983 table by the standard's text */
+static inline int std_index(const char *s)
+{
+    return memcmp(s, "0.90", 5) == 0 ? 0 : memcmp(s, "0.85", 5) == 0 ? 1 : 2;
+}
+
+static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *c,
+                        const fast_charge *fc, const billi_version *v, const bill_usage *u,
+                        const fctx *x, size_t first)
+{
+    FX(!u->has_kvarh && c->require_kvarh);
+    int si = u->pf_standard[0] ? std_index(u->pf_standard) : fc->pf_default;
+    FX(si < 0 && !c->pf_table);
+    const bill_pf_table *tab = c->pf_table ? c->pf_table : c->pf_std[si];
+    billi_line *l;
+    PUSH(l, b, BILL_LINE_FIXED, BILLI_EX_PF, c, x->seg);
+    fd base = {0, 0};
+    for (size_t i = first; i + 1 < b->n; i++) {
+        const billi_line *m = &b->lines[i];
+        if (m->charge && (fc->pf_base >> (m->charge - v->charges) & 1) &&
+            bill_period_overlap_days(m->seg, x->seg) > 0)
+            FX(!compact(&m->amount) || f_add(&base, base, get(&m->amount)));
+    }
+    put(&l->qty, base);
+    FX(bill_pf_table_standard(&l->y, tab) != BILL_OK);
+    put(&l->amount, (fd){0, 0});
+    put(&l->price, (fd){0, 0});
+    if (!u->has_kvarh) {
+        l->ex = BILLI_EX_PF_NONE;
+        return BILL_OK;
+    }
+    bill_dec kwh = {x->kwh.c, x->kwh.s, 0, NULL};
+    if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
+        l->ex = BILLI_EX_PF_NONE;
+        l->flag = 1;
+        return BILL_OK;
+    }
+    FX(bill_pf_table_percent(&l->price, tab, &l->x) != BILL_OK || !compact(&l->price));
+    fd a;
+    FX(f_mul(&a, base, get(&l->price)));
+    FX(f_mul(&a, a, (fd){1, 2}));
+    if (t->round_apply == BILLI_APPLY_LINE)
+        FX(f_rescale(&a, a, t->round_scale, t->round_mode));
+    else if (a.s > t->round_scale)
+        a = f_trim(a, t->round_scale);
+    put(&l->amount, a);
+    return BILL_OK;
+}
+
+static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
+{
+    const billi_fast *f = t->fast;
+    bill_period p = u->period;
+    int vi = -1, rc;
+    for (int i = 0; i < t->nversions; i++)
+        if (bill_date_cmp(t->versions[i].effective, p.start) <= 0)
+            vi = i;
+    if (vi < 0 || !f->v[vi].ok || bill_date_cmp(p.start, p.end) >= 0)
+        return FAST_NO;
+    /* one segment: no version change, and no new year under annual tiers */
+    if (vi + 1 < t->nversions && bill_date_cmp(t->versions[vi + 1].effective, p.end) < 0)
+        return FAST_NO;
+    const billi_version *v = &t->versions[vi];
+    const fast_version *fv = &f->v[vi];
+    int y0 = 0, y1;
+    if (v->has_annual || u->has_opened) {
+        bill_date_to_ymd(p.start, &y0, NULL, NULL);
+        bill_date_to_ymd((bill_date){p.end.day - 1}, &y1, NULL, NULL);
+        if (v->has_annual && y1 != y0)
+            return FAST_NO;
+    }
+    fctx x;
+    x.seg = p;
+    x.pdays = bill_period_days(p);
+    if (u->ntou > 0) {
+        x.kwh = (fd){0, 0};
+        for (int k = 0; k < u->ntou; k++) {
+            x.tou[k] = get(&u->tou_kwh[k]);
+            if (f_add(&x.kwh, x.kwh, x.tou[k]))
+                return FAST_NO;
+        }
+        if (u->has_kwh && f_cmp(x.kwh, get(&u->kwh)) != 0)
+            return FAST_NO;
+    } else {
+        x.kwh = get(&u->kwh);
+    }
+    x.cum = get(&u->ytd);
+
+    b->n = 0;
+    b->nsegments = 1;
+    b->seg[0] = p;
+    b->seg_ver[0] = vi;
+    put(&b->seg_kwh[0], x.kwh);
+    for (int k = 0; k < u->ntou; k++)
+        put(&b->seg_tou[0][k], x.tou[k]);
+
+    fd minimum = {0, 0};
+    int has_min = 0;
+    billi_line *l;
+    for (int i = 0; i < v->ncharges; i++) {
+        const billi_charge *c = &v->charges[i];
+        const fast_charge *fc = &fv->ch[i];
+        switch (c->type) {
+        case BILLI_CH_ENERGY:
+            if (c->has_tiers && u->has_opened && c->tiers.proration != BILLI_PRORATE_NONE) {
+                int oy;
+                bill_date_to_ymd(u->opened, &oy, NULL, NULL);
+                if (oy == y0)
+                    return FAST_NO; /* a prorated first year */
+            }
+            rc = energy(b, t, c, fc, u, &x);
+            break;
+        case BILLI_CH_PER_KWH: {
+            int ex = 0;
+            for (int k = 0; k < c->nexempt; k++)
+                ex |= key_eq(&fc->exempt[k], u->cls);
+            if (ex)
+                continue;
+            PUSH(l, b, BILL_LINE_PER_KWH, BILLI_EX_PER_KWH, c, p);
+            l->unit = "kWh";
+            rc = f_price(t, l, x.kwh, get(&c->price)) ? FAST_NO : BILL_OK;
+            break;
+        }
+        case BILLI_CH_FIXED:
+            rc = fixed(b, t, c, &x, 1, NULL);
+            break;
+        case BILLI_CH_MINIMUM:
+            has_min = 1;
+            rc = fixed(b, t, c, &x, 0, &minimum);
+            break;
+        case BILLI_CH_DEMAND:
+            rc = demand(b, t, c, u, &x);
+            break;
+        case BILLI_CH_PF:
+            rc = power_factor(b, t, c, fc, v, u, &x, 0);
+            break;
+        default:
+            return FAST_NO;
+        }
+        if (rc != BILL_OK)
+            return rc;
+    }
+
+    /* subtotal, minimum charge */
+    fd sub = {0, 0}, tax = {0, 0}, sum = {0, 0}, total;
+    for (size_t i = 0; i < b->n; i++)
+        if (!compact(&b->lines[i].amount) || f_add(&sub, sub, get(&b->lines[i].amount)))
+            return FAST_NO;
+    sub = f_trim(sub, t->round_scale);
+    if (has_min && f_cmp(sub, minimum) < 0) {
+        PUSH(l, b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, p);
+        for (int i = 0; i < v->ncharges; i++)
+            if (v->charges[i].type == BILLI_CH_MINIMUM) {
+                l->charge = &v->charges[i];
+                l->charge_id = v->charges[i].id;
+                break;
+            }
+        fd top;
+        if (f_sub(&top, minimum, sub))
+            return FAST_NO;
+        put(&l->qty, (fd){1, 0});
+        l->unit = "period";
+        put(&l->price, top);
+        put(&l->amount, top);
+        put(&l->aux, minimum);
+        sub = minimum;
+    }
+    /* VAT */
+    if (t->vat == BILLI_VAT_EXCLUSIVE) {
+        PUSH(l, b, BILL_LINE_TAX, BILLI_EX_TAX, NULL, p);
+        l->component = "VAT";
+        if (f_price(t, l, sub, get(&t->vat_rate)))
+            return FAST_NO;
+        tax = get(&l->amount);
+    }
+    /* total */
+    for (size_t i = 0; i < b->n; i++)
+        if (f_add(&sum, sum, get(&b->lines[i].amount)))
+            return FAST_NO;
+    sum = f_trim(sum, t->round_scale);
+    if (f_rescale(&total, sum, t->round_scale, t->round_mode))
+        return FAST_NO;
+    if (f_cmp(total, sum) != 0) {
+        fd r;
+        if (f_sub(&r, total, sum))
+            return FAST_NO;
+        PUSH(l, b, BILL_LINE_ROUNDING, BILLI_EX_ROUNDING, NULL, p);
+        put(&l->qty, (fd){1, 0});
+        put(&l->amount, r);
+        put(&l->price, r);
+        put(&l->aux, sum);
+    }
+    b->tax_included = 0;
+    if (t->vat == BILLI_VAT_INCLUSIVE) {
+        fd one_rate, tt;
+        b->tax_included = 1;
+        if (f_add(&one_rate, (fd){1, 0}, get(&t->vat_rate)) || f_mul(&tt, total, get(&t->vat_rate)) ||
+            f_div(&tax, tt, one_rate, t->round_scale, t->round_mode))
+            return FAST_NO;
+    }
+    put(&b->subtotal, sub);
+    put(&b->tax, tax);
+    put(&b->sum, sum);
+    put(&b->total, total);
+    b->computed = 1;
+    return BILL_OK;
+}
+
+int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
+{
+    if (!t->fast || b->general_only || !whitelist(t, NULL, u))
+        return FAST_NO;
+    b->computed = 0;
+    b->tariff = t;
+    b->period = u->period;
+    memcpy(b->cls, u->cls, sizeof b->cls);
+    int rc = fast_bill(t, u, b);
+    if (rc != BILL_OK)
+        b->n = 0;
+    return rc;
+}
+
+void billi_bill_set_general_only(bill_bill *b, int on)
+{
+    b->general_only = on;
+}
