@@ -943,6 +943,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 
 int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 {
+    b->fast = 0;
     if (!t->fast || b->general_only || !whitelist(t, NULL, u))
         return FAST_NO;
     b->computed = 0;
@@ -952,10 +953,16 @@ int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     int rc = fast_bill(t, u, b);
     if (rc != BILL_OK)
         b->n = 0;
+    b->fast = rc == BILL_OK;
     return rc;
 }
 
 void billi_bill_set_general_only(bill_bill *b, int on)
 {
     b->general_only = on;
+}
+
+int billi_bill_used_fast(const bill_bill *b)
+{
+    return b->fast;
 }

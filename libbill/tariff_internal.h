@@ -194,6 +194,7 @@ struct bill_bill {
     bill_dec seg_tou[BILLI_MAX_SEG][BILL_TARIFF_MAX_TOU];
     int tou_map[BILL_TARIFF_MAX_TOU];   /* scratch: charge period -> usage period */
     int general_only;                   /* tests: never the fast path */
+    int fast;                           /* the last bill came from the fast path */
 };
 
 /* tariff_compute.c */
@@ -208,5 +209,7 @@ void billi_fast_free(billi_fast *f);
 int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);
 /* Tests: with on != 0, bills into b always take the general path. */
 void billi_bill_set_general_only(bill_bill *b, int on);
+/* Tests: 1 when the last bill computed into b came from the fast path. */
+int billi_bill_used_fast(const bill_bill *b);
 
 #endif

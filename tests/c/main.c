@@ -14,6 +14,7 @@ int main(void)
     suite_powerfactor();
     suite_json();
     suite_tariff();
+    suite_tariff_fast();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -78,6 +78,7 @@ void suite_date(void);
 void suite_calendar(void);
 void suite_powerfactor(void);
 void suite_json(void);
+void suite_tariff_fast(void);
 void suite_tariff(void);
 
 #endif
