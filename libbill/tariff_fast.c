@@ -108,8 +108,10 @@ static inline int f_mul(fd *r, fd a, fd b)
 
 static inline int f_cmp(fd a, fd b)
 {
-    if (a.s == b.s)
-        return (a.c > b.c) - (a.c < b.c);
+    int64_t x = a.c, y = b.c;
+    if (a.s == b.s || align(&x, a.s, &y, b.s))
+        return (x > y) - (x < y);
+    /* aligning overflowed: decimal.c's cmp_compact_scaled */
     int ga = (a.c > 0) - (a.c < 0), gb = (b.c > 0) - (b.c < 0);
     if (ga != gb || ga == 0)
         return (ga > gb) - (ga < gb);
@@ -117,23 +119,41 @@ static inline int f_cmp(fd a, fd b)
         int32_t d = b.s - a.s;
         if (d > 18)
             return ga;
-        fd_i128 x = (fd_i128)a.c * p10[d];
-        return (x > b.c) - (x < b.c);
+        fd_i128 ax = (fd_i128)a.c * p10[d];
+        return (ax > b.c) - (ax < b.c);
     }
     int32_t d = a.s - b.s;
     if (d > 18)
         return -ga;
-    fd_i128 y = (fd_i128)b.c * p10[d];
-    return (a.c > y) - (a.c < y);
+    fd_i128 by = (fd_i128)b.c * p10[d];
+    return (a.c > by) - (a.c < by);
+}
+
+/* c / 10^d rounded HALF_UP, for c >= 0 and 1 <= d <= 18, constant divisors for small d */
+static inline int64_t half_up_pos(int64_t c, int32_t d)
+{
+    switch (d) {
+    case 1: return c / 10 + (c % 10 >= 5);
+    case 2: return c / 100 + (c % 100 >= 50);
+    case 3: return c / 1000 + (c % 1000 >= 500);
+    case 4: return c / 10000 + (c % 10000 >= 5000);
+    case 5: return c / 100000 + (c % 100000 >= 50000);
+    case 6: return c / 1000000 + (c % 1000000 >= 500000);
+    default: return c / p10[d] + (c % p10[d] >= p10[d] / 2);
+    }
 }
 
 /* bill_dec_rescale */
-static inline int f_rescale(fd *r, fd a, int32_t scale, int mode)
+static inline __attribute__((always_inline)) int f_rescale(fd *r, fd a, int32_t scale, int mode)
 {
     int32_t d = a.s - scale;
     if (d > 0) {
         if (d > 18)
             return -1;
+        if (mode == BILL_ROUND_HALF_UP && a.c >= 0) {
+            *r = (fd){half_up_pos(a.c, d), scale};
+            return 0;
+        }
         int64_t p = p10[d], q = a.c / p, rem = a.c % p;
         if (rem != 0) {
             uint64_t twice = 2 * (uint64_t)(rem < 0 ? -rem : rem);
@@ -178,6 +198,25 @@ static int f_div(fd *r, fd a, fd b, int32_t scale, int mode)
     int64_t k = (int64_t)scale - a.s + b.s;
     if (k < -18 || k > 18)
         return -1;
+    int64_t n64, d64 = b.c;
+    if (k >= 0 ? !__builtin_mul_overflow(a.c, p10[k], &n64)
+               : (n64 = a.c, !__builtin_mul_overflow(b.c, p10[-k], &d64))) {
+        if (n64 != INT64_MIN && d64 != INT64_MIN) { /* the same in 64 bits */
+            int64_t q = n64 / d64, rem = n64 % d64;
+            if (rem != 0) {
+                uint64_t ar = rem < 0 ? 0 - (uint64_t)rem : (uint64_t)rem;
+                uint64_t ad = d64 < 0 ? 0 - (uint64_t)d64 : (uint64_t)d64;
+                int half = ar < ad - ar ? -1 : ar > ad - ar;
+                int sign = ((n64 < 0) != (d64 < 0)) ? -1 : 1;
+                int inc = round_inc(mode, sign, half, (int)(q & 1));
+                if (inc < 0)
+                    return -1;
+                q += inc * sign;
+            }
+            *r = (fd){q, scale};
+            return 0;
+        }
+    }
     fd_i128 num = a.c, den = b.c;
     if (k >= 0)
         num *= p10[k];
@@ -482,6 +521,7 @@ static inline int f_price(const bill_tariff *t, billi_line *l, fd qty, fd price)
 typedef struct fctx {
     bill_period seg;
     int32_t pdays;
+    int y0, m0, d0;          /* the period's start */
     fd kwh, cum;
     fd tou[BILL_TARIFF_MAX_TOU];
 } fctx;
@@ -586,19 +626,28 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     return BILL_OK;
 }
 
-/* Date steps, as in tariff_compute.c. */
-static inline bill_date first_of_month(bill_date d)
+/* Calendar months from the period's start without a date conversion per step. */
+static inline int month_len(int y, int m)
 {
-    int dom;
-    bill_date_to_ymd(d, NULL, NULL, &dom);
-    return (bill_date){d.day - (dom - 1)};
+    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && bill_is_leap_year(y) ? 29 : len[m - 1];
 }
 
-static inline bill_date next_month(bill_date first)
-{
+typedef struct month_walk {
+    bill_date first;         /* the 1st of the month */
     int y, m;
-    bill_date_to_ymd(first, &y, &m, NULL);
-    return (bill_date){first.day + bill_days_in_month(y, m)};
+} month_walk;
+
+/* the month of the period's start */
+static inline month_walk walk_start(const struct fctx *x);
+
+static inline void walk_next(month_walk *w)
+{
+    w->first.day += month_len(w->y, w->m);
+    if (++w->m == 13) {
+        w->m = 1;
+        w->y++;
+    }
 }
 
 /* One fixed (emit) or minimum (!emit: summed into *sum) line over `in`, `dm` its whole. */
@@ -637,19 +686,23 @@ static int fixed_one(bill_bill *b, const bill_tariff *t, const billi_charge *c, 
     return BILL_OK;
 }
 
+static inline month_walk walk_start(const struct fctx *x)
+{
+    return (month_walk){{x->seg.start.day - (x->d0 - 1)}, x->y0, x->m0};
+}
+
 static int fixed(bill_bill *b, const bill_tariff *t, const billi_charge *c, const fctx *x,
                  int emit, fd *sum)
 {
     if (c->per != BILLI_PER_MONTH)
         return fixed_one(b, t, c, x->seg, x->pdays, c->per, emit, sum);
-    for (bill_date m = first_of_month(x->seg.start); bill_date_cmp(m, x->seg.end) < 0;) {
-        bill_date nm = next_month(m);
-        bill_period in;
-        bill_period_intersect(&in, x->seg, (bill_period){m, nm});
-        int rc = fixed_one(b, t, c, in, bill_date_diff(m, nm), BILLI_PER_MONTH, emit, sum);
+    for (month_walk w = walk_start(x); w.first.day < x->seg.end.day; walk_next(&w)) {
+        int32_t dm = month_len(w.y, w.m);
+        bill_period in = {{w.first.day > x->seg.start.day ? w.first.day : x->seg.start.day},
+                          {w.first.day + dm < x->seg.end.day ? w.first.day + dm : x->seg.end.day}};
+        int rc = fixed_one(b, t, c, in, dm, BILLI_PER_MONTH, emit, sum);
         if (rc != BILL_OK)
             return rc;
-        m = nm;
     }
     return BILL_OK;
 }
@@ -704,11 +757,10 @@ static int demand(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     } else {
         billed = maxd;
     }
-    for (bill_date m = first_of_month(x->seg.start); bill_date_cmp(m, x->seg.end) < 0;) {
-        bill_date nm = next_month(m);
-        bill_period in;
-        bill_period_intersect(&in, x->seg, (bill_period){m, nm});
-        int32_t dm = bill_date_diff(m, nm);
+    for (month_walk w = walk_start(x); w.first.day < x->seg.end.day; walk_next(&w)) {
+        int32_t dm = month_len(w.y, w.m);
+        bill_period in = {{w.first.day > x->seg.start.day ? w.first.day : x->seg.start.day},
+                          {w.first.day + dm < x->seg.end.day ? w.first.day + dm : x->seg.end.day}};
         if ((rc = month_line(b, t, c, BILLI_EX_DEMAND, in, dm, excess ? lim : billed,
                              get(&c->price))) != BILL_OK)
             return rc;
@@ -728,7 +780,6 @@ static int demand(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             put(&l->lo, get(&c->excess_mult));
             put(&l->hi, maxd);
         }
-        m = nm;
     }
     return BILL_OK;
 }
@@ -753,7 +804,8 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     for (size_t i = first; i + 1 < b->n; i++) {
         const billi_line *m = &b->lines[i];
         if (m->charge && (fc->pf_base >> (m->charge - v->charges) & 1) &&
-            bill_period_overlap_days(m->seg, x->seg) > 0)
+            (m->seg.end.day < x->seg.end.day ? m->seg.end.day : x->seg.end.day) >
+                (m->seg.start.day > x->seg.start.day ? m->seg.start.day : x->seg.start.day))
             FX(!compact(&m->amount) || f_add(&base, base, get(&m->amount)));
     }
     put(&l->qty, base);
@@ -797,16 +849,25 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         return FAST_NO;
     const billi_version *v = &t->versions[vi];
     const fast_version *fv = &f->v[vi];
-    int y0 = 0, y1;
-    if (v->has_annual || u->has_opened) {
-        bill_date_to_ymd(p.start, &y0, NULL, NULL);
-        bill_date_to_ymd((bill_date){p.end.day - 1}, &y1, NULL, NULL);
-        if (v->has_annual && y1 != y0)
-            return FAST_NO;
-    }
     fctx x;
     x.seg = p;
-    x.pdays = bill_period_days(p);
+    x.pdays = p.end.day - p.start.day;
+    /* the start's date (remembered: consecutive bills mostly share it) */
+    if (b->fast_ymd_day != p.start.day || !b->fast_ymd_ok) {
+        bill_date_to_ymd(p.start, &b->fast_ymd[0], &b->fast_ymd[1], &b->fast_ymd[2]);
+        b->fast_ymd_day = p.start.day;
+        b->fast_ymd_ok = 1;
+    }
+    x.y0 = b->fast_ymd[0];
+    x.m0 = b->fast_ymd[1];
+    x.d0 = b->fast_ymd[2];
+    if (v->has_annual) {
+        static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+        int leap = bill_is_leap_year(x.y0);
+        int32_t doy = before[x.m0 - 1] + x.d0 + (leap && x.m0 > 2);
+        if (p.end.day > p.start.day - doy + 1 + (leap ? 366 : 365))
+            return FAST_NO; /* past the new year */
+    }
     if (u->ntou > 0) {
         x.kwh = (fd){0, 0};
         for (int k = 0; k < u->ntou; k++) {
@@ -840,7 +901,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             if (c->has_tiers && u->has_opened && c->tiers.proration != BILLI_PRORATE_NONE) {
                 int oy;
                 bill_date_to_ymd(u->opened, &oy, NULL, NULL);
-                if (oy == y0)
+                if (oy == x.y0)
                     return FAST_NO; /* a prorated first year */
             }
             rc = energy(b, t, c, fc, u, &x);
@@ -876,11 +937,14 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             return rc;
     }
 
-    /* subtotal, minimum charge */
-    fd sub = {0, 0}, tax = {0, 0}, sum = {0, 0}, total;
+    /* subtotal, minimum charge; the sum of the lines (the same value and scale in any
+     * order) is the subtotal's plus those of the lines added after it */
+    fd sub = {0, 0}, tax = {0, 0}, sum, total;
     for (size_t i = 0; i < b->n; i++)
         if (!compact(&b->lines[i].amount) || f_add(&sub, sub, get(&b->lines[i].amount)))
             return FAST_NO;
+    size_t nsub = b->n;
+    sum = sub;
     sub = f_trim(sub, t->round_scale);
     if (has_min && f_cmp(sub, minimum) < 0) {
         PUSH(l, b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, p);
@@ -909,7 +973,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         tax = get(&l->amount);
     }
     /* total */
-    for (size_t i = 0; i < b->n; i++)
+    for (size_t i = nsub; i < b->n; i++)
         if (f_add(&sum, sum, get(&b->lines[i].amount)))
             return FAST_NO;
     sum = f_trim(sum, t->round_scale);

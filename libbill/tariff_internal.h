@@ -195,6 +195,9 @@ struct bill_bill {
     int tou_map[BILL_TARIFF_MAX_TOU];   /* scratch: charge period -> usage period */
     int general_only;                   /* tests: never the fast path */
     int fast;                           /* the last bill came from the fast path */
+    int fast_ymd_ok;                    /* fast path: fast_ymd is the date of fast_ymd_day */
+    int32_t fast_ymd_day;
+    int fast_ymd[3];
 };
 
 /* tariff_compute.c */
