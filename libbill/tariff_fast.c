@@ -310,6 +310,15 @@ static int pf_std_index(const char *s)
 
 static inline int compact(const bill_dec *d) { return d->big_ == NULL; }
 
+/* *r = a usage value, or -1 (the general path) when it is too big for int64 */
+static inline int uget(fd *r, const bill_dec *d)
+{
+    if (BILLI_UNLIKELY(d->big_ != NULL))
+        return -1;
+    *r = get(d);
+    return 0;
+}
+
 /*
  * THE whitelist: what the fast path understands. With u == NULL, whether
  * charge c of a tariff version is handled here (at load); with u, whether the
@@ -356,16 +365,14 @@ static int whitelist(const bill_tariff *t, const billi_charge *c, const bill_usa
             return 0;
         }
     }
-    /* the usage fields read here; the others must be unused */
-    if (!u->has_period || u->nreadings != 0 || u->nsusp != 0 || !bill_dec_is_zero(&u->exported))
-        return 0;
-    if (!compact(&u->kwh) || !compact(&u->ytd) || !compact(&u->capacity_kva) ||
-        !compact(&u->declared_kw) || !compact(&u->max_demand_kw) || !compact(&u->kvarh))
-        return 0;
-    for (int k = 0; k < u->ntou; k++)
-        if (!compact(&u->tou_kwh[k]))
-            return 0;
-    return 1;
+    /*
+     * The usage: read here are the period, class, household size, kWh, TOU kWh,
+     * year-to-date kWh, opened date, capacity, declared and maximum demand, kvarh and PF
+     * standard (a value too big for int64 falls back where it is read). Readings and
+     * exported kWh are not understood: present, they send the bill to the general path.
+     * Suspensions are read only by capacity charges, which are not handled here.
+     */
+    return u->has_period && u->nreadings == 0 && u->exported.coef_ == 0 && !u->exported.big_;
 }
 
 /* Tier quotas of an annual tier table with no proration (tariff_compute.c's tier_quotas). */
@@ -737,12 +744,14 @@ static int demand(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     FX(c->basis == BILLI_DEMAND_ACTUAL && !u->has_max_demand);
     FX(c->basis == BILLI_DEMAND_CONTRACTED && !u->has_declared);
     fd billed, floor = {0, 0}, lim = {0, 0}, over = {0, 0}, p2 = {0, 0};
-    fd maxd = get(&u->max_demand_kw);
+    fd maxd, decl, cap;
+    FX(uget(&maxd, &u->max_demand_kw) || uget(&decl, &u->declared_kw) ||
+       uget(&cap, &u->capacity_kva));
     int at_floor = 0, excess = 0, rc;
     if (c->basis == BILLI_DEMAND_CONTRACTED) {
-        billed = get(&u->declared_kw);
+        billed = decl;
         if (u->has_capacity) {
-            FX(f_mul(&floor, get(&u->capacity_kva), get(&c->min_fraction)));
+            FX(f_mul(&floor, cap, get(&c->min_fraction)));
             if (f_cmp(billed, floor) < 0) {
                 at_floor = 1;
                 billed = floor;
@@ -767,7 +776,7 @@ static int demand(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
         billi_line *l = &b->lines[b->n - 1];
         l->flag = at_floor | (excess ? 2 : 0);
         if (c->basis == BILLI_DEMAND_CONTRACTED) {
-            put(&l->aux, get(&u->declared_kw));
+            put(&l->aux, decl);
             put(&l->lo, floor);
             put(&l->hi, u->has_max_demand ? maxd : lim);
         }
@@ -870,25 +879,22 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     }
     if (u->ntou > 0) {
         x.kwh = (fd){0, 0};
-        for (int k = 0; k < u->ntou; k++) {
-            x.tou[k] = get(&u->tou_kwh[k]);
-            if (f_add(&x.kwh, x.kwh, x.tou[k]))
+        for (int k = 0; k < u->ntou; k++)
+            if (uget(&x.tou[k], &u->tou_kwh[k]) || f_add(&x.kwh, x.kwh, x.tou[k]))
                 return FAST_NO;
-        }
-        if (u->has_kwh && f_cmp(x.kwh, get(&u->kwh)) != 0)
+        fd total;
+        if (u->has_kwh && (uget(&total, &u->kwh) || f_cmp(x.kwh, total) != 0))
             return FAST_NO;
-    } else {
-        x.kwh = get(&u->kwh);
+    } else if (uget(&x.kwh, &u->kwh)) {
+        return FAST_NO;
     }
-    x.cum = get(&u->ytd);
+    if (uget(&x.cum, &u->ytd))
+        return FAST_NO;
 
     b->n = 0;
     b->nsegments = 1;
     b->seg[0] = p;
     b->seg_ver[0] = vi;
-    put(&b->seg_kwh[0], x.kwh);
-    for (int k = 0; k < u->ntou; k++)
-        put(&b->seg_tou[0][k], x.tou[k]);
 
     fd minimum = {0, 0};
     int has_min = 0;
