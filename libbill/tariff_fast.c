@@ -190,6 +190,24 @@ static inline fd f_trim(fd a, int32_t min_scale)
     return a;
 }
 
+/* *r = the quotient q of n / d (remainder rem, truncated) rounded with mode, at scale */
+static inline int round_quotient(fd *r, int64_t q, int64_t rem, int64_t n, int64_t d,
+                                 int32_t scale, int mode)
+{
+    if (rem != 0) {
+        uint64_t ar = rem < 0 ? 0 - (uint64_t)rem : (uint64_t)rem;
+        uint64_t ad = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+        int half = ar < ad - ar ? -1 : ar > ad - ar;
+        int sign = ((n < 0) != (d < 0)) ? -1 : 1;
+        int inc = round_inc(mode, sign, half, (int)(q & 1));
+        if (inc < 0)
+            return -1;
+        q += inc * sign;
+    }
+    *r = (fd){q, scale};
+    return 0;
+}
+
 /* bill_dec_div: a / b rounded to `scale` digits */
 static int f_div(fd *r, fd a, fd b, int32_t scale, int mode)
 {
@@ -201,21 +219,8 @@ static int f_div(fd *r, fd a, fd b, int32_t scale, int mode)
     int64_t n64, d64 = b.c;
     if (k >= 0 ? !__builtin_mul_overflow(a.c, p10[k], &n64)
                : (n64 = a.c, !__builtin_mul_overflow(b.c, p10[-k], &d64))) {
-        if (n64 != INT64_MIN && d64 != INT64_MIN) { /* the same in 64 bits */
-            int64_t q = n64 / d64, rem = n64 % d64;
-            if (rem != 0) {
-                uint64_t ar = rem < 0 ? 0 - (uint64_t)rem : (uint64_t)rem;
-                uint64_t ad = d64 < 0 ? 0 - (uint64_t)d64 : (uint64_t)d64;
-                int half = ar < ad - ar ? -1 : ar > ad - ar;
-                int sign = ((n64 < 0) != (d64 < 0)) ? -1 : 1;
-                int inc = round_inc(mode, sign, half, (int)(q & 1));
-                if (inc < 0)
-                    return -1;
-                q += inc * sign;
-            }
-            *r = (fd){q, scale};
-            return 0;
-        }
+        if (n64 != INT64_MIN && d64 != INT64_MIN) /* the same in 64 bits */
+            return round_quotient(r, n64 / d64, n64 % d64, n64, d64, scale, mode);
     }
     fd_i128 num = a.c, den = b.c;
     if (k >= 0)
@@ -276,6 +281,10 @@ typedef struct fast_version {
 } fast_version;
 
 struct billi_fast {
+    /* VAT-inclusive tax = total x rate / (1 + rate): 1 + rate as an integer at the rate's
+     * scale (0: not usable) and floor((2^64 - 1) / it), to divide by multiplying */
+    int64_t vat_den;
+    uint64_t vat_magic;
     int nversions;
     fast_version v[];
 };
@@ -292,13 +301,20 @@ static void key_make(fast_key *k, const char *name)
     k->ok = 1;
 }
 
-/* A NUL-terminated name inside a buffer of BILL_NAME_MAX (>= 32) bytes. */
+/* The first 32 bytes of a NUL-terminated name (in a buffer of BILL_NAME_MAX >= 32 bytes). */
+static inline int key_match(const fast_key *k, const uint64_t x[4])
+{
+    if ((x[0] ^ k->w[0]) & k->m[0])
+        return 0; /* most names differ in their first 8 bytes */
+    return k->ok && ((x[1] ^ k->w[1]) & k->m[1]) == 0 && ((x[2] ^ k->w[2]) & k->m[2]) == 0 &&
+           ((x[3] ^ k->w[3]) & k->m[3]) == 0;
+}
+
 static inline int key_eq(const fast_key *k, const char *buf)
 {
     uint64_t x[4];
     memcpy(x, buf, sizeof x);
-    return k->ok && ((x[0] ^ k->w[0]) & k->m[0]) == 0 && ((x[1] ^ k->w[1]) & k->m[1]) == 0 &&
-           ((x[2] ^ k->w[2]) & k->m[2]) == 0 && ((x[3] ^ k->w[3]) & k->m[3]) == 0;
+    return key_match(k, x);
 }
 
 _Static_assert(BILL_NAME_MAX >= 32, "key_eq reads 32 bytes of a usage name");
@@ -437,6 +453,13 @@ void billi_fast_compile(bill_tariff *t)
     if (!f)
         return; /* no plan: every bill takes the general path */
     f->nversions = t->nversions;
+    if (t->vat == BILLI_VAT_INCLUSIVE && compact(&t->vat_rate) && t->vat_rate.scale_ >= 0 &&
+        t->vat_rate.scale_ <= 18 && t->vat_rate.coef_ >= 0 &&
+        !__builtin_add_overflow(p10[t->vat_rate.scale_], t->vat_rate.coef_, &f->vat_den)) {
+        f->vat_magic = UINT64_MAX / (uint64_t)f->vat_den;
+    } else {
+        f->vat_den = 0;
+    }
     for (int vi = 0; vi < t->nversions; vi++) {
         const billi_version *v = &t->versions[vi];
         fast_version *fv = &f->v[vi];
@@ -543,10 +566,13 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     if (c->ntou > 0) {
         FX(u->ntou == 0);
         unsigned found = 0;
-        for (int p = 0; p < c->ntou; p++) {
+        for (int p = 0; p < c->ntou; p++)
             map[p] = -1;
-            for (int k = 0; k < u->ntou; k++)
-                if (key_eq(&fc->tou[p], u->tou_name[k])) {
+        for (int k = 0; k < u->ntou; k++) {
+            uint64_t w[4];
+            memcpy(w, u->tou_name[k], sizeof w);
+            for (int p = 0; p < c->ntou; p++)
+                if (key_match(&fc->tou[p], w)) {
                     map[p] = k;
                     found |= 1u << k;
                 }
@@ -999,9 +1025,23 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     if (t->vat == BILLI_VAT_INCLUSIVE) {
         fd one_rate, tt;
         b->tax_included = 1;
-        if (f_add(&one_rate, (fd){1, 0}, get(&t->vat_rate)) || f_mul(&tt, total, get(&t->vat_rate)) ||
-            f_div(&tax, tt, one_rate, t->round_scale, t->round_mode))
+        if (f_mul(&tt, total, get(&t->vat_rate)))
             return FAST_NO;
+        if (f->vat_den > 1 && tt.c >= 0 && total.s == t->round_scale) {
+            /* bill_dec_div(tt, 1 + rate, round_scale) has this numerator and denominator */
+            uint64_t n = (uint64_t)tt.c, d = (uint64_t)f->vat_den;
+            uint64_t q = (uint64_t)(((fd_u128)n * f->vat_magic) >> 64), rem = n - q * d;
+            while (rem >= d) { /* the estimate is at most 2 short */
+                q++;
+                rem -= d;
+            }
+            if (round_quotient(&tax, (int64_t)q, (int64_t)rem, tt.c, f->vat_den, t->round_scale,
+                               t->round_mode))
+                return FAST_NO;
+        } else if (f_add(&one_rate, (fd){1, 0}, get(&t->vat_rate)) ||
+                   f_div(&tax, tt, one_rate, t->round_scale, t->round_mode)) {
+            return FAST_NO;
+        }
     }
     put(&b->subtotal, sub);
     put(&b->tax, tax);
