@@ -353,8 +353,15 @@ static int whitelist(const bill_tariff *t, const billi_charge *c, const bill_usa
         case BILLI_CH_PER_KWH:
             return compact(&c->price);
         case BILLI_CH_ENERGY:
-            if (c->has_tiers && c->tiers.basis != BILLI_BASIS_ANNUAL)
-                return 0;
+            if (c->has_tiers) {
+                const billi_tiers *tr = &c->tiers;
+                if (!compact(&tr->lh_extra))
+                    return 0;
+                for (int m = 0; m < 12; m++)
+                    for (int i = 0; i < tr->nthr; i++)
+                        if (!compact(&tr->thr[m][i]))
+                            return 0;
+            }
             for (int k = 0; k < c->ncomp; k++)
                 if (!compact(&c->comp[k].price))
                     return 0;
@@ -372,12 +379,14 @@ static int whitelist(const bill_tariff *t, const billi_charge *c, const bill_usa
                     if (!compact(&c->tiers.inc[i]))
                         return 0;
             return 1;
+        case BILLI_CH_CAPACITY:
+            return compact(&c->price);
         case BILLI_CH_DEMAND:
             return compact(&c->price) && compact(&c->tolerance) && compact(&c->excess_mult) &&
                    compact(&c->min_fraction);
         case BILLI_CH_PF:
             return 1;
-        default: /* capacity, and whatever is added later */
+        default: /* whatever is added later */
             return 0;
         }
     }
@@ -386,7 +395,7 @@ static int whitelist(const bill_tariff *t, const billi_charge *c, const bill_usa
      * year-to-date kWh, opened date, capacity, declared and maximum demand, kvarh and PF
      * standard (a value too big for int64 falls back where it is read). Readings and
      * exported kWh are not understood: present, they send the bill to the general path.
-     * Suspensions are read only by capacity charges, which are not handled here.
+     * Suspensions are read by capacity charges (only).
      */
     return u->has_period && u->nreadings == 0 && u->exported.coef_ == 0 && !u->exported.big_;
 }
@@ -440,7 +449,7 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
         if (c->pf_default[0])
             fc->pf_default = pf_std_index(c->pf_default);
     }
-    if (c->type == BILLI_CH_ENERGY && c->has_tiers)
+    if (c->type == BILLI_CH_ENERGY && c->has_tiers && c->tiers.basis == BILLI_BASIS_ANNUAL)
         if (make_quotas(fc->q, &c->tiers, 0) != BILL_OK ||
             make_quotas(fc->q_large, &c->tiers, 1) != BILL_OK)
             return 0;
@@ -556,6 +565,101 @@ typedef struct fctx {
     fd tou[BILL_TARIFF_MAX_TOU];
 } fctx;
 
+/* Calendar months from the period's start without a date conversion per step. */
+static inline int month_len(int y, int m)
+{
+    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && bill_is_leap_year(y) ? 29 : len[m - 1];
+}
+
+typedef struct month_walk {
+    bill_date first;         /* the 1st of the month */
+    int y, m;
+} month_walk;
+
+static inline void walk_next(month_walk *w)
+{
+    w->first.day += month_len(w->y, w->m);
+    if (++w->m == 13) {
+        w->m = 1;
+        w->y++;
+    }
+}
+
+/* the month of the period's start */
+static inline month_walk walk_start(const fctx *x)
+{
+    return (month_walk){{x->seg.start.day - (x->d0 - 1)}, x->y0, x->m0};
+}
+
+
+/* threshold i of month m (1..12) plus the large-household extra (month_threshold) */
+static inline int month_thr(fd *r, const billi_tiers *tr, int m, int i, int large)
+{
+    *r = get(&tr->thr[m - 1][i]);
+    return large ? f_add(r, *r, get(&tr->lh_extra)) : 0;
+}
+
+/* tariff_compute.c's tier_quotas for monthly tiers over the one segment (the period) */
+static int monthly_quotas(fd *q, const billi_tiers *tr, const fctx *x, int large)
+{
+    for (int i = 0; i < tr->nthr; i++) {
+        fd tmp, a = {0, 0};
+        if (tr->proration == BILLI_PRORATE_DAYS) {
+            for (month_walk w = walk_start(x); w.first.day < x->seg.end.day; walk_next(&w)) {
+                int32_t dm = month_len(w.y, w.m);
+                int32_t lo = w.first.day > x->seg.start.day ? w.first.day : x->seg.start.day;
+                int32_t hi = w.first.day + dm < x->seg.end.day ? w.first.day + dm : x->seg.end.day;
+                if (month_thr(&tmp, tr, w.m, i, large) ||
+                    f_prorate(&tmp, tmp, hi - lo, dm, 12, BILL_ROUND_HALF_EVEN) ||
+                    f_add(&a, a, tmp))
+                    return -1;
+            }
+        } else if (tr->proration == BILLI_PRORATE_MONTHS) {
+            /* billing months from the start, each at the thresholds of the month it starts
+             * in; billing month k ends on the start's day of month k months later, clamped
+             * to that month's length (add_months_clamped); the last one by days */
+            month_walk w = walk_start(x);
+            int32_t m = x->seg.start.day;
+            for (;;) {
+                month_walk nw = w;
+                walk_next(&nw);
+                int dim = month_len(nw.y, nw.m);
+                int32_t nm = nw.first.day + (x->d0 < dim ? x->d0 : dim) - 1;
+                if (month_thr(&tmp, tr, w.m, i, large))
+                    return -1;
+                if (nm > x->seg.end.day) {
+                    if (f_prorate(&tmp, tmp, x->seg.end.day - m, nm - m, 12, BILL_ROUND_HALF_EVEN) ||
+                        f_add(&a, a, tmp))
+                        return -1;
+                    break;
+                }
+                if (f_add(&a, a, tmp))
+                    return -1;
+                m = nm;
+                w = nw;
+                if (m == x->seg.end.day)
+                    break;
+            }
+        } else {
+            /* none: the start month's thresholds, shared by days (one segment: all of them) */
+            if (month_thr(&a, tr, x->m0, i, large) ||
+                f_prorate(&a, a, x->pdays, x->pdays, 12, BILL_ROUND_HALF_EVEN))
+                return -1;
+        }
+        if (a.s > tr->quota_scale && f_rescale(&a, a, tr->quota_scale, tr->quota_mode))
+            return -1;
+        if (tr->boundary == BILLI_BOUNDARY_UPPER) {
+            if (f_sub(&a, a, (fd){1, tr->quota_scale}))
+                return -1;
+            if (a.c < 0)
+                a = (fd){0, 0};
+        }
+        q[i] = a;
+    }
+    return 0;
+}
+
 static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, const fast_charge *fc,
                   const bill_usage *u, const fctx *x)
 {
@@ -581,9 +685,14 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     }
     if (c->has_tiers) {
         const billi_tiers *tr = &c->tiers;
-        const fd *q = tr->lh_min_persons > 0 && u->household >= tr->lh_min_persons ? fc->q_large
-                                                                                    : fc->q;
-        fd start = x->cum, end, zero = {0, 0};
+        int large = tr->lh_min_persons > 0 && u->household >= tr->lh_min_persons;
+        const fd *q = large ? fc->q_large : fc->q;
+        fd mq[BILL_TARIFF_MAX_TIERS], start = x->cum, end, zero = {0, 0};
+        if (tr->basis != BILLI_BASIS_ANNUAL) {
+            FX(monthly_quotas(mq, tr, x, large));
+            q = mq;
+            start = zero;
+        }
         FX(f_add(&end, start, x->kwh));
         for (int i = 0; i < ntiers; i++) {
             fd a = i == 0 ? zero : q[i - 1];
@@ -659,30 +768,6 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     return BILL_OK;
 }
 
-/* Calendar months from the period's start without a date conversion per step. */
-static inline int month_len(int y, int m)
-{
-    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && bill_is_leap_year(y) ? 29 : len[m - 1];
-}
-
-typedef struct month_walk {
-    bill_date first;         /* the 1st of the month */
-    int y, m;
-} month_walk;
-
-/* the month of the period's start */
-static inline month_walk walk_start(const struct fctx *x);
-
-static inline void walk_next(month_walk *w)
-{
-    w->first.day += month_len(w->y, w->m);
-    if (++w->m == 13) {
-        w->m = 1;
-        w->y++;
-    }
-}
-
 /* One fixed (emit) or minimum (!emit: summed into *sum) line over `in`, `dm` its whole. */
 static int fixed_one(bill_bill *b, const bill_tariff *t, const billi_charge *c, bill_period in,
                      int32_t dm, int per, int emit, fd *sum)
@@ -719,11 +804,6 @@ static int fixed_one(bill_bill *b, const bill_tariff *t, const billi_charge *c, 
     return BILL_OK;
 }
 
-static inline month_walk walk_start(const struct fctx *x)
-{
-    return (month_walk){{x->seg.start.day - (x->d0 - 1)}, x->y0, x->m0};
-}
-
 static int fixed(bill_bill *b, const bill_tariff *t, const billi_charge *c, const fctx *x,
                  int emit, fd *sum)
 {
@@ -740,15 +820,15 @@ static int fixed(bill_bill *b, const bill_tariff *t, const billi_charge *c, cons
     return BILL_OK;
 }
 
-/* tariff_compute.c's month_line, for demand (never a credit) */
+/* tariff_compute.c's month_line: qty x price x d / dm; `neg`: a credit */
 static int month_line(bill_bill *b, const bill_tariff *t, const billi_charge *c, int ex,
-                      bill_period in, int32_t dm, fd qty, fd price)
+                      bill_period in, int32_t dm, fd qty, fd price, int neg, const char *unit)
 {
     int32_t d = bill_period_days(in);
     billi_line *l;
     fd a;
     PUSH(l, b, BILL_LINE_FIXED, ex, c, in);
-    l->unit = "kW";
+    l->unit = unit;
     l->per = BILLI_PER_MONTH;
     put(&l->qty, qty);
     put(&l->price, price);
@@ -758,6 +838,10 @@ static int month_line(bill_bill *b, const bill_tariff *t, const billi_charge *c,
         FX(f_rescale(&a, a, t->round_scale, t->round_mode));
     else if (a.s > t->round_scale)
         a = f_trim(a, t->round_scale);
+    if (neg) {
+        a.c = -a.c;
+        put(&l->qty, (fd){-qty.c, qty.s});
+    }
     put(&l->amount, a);
     put(&l->x, (fd){d, 0});
     put(&l->y, (fd){dm, 0});
@@ -797,7 +881,7 @@ static int demand(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
         bill_period in = {{w.first.day > x->seg.start.day ? w.first.day : x->seg.start.day},
                           {w.first.day + dm < x->seg.end.day ? w.first.day + dm : x->seg.end.day}};
         if ((rc = month_line(b, t, c, BILLI_EX_DEMAND, in, dm, excess ? lim : billed,
-                             get(&c->price))) != BILL_OK)
+                             get(&c->price), 0, "kW")) != BILL_OK)
             return rc;
         billi_line *l = &b->lines[b->n - 1];
         l->flag = at_floor | (excess ? 2 : 0);
@@ -807,13 +891,42 @@ static int demand(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             put(&l->hi, u->has_max_demand ? maxd : lim);
         }
         if (excess) {
-            if ((rc = month_line(b, t, c, BILLI_EX_EXCESS, in, dm, over, p2)) != BILL_OK)
+            if ((rc = month_line(b, t, c, BILLI_EX_EXCESS, in, dm, over, p2, 0, "kW")) != BILL_OK)
                 return rc;
             l = &b->lines[b->n - 1];
             l->band = "excess";
             put(&l->aux, lim);
             put(&l->lo, get(&c->excess_mult));
             put(&l->hi, maxd);
+        }
+    }
+    return BILL_OK;
+}
+
+/* Installed kVA a month, less the suspended kVA by days (capacity_charge). */
+static int capacity(bill_bill *b, const bill_tariff *t, const billi_charge *c, const bill_usage *u,
+                    const fctx *x)
+{
+    fd cap, kva;
+    int rc;
+    FX(!u->has_capacity || uget(&cap, &u->capacity_kva));
+    for (month_walk w = walk_start(x); w.first.day < x->seg.end.day; walk_next(&w)) {
+        int32_t dm = month_len(w.y, w.m);
+        bill_period in = {{w.first.day > x->seg.start.day ? w.first.day : x->seg.start.day},
+                          {w.first.day + dm < x->seg.end.day ? w.first.day + dm : x->seg.end.day}};
+        if ((rc = month_line(b, t, c, BILLI_EX_CAPACITY, in, dm, cap, get(&c->price), 0,
+                             "kVA")) != BILL_OK)
+            return rc;
+        for (int k = 0; k < u->nsusp; k++) {
+            bill_period o = {{in.start.day > u->susp[k].start.day ? in.start.day
+                                                                  : u->susp[k].start.day},
+                             {in.end.day < u->susp[k].end.day ? in.end.day : u->susp[k].end.day}};
+            if (o.start.day >= o.end.day)
+                continue;
+            FX(uget(&kva, &u->susp_kva[k]));
+            if ((rc = month_line(b, t, c, BILLI_EX_SUSPENDED, o, dm, kva, get(&c->price), 1,
+                                 "kVA")) != BILL_OK)
+                return rc;
         }
     }
     return BILL_OK;
@@ -958,6 +1071,9 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             break;
         case BILLI_CH_DEMAND:
             rc = demand(b, t, c, u, &x);
+            break;
+        case BILLI_CH_CAPACITY:
+            rc = capacity(b, t, c, u, &x);
             break;
         case BILLI_CH_PF:
             rc = power_factor(b, t, c, fc, v, u, &x, 0);

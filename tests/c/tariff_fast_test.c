@@ -102,6 +102,34 @@ static const char *const synth[] = {
     "     'tou': {'ratios': {'critical': '2.028', 'peak': '1.69', 'flat': '1', 'valley': '0.46'}}},"
     "    {'id': 'pf', 'type': 'power_factor', 'base': ['energy'], 'standard': '0.90', 'require_kvarh': true},"
     "    {'id': 'water', 'type': 'per_kwh', 'price': '0.0019'}]}]}",
+    /* monthly (seasonal) tiers under the three prorations, capacity with suspensions */
+    "{'format': 'libbill-tariff/1', 'id': 'synth-c', 'currency': 'CNY',"
+    " 'rounding': {'mode': '%s', 'scale': %d, 'apply': '%s'}, 'price_basis': '%s', %s"
+    " 'versions': ["
+    "  {'effective': '2023-01-01', 'charges': ["
+    "    {'id': 'capacity', 'type': 'capacity', 'price': '22.5'},"
+    "    {'id': 'meter', 'type': 'fixed', 'amount': '0.5', 'per': 'day'},"
+    "    {'id': 'energy', 'type': 'energy', 'price': '0.56',"
+    "     'tiers': {'basis': 'monthly', 'boundary': 'upper', 'proration': 'months',"
+    "               'seasons': [{'months': [5, 6, 7, 8, 9, 10], 'thresholds': ['260', '600.5']},"
+    "                           {'months': [1, 2, 3, 4, 11, 12], 'thresholds': ['200', '400']}],"
+    "               'increments': ['0', '0.05', '0.3'], 'quota_scale': 2, 'quota_rounding': 'HALF_EVEN',"
+    "               'large_household': {'min_persons': 4, 'extra_per_month': '50'}}}]},"
+    "  {'effective': '2024-09-10', 'charges': ["
+    "    {'id': 'energy', 'type': 'energy', 'components': ["
+    "       {'name': 'purchase', 'price': '0.3800', 'tou': true}, {'name': 'grid', 'price': '0.1552'}],"
+    "     'tou': {'ratios': {'peak': '1.5', 'valley': '0.5'}},"
+    "     'tiers': {'basis': 'monthly', 'boundary': 'lower', 'proration': 'none',"
+    "               'seasons': [{'months': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 'thresholds': ['300']}],"
+    "               'increments': ['0', '0.1']}},"
+    "    {'id': 'funds', 'type': 'per_kwh', 'price': '0.03'}]},"
+    "  {'effective': '2025-05-01', 'charges': ["
+    "    {'id': 'energy', 'type': 'energy', 'tou': {'prices': {'peak': '0.61', 'flat': '0.45', 'valley': '0.31'}},"
+    "     'tiers': {'basis': 'monthly', 'boundary': 'lower', 'proration': 'days', 'quota_scale': 1,"
+    "               'quota_rounding': 'DOWN',"
+    "               'seasons': [{'months': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 'thresholds': ['180', '350']}],"
+    "               'increments': ['0', '0.05', '0.3']}},"
+    "    {'id': 'min', 'type': 'minimum', 'amount': '1.5', 'per': 'day'}]}]}",
 };
 
 static bill_tariff *load_synth(int which, int variant)
@@ -247,9 +275,10 @@ static void random_usage(bill_usage *u)
         set_dec(&d, below(60000), (int32_t)below(3));
         bill_usage_set_max_demand_kw(u, &d);
     }
-    if (chance(5)) {
-        set_dec(&d, 10 + below(500), 0);
-        bill_usage_add_suspended(u, (bill_period){start, (bill_date){start.day + 3}}, &d);
+    for (int k = (int)below(3) - 1; k > 0; k--) {
+        bill_date s0 = {start.day - 10 + (int32_t)below(50)};
+        set_dec(&d, 10 + below(500), (int32_t)below(2));
+        bill_usage_add_suspended(u, (bill_period){s0, (bill_date){s0.day + 1 + (int32_t)below(40)}}, &d);
     }
     if (chance(70)) {
         random_qty(&d, typical);
@@ -386,7 +415,7 @@ static void test_fast_synthetic(void)
 {
     struct tally all = {0, 0, 0, 0};
     rng_state = 77;
-    for (int which = 0; which < 2; which++)
+    for (int which = 0; which < 3; which++)
         for (int variant = 0; variant < 14; variant++) {
             bill_tariff *t = load_synth(which, variant);
             char what[64];
