@@ -558,11 +558,13 @@ static inline int f_price(const bill_tariff *t, billi_line *l, fd qty, fd price)
 }
 
 typedef struct fctx {
-    bill_period seg;
-    int32_t pdays;
-    int y0, m0, d0;          /* the period's start */
-    fd kwh, cum;
-    fd tou[BILL_TARIFF_MAX_TOU];
+    bill_period seg;         /* the segment */
+    int32_t pdays;           /* days of the period */
+    int pm;                  /* month of the period's start */
+    int y0, m0, d0;          /* the segment's start */
+    fd kwh, cum;             /* the segment's kWh, the year's kWh before it */
+    fd total;                /* the period's kWh */
+    const fd *tou;           /* the segment's kWh per usage TOU period */
 } fctx;
 
 /* Calendar months from the period's start without a date conversion per step. */
@@ -643,8 +645,9 @@ static int monthly_quotas(fd *q, const billi_tiers *tr, const fctx *x, int large
             }
         } else {
             /* none: the start month's thresholds, shared by days (one segment: all of them) */
-            if (month_thr(&a, tr, x->m0, i, large) ||
-                f_prorate(&a, a, x->pdays, x->pdays, 12, BILL_ROUND_HALF_EVEN))
+            if (month_thr(&a, tr, x->pm, i, large) ||
+                f_prorate(&a, a, x->seg.end.day - x->seg.start.day, x->pdays, 12,
+                          BILL_ROUND_HALF_EVEN))
                 return -1;
         }
         if (a.s > tr->quota_scale && f_rescale(&a, a, tr->quota_scale, tr->quota_mode))
@@ -964,7 +967,7 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
         l->ex = BILLI_EX_PF_NONE;
         return BILL_OK;
     }
-    bill_dec kwh = {x->kwh.c, x->kwh.s, 0, NULL};
+    bill_dec kwh = {x->total.c, x->total.s, 0, NULL};
     if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
         l->ex = BILLI_EX_PF_NONE;
         l->flag = 1;
@@ -982,6 +985,81 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     return BILL_OK;
 }
 
+/* The period's segments (split_segments): 1 when it is one, 0 when not handled here. */
+static int segments(const bill_tariff *t, bill_period p, int vi, const fctx *x, bill_bill *b)
+{
+    int leap = bill_is_leap_year(x->y0);
+    if ((vi + 1 >= t->nversions || t->versions[vi + 1].effective.day >= p.end.day)) {
+        static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+        int32_t doy = before[x->m0 - 1] + x->d0 + (leap && x->m0 > 2);
+        if (!t->versions[vi].has_annual || p.end.day <= p.start.day - doy + 1 + (leap ? 366 : 365)) {
+            b->seg[0] = p;
+            b->seg_ver[0] = vi;
+            return 1;
+        }
+    }
+    int n = 0, v = vi;
+    for (bill_date cur = p.start; cur.day < p.end.day;) {
+        bill_date next = p.end;
+        if (v + 1 < t->nversions && t->versions[v + 1].effective.day < next.day)
+            next = t->versions[v + 1].effective;
+        if (t->versions[v].has_annual) {
+            int y;
+            bill_date_to_ymd(cur, &y, NULL, NULL);
+            bill_date ny = {cur.day - bill_date_day_of_year(cur) + 1 +
+                            (bill_is_leap_year(y) ? 366 : 365)};
+            if (ny.day < next.day)
+                next = ny;
+        }
+        if (n == BILLI_MAX_SEG)
+            return 0;
+        b->seg[n] = (bill_period){cur, next};
+        b->seg_ver[n] = v;
+        n++;
+        cur = next;
+        if (v + 1 < t->nversions && t->versions[v + 1].effective.day == cur.day)
+            v++;
+    }
+    return n;
+}
+
+/* split_usage for n > 1 segments: by days, exactly at each value's own scale */
+static int split(fd *seg_kwh, fd (*seg_tou)[BILL_TARIFF_MAX_TOU], const bill_bill *b, int n,
+                 const bill_usage *u, fd kwh, const fd *tou)
+{
+    bill_dec days[BILLI_MAX_SEG], parts[BILLI_MAX_SEG];
+    int rc = BILL_OK;
+    for (int s = 0; s < n; s++) {
+        days[s] = (bill_dec){b->seg[s].end.day - b->seg[s].start.day, 0, 0, NULL};
+        bill_dec_init(&parts[s]);
+    }
+    if (u->ntou == 0) {
+        fd g;
+        if (kwh.c < 0 || f_sub(&g, kwh, (fd){0, 0}))
+            return -1; /* a negative total is an error of the general path */
+        bill_dec total = {g.c, g.s, 0, NULL};
+        rc = bill_dec_allocate(parts, (size_t)n, &total, days, g.s > 0 ? g.s : 0,
+                               BILL_REMAINDER_LARGEST_FRACTION);
+        for (int s = 0; s < n && rc == BILL_OK; s++)
+            if (uget(&seg_kwh[s], &parts[s]))
+                rc = -1;
+    } else {
+        for (int s = 0; s < n; s++)
+            seg_kwh[s] = (fd){0, 0};
+        for (int k = 0; k < u->ntou && rc == BILL_OK; k++) {
+            bill_dec v = {tou[k].c, tou[k].s, 0, NULL};
+            rc = bill_dec_allocate(parts, (size_t)n, &v, days, tou[k].s > 0 ? tou[k].s : 0,
+                                   BILL_REMAINDER_LARGEST_FRACTION);
+            for (int s = 0; s < n && rc == BILL_OK; s++)
+                if (uget(&seg_tou[s][k], &parts[s]) || f_add(&seg_kwh[s], seg_kwh[s], seg_tou[s][k]))
+                    rc = -1;
+        }
+    }
+    for (int s = 0; s < n; s++)
+        bill_dec_clear(&parts[s]);
+    return rc == BILL_OK ? 0 : -1;
+}
+
 static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 {
     const billi_fast *f = t->fast;
@@ -992,13 +1070,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             vi = i;
     if (vi < 0 || !f->v[vi].ok || bill_date_cmp(p.start, p.end) >= 0)
         return FAST_NO;
-    /* one segment: no version change, and no new year under annual tiers */
-    if (vi + 1 < t->nversions && bill_date_cmp(t->versions[vi + 1].effective, p.end) < 0)
-        return FAST_NO;
-    const billi_version *v = &t->versions[vi];
-    const fast_version *fv = &f->v[vi];
     fctx x;
-    x.seg = p;
     x.pdays = p.end.day - p.start.day;
     /* the start's date (remembered: consecutive bills mostly share it) */
     if (b->fast_ymd_day != p.start.day || !b->fast_ymd_ok) {
@@ -1009,80 +1081,104 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     x.y0 = b->fast_ymd[0];
     x.m0 = b->fast_ymd[1];
     x.d0 = b->fast_ymd[2];
-    if (v->has_annual) {
-        static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-        int leap = bill_is_leap_year(x.y0);
-        int32_t doy = before[x.m0 - 1] + x.d0 + (leap && x.m0 > 2);
-        if (p.end.day > p.start.day - doy + 1 + (leap ? 366 : 365))
-            return FAST_NO; /* past the new year */
-    }
-    if (u->ntou > 0) {
-        x.kwh = (fd){0, 0};
-        for (int k = 0; k < u->ntou; k++)
-            if (uget(&x.tou[k], &u->tou_kwh[k]) || f_add(&x.kwh, x.kwh, x.tou[k]))
-                return FAST_NO;
-        fd total;
-        if (u->has_kwh && (uget(&total, &u->kwh) || f_cmp(x.kwh, total) != 0))
+    x.pm = x.m0;
+    int n = segments(t, p, vi, &x, b);
+    if (n == 0)
+        return FAST_NO;
+    for (int s = 1; s < n; s++)
+        if (!f->v[b->seg_ver[s]].ok)
             return FAST_NO;
-    } else if (uget(&x.kwh, &u->kwh)) {
+    fd tou[BILL_TARIFF_MAX_TOU], cum;
+    if (u->ntou > 0) {
+        x.total = (fd){0, 0};
+        for (int k = 0; k < u->ntou; k++)
+            if (uget(&tou[k], &u->tou_kwh[k]) || f_add(&x.total, x.total, tou[k]))
+                return FAST_NO;
+        fd given;
+        if (u->has_kwh && (uget(&given, &u->kwh) || f_cmp(x.total, given) != 0))
+            return FAST_NO;
+    } else if (uget(&x.total, &u->kwh)) {
         return FAST_NO;
     }
-    if (uget(&x.cum, &u->ytd))
+    if (uget(&cum, &u->ytd))
+        return FAST_NO;
+    fd seg_kwh[BILLI_MAX_SEG], seg_tou[BILLI_MAX_SEG][BILL_TARIFF_MAX_TOU];
+    if (n > 1 && split(seg_kwh, seg_tou, b, n, u, x.total, tou))
         return FAST_NO;
 
     b->n = 0;
-    b->nsegments = 1;
-    b->seg[0] = p;
-    b->seg_ver[0] = vi;
-
+    b->nsegments = n;
     fd minimum = {0, 0};
     int has_min = 0;
     billi_line *l;
-    for (int i = 0; i < v->ncharges; i++) {
-        const billi_charge *c = &v->charges[i];
-        const fast_charge *fc = &fv->ch[i];
-        switch (c->type) {
-        case BILLI_CH_ENERGY:
-            if (c->has_tiers && u->has_opened && c->tiers.proration != BILLI_PRORATE_NONE) {
-                int oy;
-                bill_date_to_ymd(u->opened, &oy, NULL, NULL);
-                if (oy == x.y0)
-                    return FAST_NO; /* a prorated first year */
+    for (int s = 0; s < n; s++) {
+        const billi_version *v = &t->versions[b->seg_ver[s]];
+        const fast_version *fv = &f->v[b->seg_ver[s]];
+        size_t first = b->n;
+        x.seg = b->seg[s];
+        if (n == 1) {
+            x.kwh = x.total;
+            x.tou = tou;
+        } else {
+            x.kwh = seg_kwh[s];
+            x.tou = seg_tou[s];
+        }
+        if (s > 0) {
+            int y = x.y0;
+            bill_date_to_ymd(x.seg.start, &x.y0, &x.m0, &x.d0);
+            if (x.y0 != y)
+                cum = (fd){0, 0}; /* annual tiers start again */
+        }
+        x.cum = cum;
+        for (int i = 0; i < v->ncharges; i++) {
+            const billi_charge *c = &v->charges[i];
+            const fast_charge *fc = &fv->ch[i];
+            switch (c->type) {
+            case BILLI_CH_ENERGY:
+                if (c->has_tiers && u->has_opened && c->tiers.proration != BILLI_PRORATE_NONE &&
+                    c->tiers.basis == BILLI_BASIS_ANNUAL) {
+                    int oy;
+                    bill_date_to_ymd(u->opened, &oy, NULL, NULL);
+                    if (oy == x.y0)
+                        return FAST_NO; /* a prorated first year */
+                }
+                rc = energy(b, t, c, fc, u, &x);
+                break;
+            case BILLI_CH_PER_KWH: {
+                int ex = 0;
+                for (int k = 0; k < c->nexempt; k++)
+                    ex |= key_eq(&fc->exempt[k], u->cls);
+                if (ex)
+                    continue;
+                PUSH(l, b, BILL_LINE_PER_KWH, BILLI_EX_PER_KWH, c, x.seg);
+                l->unit = "kWh";
+                rc = f_price(t, l, x.kwh, get(&c->price)) ? FAST_NO : BILL_OK;
+                break;
             }
-            rc = energy(b, t, c, fc, u, &x);
-            break;
-        case BILLI_CH_PER_KWH: {
-            int ex = 0;
-            for (int k = 0; k < c->nexempt; k++)
-                ex |= key_eq(&fc->exempt[k], u->cls);
-            if (ex)
-                continue;
-            PUSH(l, b, BILL_LINE_PER_KWH, BILLI_EX_PER_KWH, c, p);
-            l->unit = "kWh";
-            rc = f_price(t, l, x.kwh, get(&c->price)) ? FAST_NO : BILL_OK;
-            break;
+            case BILLI_CH_FIXED:
+                rc = fixed(b, t, c, &x, 1, NULL);
+                break;
+            case BILLI_CH_MINIMUM:
+                has_min = 1;
+                rc = fixed(b, t, c, &x, 0, &minimum);
+                break;
+            case BILLI_CH_DEMAND:
+                rc = demand(b, t, c, u, &x);
+                break;
+            case BILLI_CH_CAPACITY:
+                rc = capacity(b, t, c, u, &x);
+                break;
+            case BILLI_CH_PF:
+                rc = power_factor(b, t, c, fc, v, u, &x, first);
+                break;
+            default:
+                return FAST_NO;
+            }
+            if (rc != BILL_OK)
+                return rc;
         }
-        case BILLI_CH_FIXED:
-            rc = fixed(b, t, c, &x, 1, NULL);
-            break;
-        case BILLI_CH_MINIMUM:
-            has_min = 1;
-            rc = fixed(b, t, c, &x, 0, &minimum);
-            break;
-        case BILLI_CH_DEMAND:
-            rc = demand(b, t, c, u, &x);
-            break;
-        case BILLI_CH_CAPACITY:
-            rc = capacity(b, t, c, u, &x);
-            break;
-        case BILLI_CH_PF:
-            rc = power_factor(b, t, c, fc, v, u, &x, 0);
-            break;
-        default:
+        if (f_add(&cum, cum, x.kwh))
             return FAST_NO;
-        }
-        if (rc != BILL_OK)
-            return rc;
     }
 
     /* subtotal, minimum charge; the sum of the lines (the same value and scale in any
@@ -1096,12 +1192,15 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     sub = f_trim(sub, t->round_scale);
     if (has_min && f_cmp(sub, minimum) < 0) {
         PUSH(l, b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, p);
-        for (int i = 0; i < v->ncharges; i++)
-            if (v->charges[i].type == BILLI_CH_MINIMUM) {
-                l->charge = &v->charges[i];
-                l->charge_id = v->charges[i].id;
-                break;
-            }
+        for (int s = 0; s < n && !l->charge; s++) {
+            const billi_version *v = &t->versions[b->seg_ver[s]];
+            for (int i = 0; i < v->ncharges; i++)
+                if (v->charges[i].type == BILLI_CH_MINIMUM) {
+                    l->charge = &v->charges[i];
+                    l->charge_id = v->charges[i].id;
+                    break;
+                }
+        }
         fd top;
         if (f_sub(&top, minimum, sub))
             return FAST_NO;
@@ -1145,8 +1244,8 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             return FAST_NO;
         if (f->vat_den > 1 && tt.c >= 0 && total.s == t->round_scale) {
             /* bill_dec_div(tt, 1 + rate, round_scale) has this numerator and denominator */
-            uint64_t n = (uint64_t)tt.c, d = (uint64_t)f->vat_den;
-            uint64_t q = (uint64_t)(((fd_u128)n * f->vat_magic) >> 64), rem = n - q * d;
+            uint64_t num = (uint64_t)tt.c, d = (uint64_t)f->vat_den;
+            uint64_t q = (uint64_t)(((fd_u128)num * f->vat_magic) >> 64), rem = num - q * d;
             while (rem >= d) { /* the estimate is at most 2 short */
                 q++;
                 rem -= d;
