@@ -954,7 +954,9 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     fd base = {0, 0};
     for (size_t i = first; i + 1 < b->n; i++) {
         const billi_line *m = &b->lines[i];
-        if (m->charge && (fc->pf_base >> (m->charge - v->charges) & 1) &&
+        if ((uintptr_t)m->charge >= (uintptr_t)v->charges &&
+            (uintptr_t)m->charge < (uintptr_t)(v->charges + v->ncharges) &&
+            (fc->pf_base >> (m->charge - v->charges) & 1) &&
             (m->seg.end.day < x->seg.end.day ? m->seg.end.day : x->seg.end.day) >
                 (m->seg.start.day > x->seg.start.day ? m->seg.start.day : x->seg.start.day))
             FX(!compact(&m->amount) || f_add(&base, base, get(&m->amount)));
