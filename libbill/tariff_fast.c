@@ -3,14 +3,16 @@
  * plan (tariff.c calls billi_fast_compile): its TOU, class and power-factor
  * names turned into word masks and indices, its tier quotas precomputed. At
  * compute time (tariff_compute.c calls billi_fast_compute first), a bill whose
- * tariff version and usage pass billi_fast_whitelist() is computed here on
- * int64 coefficients with scales, by the same steps as the general path and
+ * tariff versions and usage pass whitelist() is computed here on int64
+ * coefficients, each value keeping its own scale (the lines must show the
+ * scales the general path gives), by the same steps as the general path and
  * with the same results: every operation below is the compact case of the
  * bill_dec operation the general path uses (same value, same scale), and any
  * overflow, big value, error or feature not understood here sends the bill to
  * the general path, which then computes it (or reports the error) from scratch.
  *
- * tests/c/tariff_fast_test.c checks that both paths give byte-identical JSON.
+ * tests/c/tariff_fast_test.c checks that both paths give byte-identical JSON
+ * and text, or the same error.
  */
 #include "tariff_internal.h"
 
