@@ -546,7 +546,8 @@ static inline billi_line *push(bill_bill *b, int kind, int ex, const billi_charg
     } while (0)
 
 /* price_line: amount = qty × price, rounded per line or trimmed */
-static inline int f_price(const bill_tariff *t, billi_line *l, fd qty, fd price)
+static inline __attribute__((always_inline)) int f_price(const bill_tariff *t, billi_line *l,
+                                                        fd qty, fd price)
 {
     fd a;
     put(&l->qty, qty);
@@ -941,6 +942,36 @@ static int capacity(bill_bill *b, const bill_tariff *t, const billi_charge *c, c
     return BILL_OK;
 }
 
+/*
+ * bill_pf_compute for compact kWh >= 0 and kvarh, not both zero, whose integers at the common
+ * scale stay below 2^53 (powerfactor.c's pf_search_u128): the largest k in 0..100 with
+ * (200 p)^2 >= (2k - 1)^2 (p^2 + q^2). -1: let bill_pf_compute decide.
+ */
+static int pf_hundredths(fd kwh, fd kvarh)
+{
+    int32_t s = kwh.s > kvarh.s ? kwh.s : kvarh.s;
+    if (s < 0)
+        s = 0;
+    int64_t p, q = kvarh.c < 0 ? -kvarh.c : kvarh.c;
+    if (kwh.c < 0 || (kwh.c == 0 && kvarh.c == 0) || s - kwh.s > 18 || s - kvarh.s > 18 ||
+        __builtin_mul_overflow(kwh.c, p10[s - kwh.s], &p) ||
+        __builtin_mul_overflow(q, p10[s - kvarh.s], &q) || p >= (int64_t)1 << 53 ||
+        q >= (int64_t)1 << 53)
+        return -1;
+    fd_u128 lhs = (fd_u128)(200 * (uint64_t)p) * (200 * (uint64_t)p);
+    fd_u128 sum = (fd_u128)p * (uint64_t)p + (fd_u128)q * (uint64_t)q;
+    int lo = 0, hi = 100;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        fd_u128 f = (fd_u128)(2 * mid - 1) * (fd_u128)(2 * mid - 1);
+        if (lhs >= f * sum)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
 /* pf_charge's choice of the 1983 table by the standard's text */
 static inline int std_index(const char *s)
 {
@@ -976,7 +1007,11 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
         return BILL_OK;
     }
     bill_dec kwh = {x->total.c, x->total.s, 0, NULL};
-    if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
+    fd kvarh;
+    int k = uget(&kvarh, &u->kvarh) ? -1 : pf_hundredths(x->total, kvarh);
+    if (k >= 0)
+        put(&l->x, (fd){k, 2});
+    else if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
         l->ex = BILLI_EX_PF_NONE;
         l->flag = 1;
         return BILL_OK;
