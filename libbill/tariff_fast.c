@@ -960,16 +960,16 @@ static int pf_hundredths(fd kwh, fd kvarh)
         return -1;
     fd_u128 lhs = (fd_u128)(200 * (uint64_t)p) * (200 * (uint64_t)p);
     fd_u128 sum = (fd_u128)p * (uint64_t)p + (fd_u128)q * (uint64_t)q;
-    int lo = 0, hi = 100;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        fd_u128 f = (fd_u128)(2 * mid - 1) * (fd_u128)(2 * mid - 1);
-        if (lhs >= f * sum)
-            lo = mid;
-        else
-            hi = mid - 1;
+    /* the same k as a binary search, without branches on the data: the condition holds
+     * for every k up to the answer, and k = 0 is the answer when it holds for none */
+    int k = 0;
+    for (int step = 64; step > 0; step >>= 1) {
+        int m = k + step;
+        uint64_t f = (uint64_t)(2 * m - 1) * (uint64_t)(2 * m - 1);
+        int ok = (m <= 100) & (lhs >= (fd_u128)f * sum);
+        k += step & -ok;
     }
-    return lo;
+    return k;
 }
 
 /* pf_charge's choice of the 1983 table by the standard's text */
