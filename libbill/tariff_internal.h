@@ -109,6 +109,8 @@ typedef struct billi_version {
 
 typedef struct billi_fast billi_fast;   /* tariff_fast.c: the compiled plan */
 
+/* A field added here (or to billi_charge) that changes bills: teach whitelist() in tariff_fast.c. */
+
 struct bill_tariff {
     billi_json_doc *doc;             /* keeps the strings the compiled form points to */
     const char *id, *name;
