@@ -782,7 +782,7 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
 static int fixed_one(bill_bill *b, const bill_tariff *t, const billi_charge *c, bill_period in,
                      int32_t dm, int per, int emit, fd *sum)
 {
-    int32_t d = bill_period_days(in);
+    int32_t d = in.end.day - in.start.day;
     fd amt;
     billi_line *l;
     if (per == BILLI_PER_DAY)
@@ -834,7 +834,7 @@ static int fixed(bill_bill *b, const bill_tariff *t, const billi_charge *c, cons
 static int month_line(bill_bill *b, const bill_tariff *t, const billi_charge *c, int ex,
                       bill_period in, int32_t dm, fd qty, fd price, int neg, const char *unit)
 {
-    int32_t d = bill_period_days(in);
+    int32_t d = in.end.day - in.start.day;
     billi_line *l;
     fd a;
     PUSH(l, b, BILL_LINE_FIXED, ex, c, in);
@@ -1109,9 +1109,9 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     bill_period p = u->period;
     int vi = -1, rc;
     for (int i = 0; i < t->nversions; i++)
-        if (bill_date_cmp(t->versions[i].effective, p.start) <= 0)
+        if (t->versions[i].effective.day <= p.start.day)
             vi = i;
-    if (vi < 0 || !f->v[vi].ok || bill_date_cmp(p.start, p.end) >= 0)
+    if (vi < 0 || !f->v[vi].ok || p.start.day >= p.end.day)
         return FAST_NO;
     fctx x;
     x.pdays = p.end.day - p.start.day;
