@@ -16,8 +16,9 @@ import operator
 import platform
 import random
 import sys
-import time
 from decimal import Decimal, ROUND_HALF_UP
+
+from benchutil import measure
 
 N = 4096
 CENT = Decimal("0.01")
@@ -41,18 +42,6 @@ def large_set(rnd):
     a = [big_text(rnd) for _ in range(N)]
     b = [big_text(rnd) for _ in range(N)]
     return a, b, a, b
-
-
-def measure(fn, seconds):
-    fn()  # warm up
-    passes = 0
-    t0 = time.perf_counter()
-    while True:
-        fn()
-        passes += 1
-        t = time.perf_counter()
-        if t - t0 >= seconds:
-            return passes * N / (t - t0) / 1e6
 
 
 def main():
@@ -83,7 +72,7 @@ def main():
         # the texts come back unchanged
         assert list(map(str, a)) == a_txt
         for op, fn in ops:
-            print("%-12s %-6s %15.2f" % (op, name, measure(fn, seconds)), flush=True)
+            print("%-12s %-6s %15.2f" % (op, name, measure(fn, seconds, N) / 1e6), flush=True)
 
 
 if __name__ == "__main__":

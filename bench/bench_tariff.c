@@ -16,6 +16,9 @@
  * reused for every computation, as a billing run would. Only
  * bill_tariff_compute() and reading the total are timed.
  *
+ * The same bills are then timed again with the fast path switched off
+ * (billi_bill_set_general_only), to show what the general path alone does.
+ *
  * Before timing, a few bills are checked against totals computed by hand
  * (the run fails on a mismatch). The sum of the N totals of each tariff is
  * printed as exact decimal text: bench/run.sh compares it with the sum the
@@ -30,6 +33,7 @@
 #define _POSIX_C_SOURCE 199309L
 
 #include "bill.h"
+#include "tariff_internal.h"   /* billi_bill_set_general_only, billi_bill_used_fast */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -286,7 +290,8 @@ static int pass(const bill_tariff *t, bill_usage *const *u, bill_bill *b, bill_d
 }
 
 struct result {
-    double rate;
+    double rate, general_rate;
+    int fast;                 /* bills of the N computed by the fast path */
     long passes;
     long rss1, rss2;
     char checksum[64];
@@ -305,6 +310,11 @@ static void run(struct result *r, const char *name, const bill_tariff *t, bill_u
         bill_dec_add(&sum, &sum, &total);
     }
     bill_dec_format(&sum, r->checksum, sizeof r->checksum);
+    r->fast = 0;
+    for (int i = 0; i < N; i++) {
+        bill_tariff_compute(t, u[i], b);
+        r->fast += billi_bill_used_fast(b);
+    }
 
     pass(t, u, b, &total);   /* warm up */
     long passes = 0;
@@ -323,6 +333,18 @@ static void run(struct result *r, const char *name, const bill_tariff *t, bill_u
         if (pass(t, u, b, &total) != 0)
             die(name);
     r->rss2 = max_rss_kib();
+    /* the same bills with the fast path switched off */
+    billi_bill_set_general_only(b, 1);
+    passes = 0;
+    t0 = now();
+    do {
+        if (pass(t, u, b, &total) != 0)
+            die(name);
+        passes++;
+        t1 = now();
+    } while (t1 - t0 < min_seconds);
+    r->general_rate = (double)passes * N / (t1 - t0);
+    billi_bill_set_general_only(b, 0);
     bill_dec_clear(&total);
     bill_dec_clear(&sum);
 }
@@ -372,6 +394,13 @@ int main(int argc, char **argv)
     printf("%-12s %-28s %14.0f   %s\n", "residential", bill_tariff_id(res), rr.rate, rr.checksum);
     printf("%-12s %-28s %14.0f   %s\n", "commercial", bill_tariff_id(com), rc.rate, rc.checksum);
     printf("%-12s %-28s %14.0f   %s\n", "industry", bill_tariff_id(ind), ri.rate, ri.checksum);
+    printf("\nthe same bills with the fast path switched off (the general path):\n");
+    printf("%-12s %-14s %14.0f bills/s, the fast path %.1fx faster (it took %d of the %d bills)\n",
+           "residential", "general path:", rr.general_rate, rr.rate / rr.general_rate, rr.fast, N);
+    printf("%-12s %-14s %14.0f bills/s, the fast path %.1fx faster (it took %d of the %d bills)\n",
+           "commercial", "general path:", rc.general_rate, rc.rate / rc.general_rate, rc.fast, N);
+    printf("%-12s %-14s %14.0f bills/s, the fast path %.1fx faster (it took %d of the %d bills)\n",
+           "industry", "general path:", ri.general_rate, ri.rate / ri.general_rate, ri.fast, N);
     printf("\nmemory: max RSS after the timed bills, then after as many more\n");
     printf("%-12s %14s %10s %14s %10s  %s\n", "memory", "bills so far", "KiB", "bills so far", "KiB",
            "");

@@ -35,8 +35,9 @@ import json
 import os
 import platform
 import sys
-import time
 from decimal import Decimal, ROUND_HALF_UP
+
+from benchutil import measure
 
 N = 4096
 
@@ -213,18 +214,6 @@ def industry_biller(t):
     return bill
 
 
-def measure(fn, seconds):
-    fn()  # warm up
-    passes = 0
-    t0 = time.perf_counter()
-    while True:
-        fn()
-        passes += 1
-        t = time.perf_counter()
-        if t - t0 >= seconds:
-            return passes * N / (t - t0)
-
-
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
     tariff_dir = sys.argv[2] if len(sys.argv) > 2 else "examples/tariffs"
@@ -272,7 +261,7 @@ def main():
     )
     for name, fn in rows:
         checksum = sum(fn())
-        rate = measure(fn, seconds)
+        rate = measure(fn, seconds, N)
         print("%-12s %14.0f   %s" % (name, rate, checksum), flush=True)
 
 

@@ -10,7 +10,7 @@
 #
 # BENCH_SECONDS sets the time per decimal measurement (default 0.25 s),
 # BENCH_TARIFF_SECONDS the time per bill and CSV measurement (default 1.0 s); the whole
-# run takes about 30 s. The targets are reported, not enforced: the exit status
+# run takes about 40 s. The targets are reported, not enforced: the exit status
 # is non-zero only when a benchmark itself fails (or libbill's totals and
 # Python's disagree).
 set -u

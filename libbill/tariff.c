@@ -152,6 +152,7 @@ void bill_tariff_free(bill_tariff *t)
         free(ver->schedules);
     }
     free(t->versions);
+    billi_fast_free(t->fast);
     bill_dec_clear(&t->vat_rate);
     billi_json_free(t->doc);
     free(t);
@@ -1037,6 +1038,7 @@ int bill_tariff_load(bill_tariff **out, const char *json, size_t len, const char
         bill_tariff_free(t);
         return rc;
     }
+    billi_fast_compile(t);
     *out = t;
     return BILL_OK;
 }

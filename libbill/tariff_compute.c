@@ -1060,6 +1060,9 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     BILLI_CHECK_ARG(t != NULL, "t");
     BILLI_CHECK_ARG(u != NULL, "u");
     BILLI_CHECK_ARG(b != NULL, "b");
+    int frc = billi_fast_compute(t, u, b);
+    if (frc != BILLI_FAST_NO)
+        return frc;
     b->n = 0;
     b->computed = 0;
     b->tariff = t;
@@ -1225,9 +1228,12 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     if (bill_dec_scale(&b->subtotal) > t->round_scale)
         TRY_GOTO(bill_dec_trim(&b->subtotal, &b->subtotal, t->round_scale));
     TRY_GOTO(bill_dec_set_i64(&tmp, 0, 0));   /* the credits */
+    int has_credit = 0;
     for (size_t i = 0; i < b->n; i++)
-        if (b->lines[i].kind == BILL_LINE_CREDIT)
+        if (b->lines[i].kind == BILL_LINE_CREDIT) {
+            has_credit = 1;
             TRY_GOTO(bill_dec_add(&tmp, &tmp, &b->lines[i].amount));
+        }
     if (has_min && bill_dec_cmp(&b->subtotal, &minimum) < 0) {
         if (!(l = push_line(b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, &u->period)))
             goto nomem;
@@ -1247,9 +1253,11 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         TRY_GOTO(bill_dec_copy(&l->aux, &minimum));
         TRY_GOTO(bill_dec_copy(&b->subtotal, &minimum));
     }
-    TRY_GOTO(bill_dec_add(&b->subtotal, &b->subtotal, &tmp));
-    if (bill_dec_scale(&b->subtotal) > t->round_scale)
-        TRY_GOTO(bill_dec_trim(&b->subtotal, &b->subtotal, t->round_scale));
+    if (has_credit) { /* without credits the subtotal stays as it is (a minimum's own scale) */
+        TRY_GOTO(bill_dec_add(&b->subtotal, &b->subtotal, &tmp));
+        if (bill_dec_scale(&b->subtotal) > t->round_scale)
+            TRY_GOTO(bill_dec_trim(&b->subtotal, &b->subtotal, t->round_scale));
+    }
     if (fin_last && !fin_last->allow_negative && bill_dec_sign(&b->subtotal) < 0) {
         /* credits beyond the charges are forfeited: the bill does not go below zero */
         if (!(l = push_line(b, BILL_LINE_CREDIT, BILLI_EX_FORFEIT, fin_last, &u->period)))

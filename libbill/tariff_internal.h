@@ -136,6 +136,10 @@ typedef struct billi_version {
     billi_option options[BILLI_MAX_OPTIONS];
 } billi_version;
 
+typedef struct billi_fast billi_fast;   /* tariff_fast.c: the compiled plan */
+
+/* A field added here (or to billi_charge) that changes bills: teach whitelist() in tariff_fast.c. */
+
 struct bill_tariff {
     billi_json_doc *doc;             /* keeps the strings the compiled form points to */
     const char *id, *name;
@@ -145,8 +149,10 @@ struct bill_tariff {
     bill_dec vat_rate;
     int nversions;
     billi_version *versions;
+    billi_fast *fast;                /* NULL: every bill takes the general path */
 };
 
+/* A field added here is ignored by the fast path: teach whitelist() in tariff_fast.c. */
 struct bill_usage {
     int has_period;
     bill_period period;
@@ -242,6 +248,11 @@ struct bill_bill {
     size_t seg_iv[BILLI_MAX_SEG + 1];
     bill_dec iv_tou[BILL_TARIFF_MAX_TOU];
     bill_dec iv_peak[BILL_TARIFF_MAX_TOU];
+    int general_only;                   /* tests: never the fast path */
+    int fast;                           /* the last bill came from the fast path */
+    int fast_ymd_ok;                    /* fast path: fast_ymd is the date of fast_ymd_day */
+    int32_t fast_ymd_day;
+    int fast_ymd[3];
 };
 
 /* tariff_interval.c: usage storage for intervals, demands and peaks; their JSON members */
@@ -277,5 +288,16 @@ const char *billi_tier_band(int tier);  /* "tier 1" .. */
 int billi_options_select(int *sel, const billi_version *v, const bill_usage *u);
 /* 1 when every "when" condition of charge c holds under the choices sel[]. */
 int billi_charge_applies(const billi_charge *c, const int *sel);
+/* tariff_fast.c */
+#define BILLI_FAST_NO 1   /* billi_fast_compute: not handled, use the general path */
+/* The fast plan of a loaded tariff into t->fast (left NULL when out of memory). */
+void billi_fast_compile(bill_tariff *t);
+void billi_fast_free(billi_fast *f);
+/* BILL_OK (the bill computed), BILLI_FAST_NO, or BILL_ENOMEM. */
+int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);
+/* Tests: with on != 0, bills into b always take the general path. */
+void billi_bill_set_general_only(bill_bill *b, int on);
+/* Tests: 1 when the last bill computed into b came from the fast path. */
+int billi_bill_used_fast(const bill_bill *b);
 
 #endif

@@ -79,6 +79,7 @@ void suite_calendar(void);
 void suite_powerfactor(void);
 void suite_json(void);
 void suite_tariff_demand(void);
+void suite_tariff_fast(void);
 void suite_tariff(void);
 void suite_tariff_feedin(void);
 void suite_whatif(void);
