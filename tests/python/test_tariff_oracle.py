@@ -349,6 +349,8 @@ def two_part_usages(draw, options=False):
         pass  # no kvarh: a 0 line
     elif kind == 1:
         usage["kvarh"] = "0"
+    elif kind == 2:  # any kvarh, also with 0 kWh (PF 0.00: +145 % at 0.90, 2 % a step below 0.65)
+        usage["kvarh"] = str(Decimal(draw(st.integers(0, 10 ** 8))) / 100)
     else:  # PF spread from 0.30 to 1.00
         kwh = sum(Decimal(v) for v in usage["tou_kwh"].values())
         usage["kvarh"] = str((kwh * Decimal(draw(st.integers(0, 3000))) / 1000).quantize(CENT))
@@ -358,8 +360,9 @@ def two_part_usages(draw, options=False):
         usage["options"] = {"basic_charge": draw(st.sampled_from(
             ["capacity", "contracted_demand", "actual_demand"]))}
         if draw(st.booleans()):
-            a = start + datetime.timedelta(days=draw(st.integers(0, days(start, end) - 1)))
-            b = min(end, a + datetime.timedelta(days=draw(st.integers(1, 40))))
+            # may start before the period and end after it: only the overlap counts
+            a = start + datetime.timedelta(days=draw(st.integers(-10, days(start, end) - 1)))
+            b = a + datetime.timedelta(days=draw(st.integers(1, 40)))
             usage["suspended"] = [{"kva": str(draw(st.integers(1, cap))), "from": a.isoformat(),
                                    "to": b.isoformat()}]
     return usage
