@@ -485,3 +485,38 @@ def test_more_kwh_can_lower_a_bill_with_power_factor_adjustment():
     assert pf_rounded(Decimal(2010), Decimal(1000)) == Decimal("0.90")
     assert high.total < low.total
     assert two_part_oracle(usage, "cn-large-industry")[1] == low.total
+
+
+def test_two_part_partial_months_of_a_leap_february():
+    """2024-02-15..03-10: 15 of the 29 days of February and 9 of the 31 of March."""
+    base = {"period": span(D(2024, 2, 15), D(2024, 3, 10)), "class": "large_industry",
+            "capacity_kva": "2000", "declared_kw": "1000", "max_demand_kw": "900",
+            "tou_kwh": {"flat": "0"}}
+    b = engine("cn-large-industry", base)
+    # 1000 kW x 36 x 15/29 = 18620.689..., x 9/31 = 10451.612...
+    assert [l.amount for l in b.lines if l.charge == "basic"] == \
+        [Decimal("18620.69"), Decimal("10451.61")]
+    # the capacity basis with 630 kVA suspended 2024-02-25..03-05: 5 days of February, 4 of March
+    usage = dict(base, options={"basic_charge": "capacity"},
+                 suspended=[{"kva": "630", "from": "2024-02-25", "to": "2024-03-05"}])
+    b = engine("cn-large-industry-options", usage)
+    # 2000 x 24 x 15/29 = 24827.586..., 630 x 24 x 5/29 = 2606.896...,
+    # 2000 x 24 x 9/31 = 13935.483..., 630 x 24 x 4/31 = 1950.967...
+    assert sorted(l.amount for l in b.lines if l.charge == "basic_capacity") == \
+        sorted([Decimal("24827.59"), Decimal("-2606.90"), Decimal("13935.48"), Decimal("-1950.97")])
+    assert two_part_oracle(usage, "cn-large-industry-options")[1] == b.total
+
+
+def test_tou_plus_tiers_at_the_tier_boundary():
+    """TOU prices for all kWh plus the tier increment for the kWh above 3120 of the year:
+    ytd 3100 and 40 kWh (30 peak, 10 valley) put 20 kWh in tier 2."""
+    usage = {"period": JUNE, "class": "residential", "ytd_kwh": "3100",
+             "tou_kwh": {"peak": "30", "valley": "10"}}
+    b = engine("cn-residential-annual-tou", usage)
+    # 30 x 0.5583 = 16.749, 10 x 0.3583 = 3.583, 20 x 0.05 = 1.00
+    assert [(l.band, l.amount) for l in b.lines] == \
+        [("peak", Decimal("16.75")), ("valley", Decimal("3.58")), ("tier 2", Decimal("1.00"))]
+    assert b.total == Decimal("21.33")
+    # exactly at the boundary: 20 kWh reach 3120, all in tier 1, no increment line with kWh
+    at = engine("cn-residential-annual-tou", dict(usage, tou_kwh={"peak": "15", "valley": "5"}))
+    assert all(l.quantity == 0 for l in at.lines if l.band.startswith("tier"))
