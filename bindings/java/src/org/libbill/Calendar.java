@@ -20,23 +20,28 @@ import org.libbill.jni.bill_calendar;
  * (ESTATE). No finalizer: a calendar that is never closed is freed by a
  * {@link Cleaner} once it is unreachable.
  */
-public final class Calendar implements AutoCloseable {
+public final class Calendar extends NativeHandle implements AutoCloseable {
 
   static {
     Native.load();
   }
 
   private final bill_calendar handle;
-  private final Cleaner.Cleanable cleanable;
-  private volatile boolean closed;
 
   /** A calendar with a Saturday-Sunday weekend and no holidays. */
   public Calendar() {
+    this(create());
+  }
+
+  private Calendar(bill_calendar h) {
+    super(h::delete, "calendar: the calendar is closed"); // must not capture `this`
+    handle = h;
+  }
+
+  private static bill_calendar create() {
     bill_calendar[] out = new bill_calendar[1];
     bill.bill_calendar_create(out);
-    bill_calendar h = out[0];
-    handle = h;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
+    return out[0];
   }
 
   /** A calendar with the given weekend days. */
@@ -51,18 +56,8 @@ public final class Calendar implements AutoCloseable {
   }
 
   bill_calendar handle() {
+    checkOpen();
     return handle;
-  }
-
-  /** Frees the handle. Harmless when already closed. */
-  @Override
-  public void close() {
-    closed = true;
-    cleanable.clean();
-  }
-
-  public boolean isClosed() {
-    return closed;
   }
 
   /** Sets the weekend (any set of weekdays but all seven). */
@@ -135,6 +130,6 @@ public final class Calendar implements AutoCloseable {
 
   @Override
   public String toString() {
-    return closed ? "Calendar(closed)" : "Calendar";
+    return isClosed() ? "Calendar(closed)" : "Calendar";
   }
 }

@@ -18,19 +18,17 @@ import org.libbill.jni.bill_pf_table;
  * {@link StateException} (ESTATE). No finalizer: a table that is never
  * closed is freed by a {@link Cleaner} once it is unreachable.
  */
-public final class PowerFactorTable implements AutoCloseable {
+public final class PowerFactorTable extends NativeHandle implements AutoCloseable {
 
   static {
     Native.load();
   }
 
   private final bill_pf_table handle;
-  private final Cleaner.Cleanable cleanable;
-  private volatile boolean closed;
 
   private PowerFactorTable(bill_pf_table h) {
+    super(h::delete, "power factor table: the table is closed"); // must not capture `this`
     handle = h;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
   }
 
   /**
@@ -80,19 +78,8 @@ public final class PowerFactorTable implements AutoCloseable {
     return out[0];
   }
 
-  /** Frees the handle. Harmless when already closed. */
-  @Override
-  public void close() {
-    closed = true;
-    cleanable.clean();
-  }
-
-  public boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public String toString() {
-    return closed ? "PowerFactorTable(closed)" : "PowerFactorTable(standard " + standard() + ")";
+    return isClosed() ? "PowerFactorTable(closed)" : "PowerFactorTable(standard " + standard() + ")";
   }
 }

@@ -26,19 +26,17 @@ import org.libbill.jni.bill_tariff;
  * harmless; any use after closing throws {@link StateException} (ESTATE). No
  * finalizer: a tariff that is never closed is freed by a {@link Cleaner}.
  */
-public final class Tariff implements AutoCloseable {
+public final class Tariff extends NativeHandle implements AutoCloseable {
 
   static {
     Native.load();
   }
 
   private final bill_tariff handle;
-  private final Cleaner.Cleanable cleanable;
-  private volatile boolean closed;
 
   private Tariff(bill_tariff h) {
+    super(h::delete, "tariff: the tariff is closed"); // must not capture `this`
     handle = h;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
   }
 
   /** A tariff from JSON text; {@code source} (may be null) names it in error messages. */
@@ -65,6 +63,7 @@ public final class Tariff implements AutoCloseable {
   }
 
   bill_tariff handle() {
+    checkOpen(); // a closed handle passed to another class's method
     return handle;
   }
 
@@ -114,19 +113,8 @@ public final class Tariff implements AutoCloseable {
     }
   }
 
-  /** Frees the handle. Harmless when already closed. */
-  @Override
-  public void close() {
-    closed = true;
-    cleanable.clean();
-  }
-
-  public boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public String toString() {
-    return closed ? "Tariff(closed)" : "Tariff(" + id() + ", " + currency() + ")";
+    return isClosed() ? "Tariff(closed)" : "Tariff(" + id() + ", " + currency() + ")";
   }
 }

@@ -22,24 +22,29 @@ import org.libbill.jni.bill_usage;
  * (ESTATE). No finalizer: a usage that is never closed is freed by a
  * {@link Cleaner}.
  */
-public final class Usage implements AutoCloseable {
+public final class Usage extends NativeHandle implements AutoCloseable {
 
   static {
     Native.load();
   }
 
   private final bill_usage handle;
-  private final Cleaner.Cleanable cleanable;
-  private volatile boolean closed;
   private Calendar calendar; // borrowed by the C usage: kept reachable while set
 
   /** An empty usage. */
   public Usage() {
+    this(create());
+  }
+
+  private Usage(bill_usage h) {
+    super(h::delete, "usage: the usage is closed"); // must not capture `this`
+    handle = h;
+  }
+
+  private static bill_usage create() {
     bill_usage[] out = new bill_usage[1];
     bill.bill_usage_create(out);
-    bill_usage h = out[0];
-    handle = h;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
+    return out[0];
   }
 
   /** A usage read from JSON; {@code source} (may be null) names it in error messages. */
@@ -59,6 +64,7 @@ public final class Usage implements AutoCloseable {
   }
 
   bill_usage handle() {
+    checkOpen(); // a closed handle passed to another class's method
     return handle;
   }
 
@@ -261,19 +267,8 @@ public final class Usage implements AutoCloseable {
     return this;
   }
 
-  /** Frees the handle. Harmless when already closed. */
-  @Override
-  public void close() {
-    closed = true;
-    cleanable.clean();
-  }
-
-  public boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public String toString() {
-    return closed ? "Usage(closed)" : "Usage";
+    return isClosed() ? "Usage(closed)" : "Usage";
   }
 }

@@ -31,7 +31,7 @@ import org.libbill.jni.bill_whatif;
  * use try-with-resources or {@link #close()}; use after closing throws
  * {@link StateException}. Not for use from two threads at once.
  */
-public final class WhatIf implements AutoCloseable {
+public final class WhatIf extends NativeHandle implements AutoCloseable {
 
   static {
     Native.load();
@@ -60,17 +60,22 @@ public final class WhatIf implements AutoCloseable {
   public record BestDeclared(BigDecimal kw, BigDecimal total, BigDecimal currentTotal) {}
 
   private final bill_whatif handle;
-  private final Cleaner.Cleanable cleanable;
   private final List<Tariff> tariffs = new ArrayList<>();
-  private volatile boolean closed;
 
   /** A comparison without candidates. */
   public WhatIf() {
+    this(create());
+  }
+
+  private WhatIf(bill_whatif h) {
+    super(h::delete, "whatif: the comparison is closed"); // must not capture `this`
+    handle = h;
+  }
+
+  private static bill_whatif create() {
     bill_whatif[] out = new bill_whatif[1];
     bill.bill_whatif_create(out);
-    bill_whatif h = out[0];
-    handle = h;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
+    return out[0];
   }
 
   /** Ranks {@code candidates} (the first the current one) over {@code usages}. */
@@ -201,19 +206,8 @@ public final class WhatIf implements AutoCloseable {
     return new BestDeclared(kw, total, current);
   }
 
-  /** Frees the handle (not the tariffs). Harmless when already closed. */
-  @Override
-  public void close() {
-    closed = true;
-    cleanable.clean();
-  }
-
-  public boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public String toString() {
-    return closed ? "WhatIf(closed)" : "WhatIf(" + size() + " candidates)";
+    return isClosed() ? "WhatIf(closed)" : "WhatIf(" + size() + " candidates)";
   }
 }
