@@ -1060,6 +1060,15 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     BILLI_CHECK_ARG(t != NULL, "t");
     BILLI_CHECK_ARG(u != NULL, "u");
     BILLI_CHECK_ARG(b != NULL, "b");
+    if (u->has_period && u->has_opened && bill_date_cmp(u->opened, u->period.start) > 0) {
+        char o[16], p[16];
+        bill_date_format(u->opened, o, sizeof o);
+        bill_date_format(u->period.start, p, sizeof p);
+        b->n = 0;
+        b->computed = 0;
+        return billi_error(BILL_ERULE, "bill: the account opened on %s, after the start of the "
+                                       "period (%s): a bill cannot cover days before it", o, p);
+    }
     int frc = billi_fast_compute(t, u, b);
     if (frc != BILLI_FAST_NO)
         return frc;

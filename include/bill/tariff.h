@@ -155,7 +155,9 @@ BILL_EXTERN int bill_usage_set_reading(bill_usage *u, bill_date at, const bill_d
 
 /**
  * The date the account opened (or moved in), when it is inside the year of
- * the period: annual tier quotas are then prorated as the tariff says.
+ * the period: annual tier quotas are then prorated as the tariff says. It
+ * must not be after the period's start (bill_tariff_compute: BILL_ERULE, a
+ * bill cannot cover days before the account existed).
  */
 BILL_EXTERN int bill_usage_set_opened(bill_usage *u, bill_date opened);
 

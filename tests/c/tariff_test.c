@@ -420,6 +420,12 @@ static void test_annual_proration(void)
     /* opened in an earlier year: no proration */
     bill("{'period': '2025-07-01/2025-08-01', 'kwh': '1600', 'opened': '2019-07-01'}");
     CHECK_INT(bill_bill_line_count(B), 1);
+    /* opened after the period's start: the bill would cover days before the account */
+    CHECK_OK(usage("{'period': '2025-07-01/2025-08-01', 'kwh': '1600', 'opened': '2025-07-02'}"));
+    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
+    CHECK(strstr(bill_errmsg(), "opened on 2025-07-02, after the start of the period "
+                                "(2025-07-01)") != NULL);
+    CHECK_INT(bill_bill_line_count(B), 0);
     bill_tariff_free(t);
 }
 
