@@ -89,6 +89,7 @@
     int bill_usage_create, int bill_usage_set_period, int bill_usage_set_class,
     int bill_usage_set_household_size, int bill_usage_set_kwh, int bill_usage_set_tou_kwh,
     int bill_usage_set_ytd_kwh, int bill_usage_set_exported_kwh, int bill_usage_set_reading,
+    int bill_usage_set_tou_reading,
     int bill_usage_set_opened, int bill_usage_load,
     int bill_usage_set_capacity_kva, int bill_usage_add_suspended, int bill_usage_set_declared_kw,
     int bill_usage_set_max_demand_kw, int bill_usage_set_kvarh, int bill_usage_set_pf_standard,

@@ -992,26 +992,150 @@ static int split_by_readings(bill_bill *b, const bill_usage *u, const bill_dec *
     return rc;
 }
 
+/* The value of TOU register `name` in the TOU reading of row r, or NULL. */
+static const bill_dec *tou_reading(const bill_usage *u, int r, const char *name)
+{
+    for (int j = 0; j < u->tou_rd_n[r]; j++)
+        if (strcmp(u->tou_rd_name[r][j], name) == 0)
+            return &u->tou_rd_kwh[r][j];
+    return NULL;
+}
+
+/*
+ * With TOU kWh, readings are by register: every date has a value for every
+ * register of the usage (and no other), values do not decrease from date to
+ * date nor exceed the register's period total, and a total reading on the
+ * same date equals the sum of the registers' values.
+ */
+static int check_tou_readings(const bill_usage *u)
+{
+    char d[16], a[64], x[64], pd[16];
+    bill_dec sum = BILL_DEC_INIT;
+    int rc = BILL_OK;
+    for (int r = 0; r < u->nreadings && rc == BILL_OK; r++) {
+        int found = 0;
+        for (int i = 0; i < u->ntou_rd; i++)
+            found |= bill_date_cmp(u->tou_rd_date[i], u->reading_date[r]) == 0;
+        if (!found) {
+            bill_date_format(u->reading_date[r], d, sizeof d);
+            rc = billi_error(BILL_ERULE, "bill: the reading on %s gives the total kWh only: with "
+                                         "TOU kWh, give the reading of every TOU register on that "
+                                         "date (bill_usage_set_tou_reading)", d);
+        }
+    }
+    for (int i = 0; i < u->ntou_rd && rc == BILL_OK; i++) {
+        bill_date_format(u->tou_rd_date[i], d, sizeof d);
+        for (int j = 0; j < u->tou_rd_n[i] && rc == BILL_OK; j++) {
+            int k = 0;
+            while (k < u->ntou && strcmp(u->tou_name[k], u->tou_rd_name[i][j]) != 0)
+                k++;
+            if (k == u->ntou)
+                rc = billi_error(BILL_ERULE, "bill: the reading on %s gives TOU register '%s', "
+                                             "which has no TOU kWh in the usage", d,
+                                 u->tou_rd_name[i][j]);
+        }
+        rc = rc == BILL_OK ? bill_dec_set_i64(&sum, 0, 0) : rc;
+        for (int k = 0; k < u->ntou && rc == BILL_OK; k++) {
+            const bill_dec *v = tou_reading(u, i, u->tou_name[k]);
+            if (!v) {
+                rc = billi_error(BILL_ERULE, "bill: the reading on %s has no value for TOU "
+                                             "register '%s': give every TOU register of the usage "
+                                             "at a split date", d, u->tou_name[k]);
+                break;
+            }
+            if (bill_dec_cmp(v, &u->tou_kwh[k]) > 0) {
+                bill_dec_format(v, a, sizeof a);
+                bill_dec_format(&u->tou_kwh[k], x, sizeof x);
+                rc = billi_error(BILL_ERULE, "bill: the reading of TOU register '%s' on %s (%s) "
+                                             "is above the register's kWh of the period (%s)",
+                                 u->tou_name[k], d, a, x);
+                break;
+            }
+            const bill_dec *w = i > 0 ? tou_reading(u, i - 1, u->tou_name[k]) : NULL;
+            if (w && bill_dec_cmp(v, w) < 0) {
+                bill_dec_format(v, a, sizeof a);
+                bill_dec_format(w, x, sizeof x);
+                bill_date_format(u->tou_rd_date[i - 1], pd, sizeof pd);
+                rc = billi_error(BILL_ERULE, "bill: the reading of TOU register '%s' on %s (%s) "
+                                             "is below its reading on %s (%s)",
+                                 u->tou_name[k], d, a, pd, x);
+                break;
+            }
+            rc = bill_dec_add(&sum, &sum, v);
+        }
+        for (int r = 0; r < u->nreadings && rc == BILL_OK; r++)
+            if (bill_date_cmp(u->reading_date[r], u->tou_rd_date[i]) == 0 &&
+                bill_dec_cmp(&u->reading_kwh[r], &sum) != 0) {
+                bill_dec_format(&u->reading_kwh[r], a, sizeof a);
+                bill_dec_format(&sum, x, sizeof x);
+                rc = billi_error(BILL_ERULE, "bill: the reading on %s gives %s kWh in total, but "
+                                             "its TOU registers add up to %s", d, a, x);
+            }
+    }
+    bill_dec_clear(&sum);
+    return rc;
+}
+
 /* Every reading must fall on a split date of the period. */
 static int check_readings(const bill_bill *b, const bill_usage *u)
 {
-    if (u->nreadings == 0)
+    if (u->nreadings == 0 && u->ntou_rd == 0)
         return BILL_OK;
-    if (u->ntou > 0)
-        return billi_error(BILL_EUNSUPPORTED, "bill: readings at a tariff change are supported "
-                                              "for the total kWh only, not with TOU kWh");
-    for (int r = 0; r < u->nreadings; r++) {
+    if (u->ntou == 0 && u->ntou_rd > 0) {
+        char d[16];
+        bill_date_format(u->tou_rd_date[0], d, sizeof d);
+        return billi_error(BILL_ERULE, "bill: the reading on %s gives TOU registers, but the "
+                                       "usage has no TOU kWh for the period", d);
+    }
+    for (int r = 0; r < u->nreadings + u->ntou_rd; r++) {
+        bill_date at = r < u->nreadings ? u->reading_date[r] : u->tou_rd_date[r - u->nreadings];
         int found = 0;
         for (int s = 1; s < b->nsegments; s++)
-            found |= bill_date_cmp(b->seg[s].start, u->reading_date[r]) == 0;
+            found |= bill_date_cmp(b->seg[s].start, at) == 0;
         if (!found) {
             char d[16];
-            bill_date_format(u->reading_date[r], d, sizeof d);
+            bill_date_format(at, d, sizeof d);
             return billi_error(BILL_ERULE, "bill: the reading on %s is not at a tariff change "
                                            "(or new year) inside the period", d);
         }
     }
-    return BILL_OK;
+    return u->ntou > 0 ? check_tou_readings(u) : BILL_OK;
+}
+
+/*
+ * Split TOU register k over the segments into parts[]: its readings (checked
+ * by check_tou_readings) are anchors; between two anchors the kWh are shared
+ * by days, exactly at their own scale.
+ */
+static int split_tou_by_readings(bill_bill *b, const bill_usage *u, int k, bill_dec *parts)
+{
+    int n = b->nsegments, rc = BILL_OK, s0 = 0, r = 0;
+    bill_dec c0 = BILL_DEC_INIT, g = BILL_DEC_INIT;
+    for (int s = 1; s <= n && rc == BILL_OK; s++) {
+        const bill_dec *c1 = &u->tou_kwh[k];
+        if (s < n) {
+            while (r < u->ntou_rd && bill_date_cmp(u->tou_rd_date[r], b->seg[s].start) < 0)
+                r++;
+            if (r == u->ntou_rd || bill_date_cmp(u->tou_rd_date[r], b->seg[s].start) != 0)
+                continue;
+            c1 = tou_reading(u, r, u->tou_name[k]);
+            if (!c1) {
+                rc = billi_error(BILL_ERULE, "bill: TOU register '%s' has no reading", u->tou_name[k]);
+                break;
+            }
+        }
+        rc = bill_dec_sub(&g, c1, &c0);
+        if (rc == BILL_OK)
+            rc = bill_dec_allocate(&parts[s0], (size_t)(s - s0), &g, &b->seg_days[s0],
+                                   bill_dec_scale(&g) > 0 ? bill_dec_scale(&g) : 0,
+                                   BILL_REMAINDER_LARGEST_FRACTION);
+        if (rc == BILL_OK)
+            rc = bill_dec_copy(&c0, c1);
+        s0 = s;
+    }
+    bill_dec_clear(&c0);
+    bill_dec_clear(&g);
+    return rc;
 }
 
 /* Split the usage over the segments by days, exactly at each value's own scale. */
@@ -1041,8 +1165,9 @@ static int split_usage(bill_bill *b, const bill_usage *u, const bill_dec *kwh)
             rc = bill_dec_set_i64(&b->seg_kwh[s], 0, 0);
         for (int k = 0; k < u->ntou && rc == BILL_OK; k++) {
             int32_t sc = bill_dec_scale(&u->tou_kwh[k]) > 0 ? bill_dec_scale(&u->tou_kwh[k]) : 0;
-            rc = bill_dec_allocate(parts, (size_t)n, &u->tou_kwh[k], b->seg_days, sc,
-                                   BILL_REMAINDER_LARGEST_FRACTION);
+            rc = u->ntou_rd > 0 ? split_tou_by_readings(b, u, k, parts)
+                                : bill_dec_allocate(parts, (size_t)n, &u->tou_kwh[k], b->seg_days,
+                                                    sc, BILL_REMAINDER_LARGEST_FRACTION);
             for (int s = 0; s < n && rc == BILL_OK; s++) {
                 rc = bill_dec_copy(&b->seg_tou[s][k], &parts[s]);
                 if (rc == BILL_OK)
@@ -1089,7 +1214,7 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 
     /* the total: the intervals or the TOU registers add up to it */
     if (u->niv > 0) {
-        if (u->ntou > 0 || u->nreadings > 0) {
+        if (u->ntou > 0 || u->nreadings > 0 || u->ntou_rd > 0) {
             rc = billi_error(BILL_ERULE, "bill: interval data replaces TOU kWh and readings: "
                                          "give one or the other");
             goto out;

@@ -397,6 +397,8 @@ static int whitelist(const bill_tariff *t, const billi_charge *c, const bill_usa
             return 0;
         }
     }
+    if (u->ntou_rd > 0)
+        return 0; /* TOU readings at split dates: the general path splits by them */
     /*
      * The usage: read here are the period, class, household size, kWh, TOU kWh,
      * year-to-date kWh, opened date, capacity, declared and maximum demand, kvarh and PF

@@ -197,6 +197,13 @@ struct bill_usage {
     int nprior;                      /* prior monthly peaks, by month */
     bill_date prior_month[BILL_USAGE_MAX_PRIOR_PEAKS];   /* first of the month */
     bill_dec prior_kw[BILL_USAGE_MAX_PRIOR_PEAKS];
+    /* TOU register readings at split dates (bill_usage_set_tou_reading), by date; each date
+     * carries up to BILL_TARIFF_MAX_TOU registers in the order they were set */
+    int ntou_rd;
+    bill_date tou_rd_date[BILLI_MAX_READINGS];
+    int tou_rd_n[BILLI_MAX_READINGS];
+    char tou_rd_name[BILLI_MAX_READINGS][BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
+    bill_dec tou_rd_kwh[BILLI_MAX_READINGS][BILL_TARIFF_MAX_TOU];  /* kWh from the start */
 };
 
 /* What the explanation of a line says. */

@@ -45,6 +45,9 @@ void bill_usage_free(bill_usage *u)
     bill_dec_clear(&u->exported);
     for (int i = 0; i < BILLI_MAX_READINGS; i++)
         bill_dec_clear(&u->reading_kwh[i]);
+    for (int i = 0; i < BILLI_MAX_READINGS; i++)
+        for (int k = 0; k < BILL_TARIFF_MAX_TOU; k++)
+            bill_dec_clear(&u->tou_rd_kwh[i][k]);
     bill_dec_clear(&u->capacity_kva);
     for (int i = 0; i < BILLI_MAX_SUSP; i++)
         bill_dec_clear(&u->susp_kva[i]);
@@ -72,6 +75,7 @@ void bill_usage_reset(bill_usage *u)
     u->has_opened = 0;
     u->opened.day = 0;
     u->nreadings = 0;
+    u->ntou_rd = 0;
     u->has_capacity = u->has_declared = u->has_max_demand = u->has_kvarh = 0;
     u->nsusp = 0;
     u->pf_standard[0] = '\0';
@@ -222,6 +226,69 @@ int bill_usage_set_reading(bill_usage *u, bill_date at, const bill_dec *kwh)
     u->reading_kwh[i] = spare;
     u->reading_date[i] = at;
     u->nreadings++;
+    return BILL_OK;
+}
+
+int bill_usage_set_tou_reading(bill_usage *u, bill_date at, const char *period,
+                               const bill_dec *kwh)
+{
+    size_t n;
+    BILLI_CHECK_ARG(u != NULL, "u");
+    BILLI_CHECK_ARG(period != NULL, "period");
+    BILLI_CHECK_ARG(kwh != NULL, "kwh");
+    if (!valid_name(period, &n)) {
+        char q[64];
+        billi_quote(q, sizeof q, period, strlen(period));
+        return billi_error(BILL_ESYNTAX, "usage: bad TOU period name '%s' in a reading", q);
+    }
+    if (!bill_date_is_valid(at))
+        return billi_error(BILL_EDATE, "usage: reading date out of range");
+    int i = 0;
+    while (i < u->ntou_rd && bill_date_cmp(u->tou_rd_date[i], at) < 0)
+        i++;
+    int found = i < u->ntou_rd && bill_date_cmp(u->tou_rd_date[i], at) == 0;
+    if (found) {
+        int j = 0;
+        while (j < u->tou_rd_n[i] && strcmp(u->tou_rd_name[i][j], period) != 0)
+            j++;
+        if (j == BILL_TARIFF_MAX_TOU)
+            return billi_error(BILL_ERANGE, "usage: at most %d TOU registers in a reading",
+                               BILL_TARIFF_MAX_TOU);
+        int rc = set_qty(&u->tou_rd_kwh[i][j], kwh, "a TOU reading");
+        if (rc == BILL_OK && j == u->tou_rd_n[i]) {
+            memset(u->tou_rd_name[i][j], 0, BILL_NAME_MAX);
+            memcpy(u->tou_rd_name[i][j], period, n);
+            u->tou_rd_n[i]++;
+        }
+        return rc;
+    }
+    if (u->ntou_rd == BILLI_MAX_READINGS)
+        return billi_error(BILL_ERANGE, "usage: at most %d dates with TOU readings",
+                           BILLI_MAX_READINGS);
+    /* fill the free row, then move it into place (rows move whole: nothing is duplicated) */
+    int f = u->ntou_rd;
+    int rc = set_qty(&u->tou_rd_kwh[f][0], kwh, "a TOU reading");
+    if (rc != BILL_OK)
+        return rc;
+    u->tou_rd_date[f] = at;
+    u->tou_rd_n[f] = 1;
+    memset(u->tou_rd_name[f][0], 0, BILL_NAME_MAX);
+    memcpy(u->tou_rd_name[f][0], period, n);
+    if (i < f) {
+        bill_dec row[BILL_TARIFF_MAX_TOU];
+        char names[BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
+        memcpy(row, u->tou_rd_kwh[f], sizeof row);
+        memcpy(names, u->tou_rd_name[f], sizeof names);
+        memmove(&u->tou_rd_kwh[i + 1], &u->tou_rd_kwh[i], (size_t)(f - i) * sizeof row);
+        memmove(&u->tou_rd_name[i + 1], &u->tou_rd_name[i], (size_t)(f - i) * sizeof names);
+        memmove(&u->tou_rd_date[i + 1], &u->tou_rd_date[i], (size_t)(f - i) * sizeof at);
+        memmove(&u->tou_rd_n[i + 1], &u->tou_rd_n[i], (size_t)(f - i) * sizeof(int));
+        memcpy(u->tou_rd_kwh[i], row, sizeof row);
+        memcpy(u->tou_rd_name[i], names, sizeof names);
+        u->tou_rd_date[i] = at;
+        u->tou_rd_n[i] = 1;
+    }
+    u->ntou_rd++;
     return BILL_OK;
 }
 
@@ -418,19 +485,53 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
         if (billi_json_size(n) > BILLI_MAX_READINGS)
             return billi_json_fail(n, BILL_ERANGE, "at most %d readings", BILLI_MAX_READINGS);
         for (size_t i = 0; i < billi_json_size(n); i++) {
-            static const char *const rkeys[] = {"date", "kwh", NULL};
-            const billi_json_node *r = billi_json_at(n, i), *kn;
+            static const char *const rkeys[] = {"date", "kwh", "tou_kwh", NULL};
+            const billi_json_node *r = billi_json_at(n, i), *kn, *tn;
             bill_date d;
             BILLI_TRY(billi_json_check_keys(r, rkeys, "reading"));
             BILLI_TRY(billi_json_get_date(r, "date", 1, &d));
-            BILLI_TRY(billi_json_get(r, "kwh", 1, &kn));
+            kn = billi_json_find(r, "kwh");
+            tn = billi_json_find(r, "tou_kwh");
+            if (!kn && !tn)
+                return billi_json_fail(r, BILL_ESYNTAX, "a reading needs \"kwh\" (the total "
+                                                        "register), \"tou_kwh\" (the TOU "
+                                                        "registers) or both");
             for (int k = 0; k < u->nreadings; k++)
                 if (bill_date_cmp(u->reading_date[k], d) == 0)
                     return billi_json_fail(r, BILL_ECONFLICT, "two readings on the same date");
+            for (int k = 0; k < u->ntou_rd; k++)
+                if (bill_date_cmp(u->tou_rd_date[k], d) == 0)
+                    return billi_json_fail(r, BILL_ECONFLICT, "two readings on the same date");
             bill_dec v = BILL_DEC_INIT;
-            int rc = billi_json_to_dec(kn, &v);
-            if (rc == BILL_OK && bill_usage_set_reading(u, d, &v) != BILL_OK)
-                rc = refail(kn);
+            int rc = BILL_OK;
+            if (kn) {
+                rc = billi_json_to_dec(kn, &v);
+                if (rc == BILL_OK && bill_usage_set_reading(u, d, &v) != BILL_OK)
+                    rc = refail(kn);
+            }
+            if (rc == BILL_OK && tn) {
+                rc = billi_json_expect(tn, BILLI_JSON_OBJECT);
+                if (rc == BILL_OK && billi_json_size(tn) == 0)
+                    rc = billi_json_fail(tn, BILL_ESYNTAX, "a reading's \"tou_kwh\" needs at "
+                                                           "least one TOU register");
+                if (rc == BILL_OK && billi_json_size(tn) > BILL_TARIFF_MAX_TOU)
+                    rc = billi_json_fail(tn, BILL_ERANGE, "at most %d TOU registers",
+                                         BILL_TARIFF_MAX_TOU);
+                for (size_t j = 0; rc == BILL_OK && j < billi_json_size(tn); j++) {
+                    const billi_json_node *tv = billi_json_at(tn, j);
+                    size_t kl, vl;
+                    const char *key = billi_json_key(tv, &kl);
+                    if (kl != strlen(key) || !valid_name(key, &vl)) {
+                        rc = billi_json_fail(tv, BILL_ESYNTAX, "bad TOU period name");
+                        break;
+                    }
+                    rc = billi_json_to_dec(tv, &v);
+                    if (rc == BILL_OK && bill_dec_sign(&v) < 0)
+                        rc = billi_json_fail(tv, BILL_ERANGE, "kWh must not be negative");
+                    if (rc == BILL_OK && bill_usage_set_tou_reading(u, d, key, &v) != BILL_OK)
+                        rc = refail(tv);
+                }
+            }
             bill_dec_clear(&v);
             BILLI_TRY(rc);
         }

@@ -144,14 +144,36 @@ BILL_EXTERN int bill_usage_set_ytd_kwh(bill_usage *u, const bill_dec *kwh);
 BILL_EXTERN int bill_usage_set_exported_kwh(bill_usage *u, const bill_dec *kwh);
 /**
  * A meter reading inside the period: `kwh` used from the period's start up to
- * the start of day `at`. When a tariff version changes (or, for annual tiers,
- * a year begins) on `at`, the usage is split there by this reading instead of
- * pro rata by days. bill_tariff_compute() checks that `at` is such a split
- * date and that readings do not decrease or exceed the total (BILL_ERULE).
- * Applies to the total kWh only: with TOU kWh, readings are BILL_EUNSUPPORTED
- * for now. Setting a date again replaces its value; at most 8 readings.
+ * the start of day `at`, on the total register. When a tariff version changes
+ * (or, for annual tiers, a year begins) on `at`, the usage is split there by
+ * this reading instead of pro rata by days. bill_tariff_compute() checks that
+ * `at` is such a split date and that readings do not decrease or exceed the
+ * total (BILL_ERULE). A usage with TOU kWh is split by its TOU registers
+ * (bill_usage_set_tou_reading): a total reading is then only a check, and
+ * must come with the TOU readings of its date and equal their sum
+ * (BILL_ERULE). Setting a date again replaces its value; at most 8 readings.
  */
 BILL_EXTERN int bill_usage_set_reading(bill_usage *u, bill_date at, const bill_dec *kwh);
+/**
+ * A reading of TOU register `period` ("peak") inside the period: `kwh` (>= 0)
+ * of that register from the period's start up to the start of day `at`. A
+ * usage with TOU kWh that spans a split date (a tariff version change, or
+ * 1 January for annual tiers) is split there register by register: segment
+ * kWh are the differences between the readings (the period's start counting
+ * 0, its end the register's TOU kWh); between split dates without readings
+ * the kWh are still shared by days. bill_tariff_compute() checks (BILL_ERULE,
+ * naming the date and the register) that `at` is a split date, that the
+ * usage has TOU kWh, that a date with TOU readings has a value for every TOU
+ * register of the usage and for no other (a missing register is an error,
+ * never pro rata), that each register's readings do not decrease from date to
+ * date nor exceed its TOU kWh, and that a total reading on the same date
+ * (bill_usage_set_reading) equals the sum of the TOU values. Setting a
+ * register again on a date replaces its value. Errors here: BILL_ESYNTAX (a
+ * bad period name), BILL_EDATE, BILL_ERANGE (a negative or oversized value;
+ * more than 8 dates, or more than BILL_TARIFF_MAX_TOU registers on a date).
+ */
+BILL_EXTERN int bill_usage_set_tou_reading(bill_usage *u, bill_date at, const char *period,
+                                           const bill_dec *kwh);
 
 /**
  * The date the account opened (or moved in), when it is inside the year of
@@ -268,6 +290,9 @@ BILL_EXTERN void bill_usage_clear_prior_peaks(bill_usage *u);
  *      "tou_kwh": {"peak": "300", "valley": "120"}, "ytd_kwh": "2761",
  *      "exported_kwh": "0", "opened": "2025-03-15",
  *      "readings": [{"date": "2025-06-16", "kwh": "150"}],
+ *      (or, with TOU kWh: [{"date": "2025-06-16",
+ *                           "tou_kwh": {"peak": "100", "valley": "50"}}],
+ *       "kwh" being optional then, and checked against their sum),
  *      "capacity_kva": "3150", "declared_kw": "1800", "max_demand_kw": "1950",
  *      "suspended": [{"kva": "630", "from": "2025-06-11", "to": "2025-06-21"}],
  *      "kvarh": "250000", "pf_standard": "0.90",
@@ -298,8 +323,10 @@ BILL_EXTERN void bill_bill_free(bill_bill *b);
  * annual tiers, a new year) is split into segments pro rata by days: the
  * total kWh and each TOU kWh are allocated exactly at their own scale
  * (bill_dec_allocate, largest fractions first), so the parts add up to what
- * was measured; readings given at the split dates (bill_usage_set_reading)
- * are used instead where present. Energy charges without TOU price the total
+ * was measured; readings given at the split dates are used instead where
+ * present: of the total register (bill_usage_set_reading) for a usage
+ * without TOU kWh, of every TOU register (bill_usage_set_tou_reading) for a
+ * usage with TOU kWh. Energy charges without TOU price the total
  * kWh (with TOU kWh, their sum), so one TOU usage bills under a TOU and a flat
  * tariff alike. Charges with "when" apply only under the usage's option
  * choices (bill_usage_set_option). Errors: BILL_EINVAL for NULL arguments,
@@ -307,11 +334,13 @@ BILL_EXTERN void bill_bill_free(bill_bill *b);
  * fit the tariff (a period before the first version, TOU kWh missing for a
  * TOU tariff, a TOU period the tariff does not know, TOU kWh not adding up to
  * the total, a reading not at a split date or not between 0 and the total,
- * an option or option value the version in effect does not offer;
+ * TOU readings without TOU kWh, missing a TOU register, decreasing, above the
+ * register's kWh or not adding up to a total reading of their date, a total
+ * reading with TOU kWh but no TOU readings on its date, an option or option
+ * value the version in effect does not offer;
  * interval data that does not cover the period exactly or straddles a TOU
  * period change, or comes with TOU kWh or readings; a demand priced by TOU
- * period without its register or intervals), BILL_EUNSUPPORTED for readings
- * together with TOU kWh.
+ * period without its register or intervals).
  * On failure the bill is empty.
  */
 BILL_EXTERN int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);

@@ -577,7 +577,8 @@ static void test_version_split(void)
     CHECK(strstr(bill_errmsg(), "above the period's total") != NULL);
     CHECK_OK(usage("{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'peak': '1'}, "
                    "'readings': [{'date': '2025-06-16', 'kwh': '1'}]}"));
-    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_EUNSUPPORTED);
+    CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE); /* TOU kWh: readings by register */
+    CHECK(strstr(bill_errmsg(), "gives the total kWh only") != NULL);
     CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'readings': [{'date': '2025-06-16', "
                     "'kwh': '1'}, {'date': '2025-06-16', 'kwh': '2'}]}"), BILL_ECONFLICT);
     CHECK(strstr(bill_errmsg(), "$.readings[1]") != NULL);
