@@ -20,6 +20,7 @@ split, rounding and explanation is computed by the C library.
 import decimal
 import enum
 import os
+from collections.abc import Mapping
 from typing import NamedTuple, Optional, Tuple
 
 from . import bill as _raw
@@ -127,7 +128,8 @@ class Usage(_Handle):
 
     ``Usage(period=(start, end), customer_class="residential", household_size=1,
     kwh=..., tou_kwh={"peak": ...}, ytd_kwh=..., exported_kwh=..., readings={date: kwh}
-    (or pairs), opened=date, ..., options={"basic_charge": "capacity"})``; quantities are ``Decimal``, ``str`` or ``int``
+    (or pairs; with TOU kWh a reading's value is the TOU registers' ``{"peak": kwh, ...}``,
+    and a pair with a total on the same date is checked against their sum), opened=date, ..., options={"basic_charge": "capacity"})``; quantities are ``Decimal``, ``str`` or ``int``
     (``float`` raises :class:`TypeError`). Or :meth:`from_json`. Every value is
     checked by the C setter.
 
@@ -168,7 +170,11 @@ class Usage(_Handle):
             if readings is not None:
                 items = readings.items() if isinstance(readings, dict) else readings
                 for at, value in items:
-                    self.set_reading(at, value)
+                    if isinstance(value, Mapping):
+                        for name, kwh in value.items():
+                            self.set_tou_reading(at, name, kwh)
+                    else:
+                        self.set_reading(at, value)
             if opened is not None:
                 self.set_opened(opened)
             if capacity_kva is not None:
@@ -249,7 +255,16 @@ class Usage(_Handle):
         _raw.bill_usage_set_exported_kwh(self._h, kwh)
 
     def set_reading(self, at, kwh):
+        """A reading of the total register: kWh from the period's start to the start of day
+        ``at`` (a split date: a version change, or 1 January for annual tiers)."""
         _raw.bill_usage_set_reading(self._h, at, kwh)
+
+    def set_tou_reading(self, at, period, kwh):
+        """A reading of TOU register ``period`` ("peak"): its kWh from the period's start to
+        the start of day ``at``, a split date. A usage with TOU kWh is split there register by
+        register; every TOU register needs a value at that date (checked when billing,
+        :class:`~bill.InputError` naming the date and the register)."""
+        _raw.bill_usage_set_tou_reading(self._h, at, period, kwh)
 
     def set_opened(self, opened):
         _raw.bill_usage_set_opened(self._h, opened)
