@@ -369,7 +369,7 @@ static void test_setter_errors(void)
     CHECK_ERR(bill_usage_set_tou_reading(U, d, "peak", &k), BILL_ERANGE);
     /* 8 registers on a date, 8 dates */
     bill_dec_set_i64(&k, 1, 0);
-    char name[8];
+    char name[16];
     for (int i = 0; i < BILL_TARIFF_MAX_TOU; i++) {
         snprintf(name, sizeof name, "p%d", i);
         CHECK_OK(bill_usage_set_tou_reading(U, d, name, &k));

@@ -136,10 +136,35 @@ public final class Usage extends NativeHandle implements AutoCloseable {
     return this;
   }
 
-  /** A meter reading: {@code kwh} used from the period's start up to the start of day {@code at}. */
+  /**
+   * A meter reading of the total register: {@code kwh} used from the period's start up to the
+   * start of day {@code at}. With TOU kWh, give {@link #touReading} instead (a total reading is
+   * then only checked against their sum).
+   */
   public Usage reading(LocalDate at, BigDecimal kwh) {
     bill.bill_usage_set_reading(handle, Objects.requireNonNull(at, "at"),
                                 Objects.requireNonNull(kwh, "kwh"));
+    return this;
+  }
+
+  /**
+   * A reading of TOU register {@code period} ("peak"): its kWh from the period's start up to the
+   * start of day {@code at}, a split date (a version change, or 1 January for annual tiers). A
+   * usage with TOU kWh is split there register by register; every TOU register needs a value at
+   * that date, checked when billing ({@link InputException}, ERULE, naming the date and the
+   * register). Setting a register again on a date replaces its value.
+   */
+  public Usage touReading(LocalDate at, String period, BigDecimal kwh) {
+    bill.bill_usage_set_tou_reading(handle, Objects.requireNonNull(at, "at"),
+                                    Objects.requireNonNull(period, "period"),
+                                    Objects.requireNonNull(kwh, "kwh"));
+    return this;
+  }
+
+  /** Readings of several TOU registers at {@code at}, in the map's order. */
+  public Usage touReading(LocalDate at, Map<String, BigDecimal> kwh) {
+    for (Map.Entry<String, BigDecimal> e : kwh.entrySet())
+      touReading(at, e.getKey(), e.getValue());
     return this;
   }
 
