@@ -376,6 +376,11 @@ static int bill_one(run_ctx *c, const acct *a)
         return add_skip(c, a->ref, BILL_ENOTFOUND, reason);
     }
     int rc = bill_store_determinants(c->det, c->s, a->ref, c->p);
+    if (rc == BILL_OK && bill_determinants_count(c->det) == 0) {
+        char reason[160];
+        snprintf(reason, sizeof reason, "account %s: no meter reading counts in the period", a->ref);
+        return add_skip(c, a->ref, BILL_ENOTFOUND, reason);
+    }
     if (rc == BILL_OK)
         rc = make_usage(c, a);
     if (rc == BILL_OK)

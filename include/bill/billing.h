@@ -44,7 +44,8 @@ typedef struct bill_billing_report bill_billing_report;
  * Per account, the outcome is "billed", "already billed" (a bill for the same
  * account and period exists) or "skipped" with a status and reason: no tariff
  * on the account, a tariff not among those given, an unknown account
- * reference, a determinant error (a missing reading...), a compute error.
+ * reference, an account without meters in the period (no quantities), a
+ * determinant error (a missing reading...), a compute error.
  *
  * Errors of the run itself (the report is then not created and the accounts
  * billed in earlier batches stay billed): BILL_EINVAL (NULL argument, two

@@ -120,7 +120,7 @@ static const char *Q(const bill_determinants *d, const char *code)
  *   A-2  meter exchange on 06-11: OLD 1000 -> 1100 (final), NEW (×2) 0 -> 125; demand
  *   A-3, A-4  shared meter SH 0.6 / 0.4, 0 -> 101
  *   A-5  master MA 0 -> 1000 with sub SU (of A-6) 0 -> 300
- *   A-7  no tariff;  A-8  tariff "other";  A-9  missing end reading
+ *   A-0  no meter;  A-7  no tariff;  A-8  tariff "other";  A-9  missing end reading
  */
 static bill_store *fixture(const char *path)
 {
@@ -128,7 +128,7 @@ static bill_store *fixture(const char *path)
     CHECK_OK(bill_store_open(&s, path, BILL_STORE_CREATE));
     if (!s)
         return NULL;
-    const char *refs[] = { "A-1", "A-2", "A-3", "A-4", "A-5", "A-6", "A-9" };
+    const char *refs[] = { "A-0", "A-1", "A-2", "A-3", "A-4", "A-5", "A-6", "A-9" };
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
         CHECK_OK(account(s, refs[i], "flat"));
     CHECK_OK(account(s, "A-7", NULL));
@@ -285,21 +285,23 @@ static void test_billing_run(void)
     CHECK_OK(bill_store_rollback(s));
 
     CHECK_OK(bill_billing_run(&r, s, june, "cycle 1", ts, 1, NULL, 0));
-    CHECK_INT(bill_billing_report_accounts(r), 9);
+    CHECK_INT(bill_billing_report_accounts(r), 10);
     CHECK_INT(bill_billing_report_billed(r), 6);
     CHECK_INT(bill_billing_report_already_billed(r), 0);
-    CHECK_INT(bill_billing_report_skipped(r), 3);
+    CHECK_INT(bill_billing_report_skipped(r), 4);
+    CHECK_STR(skip_reason(r, "A-0"), "account A-0: no meter reading counts in the period");
     CHECK_STR(skip_reason(r, "A-7"), "account A-7: no tariff");
     CHECK_STR(skip_reason(r, "A-8"), "account A-8: tariff other is not among the run's tariffs");
     CHECK_STR(skip_reason(r, "A-9"), "account A-9: meter M9 register total: no reading at "
                                      "2025-07-01 00:00 (the period's end)");
-    CHECK_INT(bill_billing_report_skipped_status(r, 2), BILL_ENOTFOUND);
+    CHECK_STR(bill_billing_report_skipped_account(r, 3), "A-9");
+    CHECK_INT(bill_billing_report_skipped_status(r, 3), BILL_ENOTFOUND);
     CHECK_INT(strlen(bill_billing_report_uuid(r)), 36);
-    CHECK(bill_billing_report_skipped_account(r, 3) == NULL);
+    CHECK(bill_billing_report_skipped_account(r, 4) == NULL);
     bill_billing_report_free(r);
     r = NULL;
     CHECK_INT(sql_int(s, "SELECT count(*) FROM bills"), 6);
-    CHECK_INT(sql_int(s, "SELECT count(*) FROM billing_run_skips"), 3);
+    CHECK_INT(sql_int(s, "SELECT count(*) FROM billing_run_skips"), 4);
     CHECK_INT(sql_int(s, "SELECT billed FROM billing_runs"), 6);
     CHECK_INT(sql_int(s, "SELECT count(*) FROM bills WHERE estimated = 1"), 1);
 
@@ -336,7 +338,7 @@ static void test_billing_run(void)
     CHECK_OK(bill_billing_run(&r, s, june, "cycle 1 again", ts, 1, NULL, 0));
     CHECK_INT(bill_billing_report_billed(r), 0);
     CHECK_INT(bill_billing_report_already_billed(r), 6);
-    CHECK_INT(bill_billing_report_skipped(r), 3);
+    CHECK_INT(bill_billing_report_skipped(r), 4);
     bill_billing_report_free(r);
     r = NULL;
     CHECK_INT(sql_int(s, "SELECT count(*) FROM bills"), 6);
