@@ -138,6 +138,8 @@ static double pass(bill_store *s, const bill_tariff *t, bill_period p, int n, in
     bill_dec tot = BILL_DEC_INIT;
     bill_dec_set_i64(sum, 0, 0);
     double t0 = now();
+    /* one transaction: one snapshot, no lock taken and released per query */
+    TRY(bill_store_begin(s));
     for (int i = 0; i < n; i++) {
         char ref[32];
         snprintf(ref, sizeof ref, "ACC-%07d", i);
@@ -150,6 +152,7 @@ static double pass(bill_store *s, const bill_tariff *t, bill_period p, int n, in
         TRY(bill_bill_total(&tot, b));
         TRY(bill_dec_add(sum, sum, &tot));
     }
+    TRY(bill_store_rollback(s));
     double dt = now() - t0;
     bill_dec_clear(&tot);
     bill_bill_free(b);

@@ -9,14 +9,22 @@
 
 #include <string.h>
 
-static const char sql_account_id[] = "SELECT id FROM accounts WHERE reference = ?1";
-
+/*
+ * Two statements per account in the common case: the account's links with
+ * their meters (and whether a meter has sub-meters in the period), then per
+ * meter its registers with the readings inside the period and its
+ * multipliers. A LEFT JOIN keeps the account row when it has no link.
+ */
 static const char sql_links[] =
-    "SELECT m.id, m.serial, m.digits, l.id, l.valid_from, l.valid_to, ls.position,"
-    " (SELECT count(*) FROM link_shares x WHERE x.link_id = l.id)"
-    " FROM link_shares ls JOIN links l ON l.id = ls.link_id JOIN meters m ON m.id = l.meter_id"
-    " WHERE ls.account_id = ?1 AND l.valid_from < ?3 AND (l.valid_to IS NULL OR l.valid_to > ?2)"
-    " ORDER BY l.valid_from, m.serial";
+    "SELECT a.id, m.id, m.serial, m.digits, l.id, l.valid_from, l.valid_to, ls.position,"
+    " (SELECT count(*) FROM link_shares x WHERE x.link_id = l.id),"
+    " EXISTS (SELECT 1 FROM submeters s WHERE s.master_id = m.id AND s.valid_from < ?3"
+    "         AND (s.valid_to IS NULL OR s.valid_to > ?2))"
+    " FROM accounts a LEFT JOIN link_shares ls ON ls.account_id = a.id"
+    " LEFT JOIN links l ON l.id = ls.link_id"
+    "   AND l.valid_from < ?3 AND (l.valid_to IS NULL OR l.valid_to > ?2)"
+    " LEFT JOIN meters m ON m.id = l.meter_id"
+    " WHERE a.reference = ?1 ORDER BY l.valid_from, m.serial";
 
 static const char sql_ratios[] =
     "SELECT ratio FROM link_shares WHERE link_id = ?1 ORDER BY position";
@@ -27,17 +35,13 @@ static const char sql_subs[] =
     " WHERE s.master_id = ?1 AND s.valid_from < ?3 AND (s.valid_to IS NULL OR s.valid_to > ?2)"
     " ORDER BY s.valid_from, m.serial";
 
-static const char sql_registers[] =
-    "SELECT code, kind, digits FROM registers WHERE meter_id = ?1 ORDER BY id";
-
-static const char sql_mults[] =
-    "SELECT effective_from, multiplier FROM multipliers WHERE meter_id = ?1"
-    " AND effective_from < ?2 ORDER BY effective_from";
-
-static const char sql_readings[] =
-    "SELECT g.code, r.read_at, r.value, r.estimated FROM registers g"
-    " JOIN readings r ON r.register_id = g.id"
-    " WHERE g.meter_id = ?1 AND r.read_at BETWEEN ?2 AND ?3";
+/* Registers with their readings inside the period, then the multipliers (tag 1). */
+static const char sql_meter[] =
+    "SELECT 0, g.code, g.kind, g.digits, r.read_at, r.value, r.estimated FROM registers g"
+    " LEFT JOIN readings r ON r.register_id = g.id AND r.read_at BETWEEN ?2 AND ?3"
+    " WHERE g.meter_id = ?1"
+    " UNION ALL SELECT 1, effective_from, NULL, NULL, NULL, multiplier, NULL FROM multipliers"
+    " WHERE meter_id = ?1 AND effective_from < ?4";
 
 #define MAX_RATIOS 64
 
@@ -65,57 +69,44 @@ static int load_meter(bill_determinants *d, bill_store *s, sqlite3_int64 meter_i
     if (rc != BILL_OK)
         return rc;
     sqlite3_stmt *st;
-    BILLI_TRY(billi_store_prepare(s, &st, sql_registers, "determinants: registers"));
-    sqlite3_bind_int64(st, 1, meter_id);
-    int src;
-    while (rc == BILL_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
-        rc = bill_determinants_add_register(d, serial, (const char *)sqlite3_column_text(st, 0),
-                                            kind_of((const char *)sqlite3_column_text(st, 1)),
-                                            sqlite3_column_int(st, 2));
-    if (rc == BILL_OK && src != SQLITE_DONE)
-        rc = step_err(s, src, "determinants: registers");
-    billi_store_done(s, st);
-    if (rc != BILL_OK)
-        return rc;
-
+    BILLI_TRY(billi_store_prepare(s, &st, sql_meter, "determinants: meter"));
     bill_dec v = BILL_DEC_INIT;
-    BILLI_TRY(billi_store_prepare(s, &st, sql_mults, "determinants: multipliers"));
-    sqlite3_bind_int64(st, 1, meter_id);
-    rc = billi_bind_date(s, st, 2, p.end);
-    while (rc == BILL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        bill_date from;
-        rc = billi_column_date(&from, st, 0);
-        if (rc == BILL_OK)
-            rc = billi_column_dec(&v, st, 1);
-        if (rc == BILL_OK)
-            rc = bill_determinants_add_multiplier(d, serial, from, &v);
-    }
-    if (rc == BILL_OK && src != SQLITE_DONE)
-        rc = step_err(s, src, "determinants: multipliers");
-    billi_store_done(s, st);
-    if (rc != BILL_OK) {
-        bill_dec_clear(&v);
-        return rc;
-    }
-
-    rc = billi_store_prepare(s, &st, sql_readings, "determinants: readings");
-    if (rc != BILL_OK) {
-        bill_dec_clear(&v);
-        return rc;
-    }
     sqlite3_bind_int64(st, 1, meter_id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)p.start.day * 1440);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)p.end.day * 1440);
+    rc = billi_bind_date(s, st, 4, p.end);
+    char last[64] = "";
+    int src = SQLITE_DONE;
     while (rc == BILL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = billi_column_dec(&v, st, 2);
-        if (rc == BILL_OK) {
-            bill_datetime at = { sqlite3_column_int64(st, 1) };
-            rc = bill_determinants_add_reading(d, serial, (const char *)sqlite3_column_text(st, 0),
-                                               at, &v, sqlite3_column_int(st, 3));
+        const char *code = (const char *)sqlite3_column_text(st, 1);
+        if (!code)
+            code = "";
+        if (sqlite3_column_int(st, 0) == 1) { /* a multiplier */
+            bill_date from;
+            rc = billi_column_date(&from, st, 1);
+            if (rc == BILL_OK)
+                rc = billi_column_dec(&v, st, 5);
+            if (rc == BILL_OK)
+                rc = bill_determinants_add_multiplier(d, serial, from, &v);
+            continue;
+        }
+        if (strcmp(code, last) != 0) {
+            rc = bill_determinants_add_register(d, serial, code,
+                                                kind_of((const char *)sqlite3_column_text(st, 2)),
+                                                sqlite3_column_int(st, 3));
+            snprintf(last, sizeof last, "%s", code);
+        }
+        if (rc == BILL_OK && sqlite3_column_type(st, 4) != SQLITE_NULL) {
+            rc = billi_column_dec(&v, st, 5);
+            if (rc == BILL_OK) {
+                bill_datetime at = { sqlite3_column_int64(st, 4) };
+                rc = bill_determinants_add_reading(d, serial, code, at, &v,
+                                                   sqlite3_column_int(st, 6));
+            }
         }
     }
     if (rc == BILL_OK && src != SQLITE_DONE)
-        rc = step_err(s, src, "determinants: readings");
+        rc = step_err(s, src, "determinants: meter");
     billi_store_done(s, st);
     bill_dec_clear(&v);
     return rc;
@@ -144,43 +135,50 @@ static int load_ratios(bill_dec *ratios, size_t *n, bill_store *s, sqlite3_int64
 typedef struct link_row {
     sqlite3_int64 meter_id, link_id;
     char serial[BILL_KEY_MAX];
-    int digits, position, nshares;
+    int digits, position, nshares, has_subs;
     bill_date from, to;
 } link_row;
 
 #define MAX_LINKS 32
 
-static int load_links(link_row *rows, size_t *n, bill_store *s, sqlite3_int64 account_id,
-                      bill_period p, const char *reference)
+static int load_links(link_row *rows, size_t *n, bill_store *s, bill_period p,
+                      const char *reference)
 {
     sqlite3_stmt *st;
     BILLI_TRY(billi_store_prepare(s, &st, sql_links, "determinants: links"));
-    sqlite3_bind_int64(st, 1, account_id);
-    int rc = billi_bind_date(s, st, 2, p.start);
+    int rc = billi_bind_text(s, st, 1, reference);
+    if (rc == BILL_OK)
+        rc = billi_bind_date(s, st, 2, p.start);
     if (rc == BILL_OK)
         rc = billi_bind_date(s, st, 3, p.end);
-    int src = SQLITE_DONE;
+    int src = SQLITE_DONE, found = 0;
     *n = 0;
     while (rc == BILL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        found = 1;
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+            continue; /* the account without links */
         if (*n == MAX_LINKS) {
             rc = billi_error(BILL_ERANGE, "account %s: more than %d meter links in one period",
                              reference, MAX_LINKS);
             break;
         }
         link_row *r = &rows[(*n)++];
-        r->meter_id = sqlite3_column_int64(st, 0);
-        snprintf(r->serial, sizeof r->serial, "%s", (const char *)sqlite3_column_text(st, 1));
-        r->digits = sqlite3_column_int(st, 2);
-        r->link_id = sqlite3_column_int64(st, 3);
-        rc = billi_column_date(&r->from, st, 4);
+        r->meter_id = sqlite3_column_int64(st, 1);
+        snprintf(r->serial, sizeof r->serial, "%s", (const char *)sqlite3_column_text(st, 2));
+        r->digits = sqlite3_column_int(st, 3);
+        r->link_id = sqlite3_column_int64(st, 4);
+        rc = billi_column_date(&r->from, st, 5);
         if (rc == BILL_OK)
-            rc = billi_column_date(&r->to, st, 5);
-        r->position = sqlite3_column_int(st, 6);
-        r->nshares = sqlite3_column_int(st, 7);
+            rc = billi_column_date(&r->to, st, 6);
+        r->position = sqlite3_column_int(st, 7);
+        r->nshares = sqlite3_column_int(st, 8);
+        r->has_subs = sqlite3_column_int(st, 9);
     }
     if (rc == BILL_OK && src != SQLITE_DONE)
         rc = step_err(s, src, "determinants: links");
     billi_store_done(s, st);
+    if (rc == BILL_OK && !found)
+        rc = billi_error(BILL_ENOTFOUND, "account %s: no such account", reference);
     return rc;
 }
 
@@ -188,25 +186,10 @@ static int load(bill_determinants *d, bill_store *s, const char *reference, bill
                 bill_dec *ratios)
 {
     sqlite3_stmt *st;
-    BILLI_TRY(billi_store_prepare(s, &st, sql_account_id, "determinants: account"));
-    int rc = billi_bind_text(s, st, 1, reference);
-    sqlite3_int64 account_id = 0;
-    if (rc == BILL_OK) {
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW)
-            account_id = sqlite3_column_int64(st, 0);
-        else if (src == SQLITE_DONE)
-            rc = billi_error(BILL_ENOTFOUND, "account %s: no such account", reference);
-        else
-            rc = step_err(s, src, "determinants: account");
-    }
-    billi_store_done(s, st);
-    if (rc != BILL_OK)
-        return rc;
-
+    int rc = BILL_OK;
     link_row links[MAX_LINKS];
     size_t nlinks;
-    BILLI_TRY(load_links(links, &nlinks, s, account_id, p, reference));
+    BILLI_TRY(load_links(links, &nlinks, s, p, reference));
     for (size_t i = 0; i < nlinks && rc == BILL_OK; i++) {
         link_row *l = &links[i];
         size_t nr = 0, index = 0;
@@ -224,6 +207,8 @@ static int load(bill_determinants *d, bill_store *s, const char *reference, bill
                                                nr, index);
         if (rc != BILL_OK)
             break;
+        if (!l->has_subs)
+            continue;
         /* the meter's sub-meters over the link's range */
         bill_period lp = { l->from.day > p.start.day ? l->from : p.start,
                            l->to.day < p.end.day ? l->to : p.end };
