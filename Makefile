@@ -177,11 +177,14 @@ $(B)/bench/bench_tariff: bench/bench_tariff.c $(SRCS) $(HDRS) | $(B)/bench
 $(B)/bench/bench_csv: bench/bench_csv.c $(SRCS) $(HDRS) | $(B)/bench
 	$(CC) $(BENCH_CFLAGS) -fvisibility=hidden bench/bench_csv.c $(SRCS) $(LDLIBS) -o $@
 
-bench: deps $(B)/bench/bench_decimal $(B)/bench/bench_tariff $(B)/bench/bench_csv
+bench: deps $(B)/bench/bench_decimal $(B)/bench/bench_tariff $(B)/bench/bench_csv $(B)/bench/bench_billing
 	@sh bench/run.sh $(B)/bench
 
 $(B)/bench/bench_store: bench/bench_store.c $(SRCS) $(HDRS) | $(B)/bench
 	$(CC) $(BENCH_CFLAGS) -fvisibility=hidden bench/bench_store.c $(SRCS) $(LDLIBS) -o $@
+
+$(B)/bench/bench_billing: bench/bench_billing.c $(SRCS) $(HDRS) | $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -fvisibility=hidden bench/bench_billing.c $(SRCS) $(LDLIBS) -o $@
 
 # The registry in a file store (records/s, queries/s); separate from `make bench`.
 bench-store: $(B)/bench/bench_store

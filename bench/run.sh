@@ -3,8 +3,9 @@
 # decimal module), the tariff benchmarks (bills/s of bill_tariff_compute
 # beside a hand-written Python decimal implementation of the same bills) and
 # the meter-data CSV benchmark (rows/s of the CSV reader and of the
-# register-readings parser beside Python's csv module + Decimal) on one core
-# and say whether the performance targets are met.
+# register-readings parser beside Python's csv module + Decimal), and the
+# billing benchmark (determinants + bills from a stored month beside Python's
+# sqlite3 + Decimal) on one core and say whether the performance targets are met.
 #
 #     sh bench/run.sh DIR     (DIR holds the bench_decimal, bench_tariff and bench_csv binaries)
 #
@@ -172,5 +173,45 @@ if ! awk '
 ' "$tmp.c" "$tmp.py"; then
     echo "bench: the CSV benchmark disagrees with Python (or a table is missing)" >&2
     exit 1
+fi
+
+echo
+echo "== determinants and bills from a stored month =="
+# Rows "NAME ACCOUNTS RATE CHECKSUM" and "maxrss ACCOUNTS KIB" of bench_billing at two sizes,
+# "python-sqlite3-decimal ACCOUNTS RATE CHECKSUM" of bench_billing.py on the same store.
+if [ -x "$dir/bench_billing" ]; then
+    db=$(mktemp -u /tmp/bill-bench-billing-XXXXXX).db
+    { $pin "$dir/bench_billing" 20000 "$db" && $pin "$PYTHON" "$here/bench_billing.py" "$db" 20000 \
+        && $pin "$dir/bench_billing" 40000 "$db.2"; echo $? > "$tmp.rc"; } 2>/dev/null | tee "$tmp.c"
+    rm -f "$db" "$db-wal" "$db-shm" "$db.2" "$db.2-wal" "$db.2-shm"
+    if [ "$(cat "$tmp.rc")" -ne 0 ]; then
+        echo "bench: bench_billing failed" >&2
+        exit 1
+    fi
+    if ! awk '
+        function verdict(ok) { return ok ? "met" : "NOT MET" }
+        $1 == "determinants" && $2 == 20000 { d = $3 }
+        $1 == "determinants+bill" && $2 == 20000 { db = $3; csum = $4 }
+        $1 == "billing-run-stored" && $2 == 20000 { st = $3 }
+        $1 == "python-sqlite3-decimal" { py = $3; psum = $4 }
+        $1 == "maxrss" { rss[$2] = $3 }
+        END {
+            if (db == "" || py == "") { print "  (table not found)"; exit 1 }
+            printf "%-44s | %10s\n", "20,000 accounts, one thread", "accounts/s"
+            printf "%-44s | %10.0f\n", "libbill determinants", d
+            printf "%-44s | %10.0f  (%.1fx Python)\n", "libbill determinants + bill", db, db / py
+            printf "%-44s | %10.0f\n", "libbill billing run, bills and lines stored", st
+            printf "%-44s | %10.0f\n", "Python sqlite3 + Decimal, determinants + bill", py
+            if (csum == psum) printf "sum of the totals agrees: %s in both\n", csum
+            else { printf "TOTALS DISAGREE: libbill %s, Python %s\n", csum, psum; exit 1 }
+            print ""
+            print "== billing targets =="
+            printf "  determinants + bill accounts/s:   %9.0f (>= 200,000)   %s\n", db, verdict(db >= 200000)
+            printf "  max RSS 20,000 accounts %s KiB, 40,000 accounts %s KiB\n", rss[20000], rss[40000]
+        }
+    ' "$tmp.c"; then
+        echo "bench: the billing benchmark disagrees with Python (or a table is missing)" >&2
+        exit 1
+    fi
 fi
 exit $status

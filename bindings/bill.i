@@ -121,6 +121,11 @@
     int bill_register_check, int bill_register_advance, int bill_interval_demand_kw,
     int bill_meter_csv_create, int bill_meter_csv_feed, int bill_meter_csv_finish,
     int bill_meter_csv_value, int bill_meter_csv_time,
+    int bill_determinants_create, int bill_determinants_set_period, int bill_determinants_add_meter,
+    int bill_determinants_add_register, int bill_determinants_add_multiplier,
+    int bill_determinants_add_reading, int bill_determinants_set_tou_map,
+    int bill_determinants_compute, int bill_determinants_value, int bill_determinants_to_usage,
+    int bill_store_determinants, int billb_determinants_add_segment, int billb_billing_run,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -150,6 +155,8 @@
     int bill_link_list_count,
     int bill_meter_csv_status, int bill_meter_csv_has_time, int bill_meter_csv_kind,
     int bill_meter_csv_minutes,
+    int bill_determinants_kind, int bill_determinants_estimated, int bill_determinants_any_estimated,
+    int bill_determinants_days, int bill_billing_report_skipped_status,
     /* bill_currency fields */
     int numeric, int minor_units
 };
@@ -163,6 +170,8 @@
 %apply char *BILL_NEWSTR { char *bill_dec_to_str, char *bill_dec_to_sci_str, char *bill_money_to_str };
 %apply char *BILL_NEWSTR { char *bill_bill_line_explain, char *bill_bill_to_text, char *bill_bill_to_json };
 %apply char *BILL_NEWSTR { char *bill_registry_account_refs, char *bill_registry_meter_serials };
+%apply char *BILL_NEWSTR { char *bill_store_bill_json };
+%newobject bill_store_bill_json;
 %newobject bill_registry_account_refs;
 %newobject bill_registry_meter_serials;
 %newobject bill_bill_line_explain;
@@ -488,4 +497,105 @@ static void billpy_meter_csv_free(bill_meter_csv *handle) { bill_meter_csv_free(
 %}
 %rename(bill_meter_csv_free) billpy_meter_csv_free;
 void billpy_meter_csv_free(bill_meter_csv *handle);
+#endif
+
+/*
+ * Billing determinants and the billing run (include/bill/determinants.h,
+ * billing.h). Like the store, functions stay functions of the raw module;
+ * the structs only get the destructor. bill_determinants_add_segment and
+ * bill_billing_run take C arrays; the bindings call billb_determinants_add_segment
+ * (ratios as lines of decimal text, "" for a whole meter) and billb_billing_run
+ * (a sequence of tariff handles; account references as lines of text, NULL
+ * for every account). bill_determinants_get is not wrapped (use the index
+ * functions).
+ */
+%ignore bill_determinants_free;
+%ignore bill_determinants_add_segment;
+%ignore bill_determinants_get;
+%ignore bill_billing_report_free;
+%ignore bill_billing_run;
+%nodefaultctor bill_determinants;
+struct bill_determinants {};
+%extend bill_determinants {
+    ~bill_determinants() { bill_determinants_free($self); }
+}
+%nodefaultctor bill_billing_report;
+struct bill_billing_report {};
+%extend bill_billing_report {
+    ~bill_billing_report() { bill_billing_report_free($self); }
+}
+%include "bill/determinants.h"
+%include "bill/billing.h"
+
+%inline %{
+/* bill_determinants_add_segment with the ratios as "\n"-separated decimal texts ("" or NULL: none). */
+static int billb_determinants_add_segment(bill_determinants *d, const char *serial, bill_date from,
+                                          bill_date to, int sign, const char *ratios,
+                                          size_t share_index)
+{
+    bill_dec dec[65];
+    size_t m = 0, i;
+    int rc = BILL_OK;
+    for (const char *p = ratios ? ratios : ""; *p && m < 65 && rc == BILL_OK;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        bill_dec_init(&dec[m]);
+        rc = bill_dec_parse(&dec[m++], p, len);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    if (rc == BILL_OK)
+        rc = bill_determinants_add_segment(d, serial, from, to, sign, m ? dec : NULL, m,
+                                           share_index);
+    for (i = 0; i < m; i++)
+        bill_dec_clear(&dec[i]);
+    return rc;
+}
+
+/* bill_billing_run with the account references as "\n"-separated text (NULL: every account). */
+static int billb_billing_run(bill_billing_report **out, bill_store *s, bill_period p,
+                             const char *label, const bill_tariff *const *tariffs,
+                             size_t ntariffs, const char *accounts)
+{
+    const char **refs = NULL;
+    char *copy = NULL;
+    size_t n = 0, cap = 1;
+    int rc;
+    if (!accounts)
+        return bill_billing_run(out, s, p, label, tariffs, ntariffs, NULL, 0);
+    for (const char *q = accounts; *q; q++)
+        if (*q == '\n')
+            cap++;
+    refs = (const char **)malloc(cap * sizeof *refs);
+    copy = (char *)malloc(strlen(accounts) + 1);
+    if (!refs || !copy) {
+        free(refs);
+        free(copy);
+        return BILL_ENOMEM;
+    }
+    strcpy(copy, accounts);
+    for (char *q = copy; *q && n < cap;) {
+        char *nl = strchr(q, '\n');
+        refs[n++] = q;
+        if (!nl)
+            break;
+        *nl = '\0';
+        q = nl + 1;
+    }
+    rc = bill_billing_run(out, s, p, label, tariffs, ntariffs, refs, n);
+    free(refs);
+    free(copy);
+    return rc;
+}
+%}
+#if defined(SWIGPYTHON)
+%{
+static void billpy_determinants_free(bill_determinants *handle) { bill_determinants_free(handle); }
+static void billpy_billing_report_free(bill_billing_report *handle) { bill_billing_report_free(handle); }
+%}
+%rename(bill_determinants_free) billpy_determinants_free;
+%rename(bill_billing_report_free) billpy_billing_report_free;
+void billpy_determinants_free(bill_determinants *handle);
+void billpy_billing_report_free(bill_billing_report *handle);
 #endif

@@ -20,5 +20,7 @@
 #include "bill/registry.h"
 #include "bill/meter.h"
 #include "bill/metercsv.h"
+#include "bill/determinants.h"
+#include "bill/billing.h"
 
 #endif /* BILL_H */

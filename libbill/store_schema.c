@@ -130,7 +130,68 @@ static const char schema_v2[] =
     ");"
     "CREATE INDEX import_exceptions_import ON import_exceptions(import_id, line);";
 
-static const char *const steps[] = { schema_v1, schema_v2 };
+/*
+ * Version 3: billing runs, bills and bill lines (filled by bill_billing_run).
+ * An account is billed at most once per period (UNIQUE on bills).
+ */
+static const char schema_v3[] =
+    "CREATE TABLE billing_runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),"
+    "  label TEXT NOT NULL DEFAULT '',"
+    "  period_start TEXT NOT NULL,"
+    "  period_end TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+    "  finished_at TEXT,"
+    "  accounts INTEGER NOT NULL DEFAULT 0,"
+    "  billed INTEGER NOT NULL DEFAULT 0,"
+    "  already_billed INTEGER NOT NULL DEFAULT 0,"
+    "  skipped INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TABLE bills ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),"
+    "  run_id INTEGER NOT NULL REFERENCES billing_runs(id),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  period_start TEXT NOT NULL,"
+    "  period_end TEXT NOT NULL,"
+    "  tariff_id TEXT NOT NULL,"
+    "  tariff_versions TEXT NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  subtotal TEXT NOT NULL,"
+    "  tax TEXT NOT NULL,"
+    "  total TEXT NOT NULL,"
+    "  estimated INTEGER NOT NULL DEFAULT 0 CHECK (estimated IN (0, 1)),"
+    "  json TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+    "  UNIQUE (account_id, period_start, period_end)"
+    ");"
+    "CREATE INDEX bills_run ON bills(run_id);"
+    "CREATE TABLE bill_lines ("
+    "  bill_id INTEGER NOT NULL REFERENCES bills(id),"
+    "  position INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  charge TEXT NOT NULL,"
+    "  component TEXT NOT NULL DEFAULT '',"
+    "  band TEXT NOT NULL DEFAULT '',"
+    "  unit TEXT NOT NULL DEFAULT '',"
+    "  quantity TEXT NOT NULL,"
+    "  unit_price TEXT NOT NULL,"
+    "  amount TEXT NOT NULL,"
+    "  segment_start TEXT NOT NULL,"
+    "  segment_end TEXT NOT NULL,"
+    "  explanation TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (bill_id, position)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE billing_run_skips ("
+    "  run_id INTEGER NOT NULL REFERENCES billing_runs(id),"
+    "  account TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  reason TEXT NOT NULL"
+    ");"
+    "CREATE INDEX billing_run_skips_run ON billing_run_skips(run_id);";
+
+static const char *const steps[] = { schema_v1, schema_v2, schema_v3 };
 
 int billi_schema_latest(void)
 {

@@ -1107,3 +1107,38 @@ BILLJ_HANDLE_USE(const bill_whatif *w, "whatif: the comparison is closed")
 BILLJ_HANDLE_OUT(bill_meter_csv)
 BILLJ_HANDLE_USE(const bill_meter_csv *r, "meter CSV: the reader is closed")
 BILLJ_HANDLE_USE(bill_meter_csv *r, "meter CSV: the reader is closed")
+
+/* Determinants and the billing run (Determinants and Store own the proxies). */
+BILLJ_HANDLE_OUT(bill_determinants)
+BILLJ_HANDLE_OUT(bill_billing_report)
+BILLJ_HANDLE_USE(bill_determinants *d, "determinants: the handle is closed")
+BILLJ_HANDLE_USE(const bill_determinants *d, "determinants: the handle is closed")
+BILLJ_HANDLE_USE(const bill_billing_report *r, "billing run: the report is closed")
+
+/* billb_billing_run: an array of tariff proxies, crossing as their C pointers. */
+%typemap(jni) (const bill_tariff *const *tariffs, size_t ntariffs) "jlongArray"
+%typemap(jtype) (const bill_tariff *const *tariffs, size_t ntariffs) "long[]"
+%typemap(jstype) (const bill_tariff *const *tariffs, size_t ntariffs) "bill_tariff[]"
+%typemap(javain) (const bill_tariff *const *tariffs, size_t ntariffs) "java.util.Arrays.stream(java.util.Objects.requireNonNull($javainput, \"tariffs\")).mapToLong(bill_tariff::getCPtr).toArray()"
+%typemap(in) (const bill_tariff *const *tariffs, size_t ntariffs) (const bill_tariff **tmp = NULL) %{
+    $1 = NULL;
+    $2 = 0;
+    if (!billj_pending(jenv)) {
+        jsize i, count = (*jenv)->GetArrayLength(jenv, $input);
+        tmp = (const bill_tariff **)billj_array(jenv, (size_t)count, sizeof *tmp);
+        if (tmp) {
+            jlong *ptrs = (*jenv)->GetLongArrayElements(jenv, $input, NULL);
+            if (ptrs) {
+                for (i = 0; i < count; i++) {
+                    tmp[i] = *(const bill_tariff **)&ptrs[i];
+                    if (!tmp[i])
+                        billj_throw(jenv, BILL_ESTATE, "tariff: the tariff is closed");
+                }
+                (*jenv)->ReleaseLongArrayElements(jenv, $input, ptrs, JNI_ABORT);
+            }
+        }
+        $1 = ($1_ltype)tmp;
+        $2 = (size_t)count;
+    }
+%}
+%typemap(freearg) (const bill_tariff *const *tariffs, size_t ntariffs) "free((void *)tmp$argnum);"

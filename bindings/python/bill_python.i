@@ -915,3 +915,46 @@ BILLPY_HANDLE_USE(const bill_whatif *w, bill_whatif, "whatif: the comparison is 
 BILLPY_HANDLE_OUT(bill_meter_csv)
 BILLPY_HANDLE_USE(const bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")
 BILLPY_HANDLE_USE(bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")
+
+/* ---- determinants and the billing run ------------------------------------------------------ */
+
+BILLPY_HANDLE_OUT(bill_determinants)
+BILLPY_HANDLE_OUT(bill_billing_report)
+BILLPY_HANDLE_USE(bill_determinants *d, bill_determinants, "determinants: the handle is closed")
+BILLPY_HANDLE_USE(const bill_determinants *d, bill_determinants, "determinants: the handle is closed")
+BILLPY_HANDLE_USE(const bill_billing_report *r, bill_billing_report, "billing run: the report is closed")
+BILLPY_NOGIL(bill_store_determinants)
+BILLPY_NOGIL(billb_billing_run)
+BILLPY_NOGIL(bill_store_bill_json)
+
+/* billb_billing_run: a sequence of tariff proxies (none closed). */
+%typemap(in) (const bill_tariff *const *tariffs, size_t ntariffs) (const bill_tariff **tmp = NULL, PyObject *seq = NULL) {
+    Py_ssize_t i, count;
+    seq = PySequence_Fast($input, "libbill: tariffs must be a sequence of bill_tariff handles");
+    if (!seq)
+        SWIG_fail;
+    count = PySequence_Fast_GET_SIZE(seq);
+    tmp = (const bill_tariff **)calloc(count > 0 ? (size_t)count : 1, sizeof *tmp);
+    if (!tmp) {
+        PyErr_NoMemory();
+        SWIG_fail;
+    }
+    for (i = 0; i < count; i++) {
+        void *p = NULL;
+        int res = SWIG_ConvertPtr(PySequence_Fast_GET_ITEM(seq, i), &p, $descriptor(bill_tariff *), 0);
+        if (!SWIG_IsOK(res)) {
+            SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', tariffs must be bill_tariff handles");
+        }
+        if (!p) {
+            billpy_raise(BILL_ESTATE, "tariff: the tariff is closed");
+            SWIG_fail;
+        }
+        tmp[i] = (const bill_tariff *)p;
+    }
+    $1 = ($1_ltype)tmp;
+    $2 = (size_t)count;
+}
+%typemap(freearg) (const bill_tariff *const *tariffs, size_t ntariffs) {
+    free((void *)tmp$argnum);
+    Py_XDECREF(seq$argnum);
+}

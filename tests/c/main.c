@@ -19,6 +19,8 @@ int main(void)
     suite_tariff_demand();
     suite_store();
     suite_registry();
+    suite_determinants();
+    suite_billing();
     suite_csv();
     suite_meter();
     suite_readings_csv();

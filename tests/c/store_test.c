@@ -269,13 +269,13 @@ static void test_migrate(void)
     CHECK_ERR(bill_store_open(&s, p, BILL_STORE_READONLY), BILL_EVERSION);
     CHECK(strstr(bill_errmsg(), "version 1") != NULL);
     CHECK_OK(bill_store_open(&s, p, 0));
-    CHECK_INT(bill_store_schema_version(s), 2);
+    CHECK_INT(bill_store_schema_version(s), BILL_STORE_SCHEMA_VERSION);
     CHECK(has_account(s, "OLD-1"));
     CHECK_INT(store_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN "
                            "('readings', 'interval_readings', 'imports', 'import_exceptions')"), 4);
     bill_store_close(s);
-    CHECK_INT(raw_int(p, "PRAGMA user_version"), 2);
-    CHECK_ERR(billi_store_open_at(&s, p, 0, 3), BILL_EINVAL);
+    CHECK_INT(raw_int(p, "PRAGMA user_version"), BILL_STORE_SCHEMA_VERSION);
+    CHECK_ERR(billi_store_open_at(&s, p, 0, BILL_STORE_SCHEMA_VERSION + 1), BILL_EINVAL);
 }
 
 static void test_transactions(void)

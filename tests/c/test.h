@@ -86,6 +86,8 @@ void suite_tariff_feedin(void);
 void suite_whatif(void);
 void suite_store(void);
 void suite_registry(void);
+void suite_determinants(void);
+void suite_billing(void);
 void suite_csv(void);
 void suite_meter(void);
 void suite_readings_csv(void);

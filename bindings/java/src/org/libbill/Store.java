@@ -361,6 +361,52 @@ public final class Store implements AutoCloseable {
     return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
   }
 
+  // ---- determinants and the billing run (include/bill/determinants.h, billing.h) ----
+
+  /** The computed determinants of account {@code reference} over [start, end). */
+  public Determinants determinants(String reference, LocalDate start, LocalDate end) {
+    Determinants d = new Determinants();
+    try {
+      bill.bill_store_determinants(d.handle(), handle, reference, new LocalDate[] {start, end});
+    } catch (RuntimeException e) {
+      d.close();
+      throw e;
+    }
+    return d;
+  }
+
+  /**
+   * Bills [start, end) for {@code accounts} (null: every account) with {@code tariffs},
+   * chosen by the account's tariff id; stores the bills. Running again bills nothing twice.
+   */
+  public BillingReport billingRun(LocalDate start, LocalDate end, String label,
+                                  List<Tariff> tariffs, List<String> accounts) {
+    org.libbill.jni.bill_tariff[] ts = Objects.requireNonNull(tariffs, "tariffs").stream()
+        .map(t -> Objects.requireNonNull(t, "tariff").handle())
+        .toArray(org.libbill.jni.bill_tariff[]::new);
+    String refs = accounts == null ? null : String.join("\n", accounts);
+    org.libbill.jni.bill_billing_report[] out = new org.libbill.jni.bill_billing_report[1];
+    bill.billb_billing_run(out, handle, new LocalDate[] {start, end}, label == null ? "" : label,
+                           ts, refs);
+    try (org.libbill.jni.bill_billing_report r = out[0]) {
+      long n = bill.bill_billing_report_skipped(r);
+      List<BillingReport.Skipped> skipped = new ArrayList<>();
+      for (long i = 0; i < n; i++)
+        skipped.add(new BillingReport.Skipped(
+            bill.bill_billing_report_skipped_account(r, i),
+            bill.bill_status_name(bill.bill_billing_report_skipped_status(r, i)),
+            bill.bill_billing_report_skipped_reason(r, i)));
+      return new BillingReport(bill.bill_billing_report_uuid(r), bill.bill_billing_report_accounts(r),
+                               bill.bill_billing_report_billed(r),
+                               bill.bill_billing_report_already_billed(r), List.copyOf(skipped));
+    }
+  }
+
+  /** The stored bill of {@code reference} for [start, end) as JSON (ENOTFOUND if none). */
+  public String billJson(String reference, LocalDate start, LocalDate end) {
+    return bill.bill_store_bill_json(handle, reference, new LocalDate[] {start, end});
+  }
+
   /** Closes the store. Harmless when already closed. */
   @Override
   public void close() {

@@ -1,0 +1,612 @@
+/*
+ * The billing run (include/bill/billing.h): determinants, usage, bill, and
+ * the bill with its lines stored in schema v3's tables; the run report.
+ */
+#include "bill/billing.h"
+#include "bill/determinants.h"
+#include "bill/registry.h"
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH 1000
+
+typedef struct skip_entry {
+    char *account;
+    char *reason;
+    int status;
+} skip_entry;
+
+struct bill_billing_report {
+    char uuid[BILL_UUID_LEN + 1];
+    size_t accounts, billed, already;
+    skip_entry *skips;
+    size_t nskips, cap;
+};
+
+void bill_billing_report_free(bill_billing_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nskips; i++) {
+        free(r->skips[i].account);
+        free(r->skips[i].reason);
+    }
+    free(r->skips);
+    free(r);
+}
+
+const char *bill_billing_report_uuid(const bill_billing_report *r) { return r ? r->uuid : ""; }
+size_t bill_billing_report_accounts(const bill_billing_report *r) { return r ? r->accounts : 0; }
+size_t bill_billing_report_billed(const bill_billing_report *r) { return r ? r->billed : 0; }
+size_t bill_billing_report_already_billed(const bill_billing_report *r)
+{
+    return r ? r->already : 0;
+}
+size_t bill_billing_report_skipped(const bill_billing_report *r) { return r ? r->nskips : 0; }
+
+const char *bill_billing_report_skipped_account(const bill_billing_report *r, size_t i)
+{
+    return r && i < r->nskips ? r->skips[i].account : NULL;
+}
+
+int bill_billing_report_skipped_status(const bill_billing_report *r, size_t i)
+{
+    return r && i < r->nskips ? r->skips[i].status : 0;
+}
+
+const char *bill_billing_report_skipped_reason(const bill_billing_report *r, size_t i)
+{
+    return r && i < r->nskips ? r->skips[i].reason : NULL;
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* ---- SQL ------------------------------------------------------------------------ */
+
+static const char sql_run_insert[] =
+    "INSERT INTO billing_runs (uuid, label, period_start, period_end) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_run_finish[] =
+    "UPDATE billing_runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+    " accounts = ?2, billed = ?3, already_billed = ?4, skipped = ?5 WHERE id = ?1";
+static const char sql_accounts_page[] =
+    "SELECT id, reference, customer_class, household_size, capacity_kva, declared_kw,"
+    " pf_standard, tariff FROM accounts WHERE reference > ?1 ORDER BY reference LIMIT 1000";
+static const char sql_account_one[] =
+    "SELECT id, reference, customer_class, household_size, capacity_kva, declared_kw,"
+    " pf_standard, tariff FROM accounts WHERE reference = ?1";
+static const char sql_billed[] =
+    "SELECT 1 FROM bills WHERE account_id = ?1 AND period_start = ?2 AND period_end = ?3";
+static const char sql_bill_insert[] =
+    "INSERT INTO bills (uuid, run_id, account_id, period_start, period_end, tariff_id,"
+    " tariff_versions, currency, subtotal, tax, total, estimated, json)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char sql_line_insert[] =
+    "INSERT INTO bill_lines (bill_id, position, kind, charge, component, band, unit, quantity,"
+    " unit_price, amount, segment_start, segment_end, explanation)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char sql_skip_insert[] =
+    "INSERT INTO billing_run_skips (run_id, account, status, reason) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_bill_json[] =
+    "SELECT b.json FROM bills b JOIN accounts a ON a.id = b.account_id"
+    " WHERE a.reference = ?1 AND b.period_start = ?2 AND b.period_end = ?3";
+
+typedef struct acct {
+    sqlite3_int64 id;
+    char ref[BILL_KEY_MAX];
+    char cls[32];
+    int household;
+    char capacity[64], declared[64];
+    char pf[8];
+    char tariff[BILL_KEY_MAX];
+} acct;
+
+static void read_acct(acct *a, sqlite3_stmt *st)
+{
+#define COPY(dst, col) snprintf(dst, sizeof dst, "%s", (const char *)sqlite3_column_text(st, col) ? (const char *)sqlite3_column_text(st, col) : "")
+    a->id = sqlite3_column_int64(st, 0);
+    COPY(a->ref, 1);
+    COPY(a->cls, 2);
+    a->household = sqlite3_column_int(st, 3);
+    COPY(a->capacity, 4);
+    COPY(a->declared, 5);
+    COPY(a->pf, 6);
+    COPY(a->tariff, 7);
+#undef COPY
+}
+
+static const char *kind_name(int kind)
+{
+    static const char *const names[] = { "fixed", "energy", "per_kwh", "minimum", "tax",
+                                         "rounding", "capacity", "demand", "pf", "credit" };
+    return kind >= 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : "other";
+}
+
+/* ---- one account -------------------------------------------------------------- */
+
+typedef struct run_ctx {
+    bill_store *s;
+    bill_period p;
+    sqlite3_int64 run_id;
+    const bill_tariff *const *tariffs;
+    size_t ntariffs;
+    bill_determinants *det;
+    bill_usage *u;
+    bill_bill *b;
+    bill_billing_report *r;
+    char start[16], end[16];
+} run_ctx;
+
+static int add_skip(run_ctx *c, const char *account, int status, const char *reason)
+{
+    bill_billing_report *r = c->r;
+    if (r->nskips == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        skip_entry *x = realloc(r->skips, cap * sizeof *x);
+        if (!x)
+            return billi_error(BILL_ENOMEM, "billing run: out of memory");
+        r->skips = x;
+        r->cap = cap;
+    }
+    skip_entry *e = &r->skips[r->nskips];
+    e->account = dupstr(account);
+    e->reason = dupstr(reason);
+    e->status = status;
+    if (!e->account || !e->reason) {
+        free(e->account);
+        free(e->reason);
+        return billi_error(BILL_ENOMEM, "billing run: out of memory");
+    }
+    r->nskips++;
+    sqlite3_stmt *st;
+    BILLI_TRY(billi_store_prepare(c->s, &st, sql_skip_insert, "billing run: skip"));
+    sqlite3_bind_int64(st, 1, c->run_id);
+    int rc = billi_bind_text(c->s, st, 2, account);
+    if (rc == BILL_OK)
+        rc = billi_bind_text(c->s, st, 3, bill_status_name(status));
+    if (rc == BILL_OK)
+        rc = billi_bind_text(c->s, st, 4, reason);
+    if (rc == BILL_OK) {
+        int src = sqlite3_step(st);
+        if (src != SQLITE_DONE)
+            rc = billi_store_err(c->s, src, "billing run: skip");
+    }
+    billi_store_done(c->s, st);
+    return rc;
+}
+
+static const bill_tariff *find_tariff(const run_ctx *c, const char *id)
+{
+    for (size_t i = 0; i < c->ntariffs; i++)
+        if (strcmp(bill_tariff_id(c->tariffs[i]), id) == 0)
+            return c->tariffs[i];
+    return NULL;
+}
+
+static int already_billed(int *out, run_ctx *c, sqlite3_int64 account_id)
+{
+    sqlite3_stmt *st;
+    BILLI_TRY(billi_store_prepare(c->s, &st, sql_billed, "billing run: bills"));
+    sqlite3_bind_int64(st, 1, account_id);
+    sqlite3_bind_text(st, 2, c->start, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c->end, -1, SQLITE_STATIC);
+    int src = sqlite3_step(st), rc = BILL_OK;
+    if (src == SQLITE_ROW)
+        *out = 1;
+    else if (src == SQLITE_DONE)
+        *out = 0;
+    else
+        rc = billi_store_err(c->s, src, "billing run: bills");
+    billi_store_done(c->s, st);
+    return rc;
+}
+
+static int make_usage(run_ctx *c, const acct *a)
+{
+    bill_usage_reset(c->u);
+    BILLI_TRY(bill_determinants_to_usage(c->u, c->det));
+    BILLI_TRY(bill_usage_set_class(c->u, a->cls));
+    BILLI_TRY(bill_usage_set_household_size(c->u, a->household));
+    bill_dec v = BILL_DEC_INIT;
+    int rc = bill_dec_parse(&v, a->capacity, (size_t)-1);
+    if (rc == BILL_OK && bill_dec_sign(&v) > 0)
+        rc = bill_usage_set_capacity_kva(c->u, &v);
+    if (rc == BILL_OK)
+        rc = bill_dec_parse(&v, a->declared, (size_t)-1);
+    if (rc == BILL_OK && bill_dec_sign(&v) > 0)
+        rc = bill_usage_set_declared_kw(c->u, &v);
+    if (rc == BILL_OK && a->pf[0])
+        rc = bill_usage_set_pf_standard(c->u, a->pf);
+    bill_dec_clear(&v);
+    return rc;
+}
+
+static int bind_dec(run_ctx *c, sqlite3_stmt *st, int i, const bill_dec *d)
+{
+    char buf[128];
+    size_t n = bill_dec_format(d, buf, sizeof buf);
+    if (n < sizeof buf)
+        return sqlite3_bind_text(st, i, buf, (int)n, SQLITE_TRANSIENT) == SQLITE_OK
+                   ? BILL_OK
+                   : billi_store_err(c->s, SQLITE_NOMEM, "billing run: bind");
+    return billi_bind_dec(c->s, st, i, d);
+}
+
+static int versions_text(char *buf, size_t cap, const bill_tariff *t, bill_period p)
+{
+    size_t n = bill_tariff_version_count(t), len = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        bill_date e, next = { BILL_DATE_OPEN_END };
+        bill_tariff_version_effective(&e, t, i);
+        if (i + 1 < n)
+            bill_tariff_version_effective(&next, t, i + 1);
+        if (e.day < p.end.day && next.day > p.start.day) {
+            char d[16];
+            bill_date_format(e, d, sizeof d);
+            int w = snprintf(buf + len, cap - len, "%s%s", len ? "," : "", d);
+            if (w < 0 || (size_t)w >= cap - len)
+                break;
+            len += (size_t)w;
+        }
+    }
+    return BILL_OK;
+}
+
+static int store_bill(run_ctx *c, const acct *a, const bill_tariff *t, int estimated)
+{
+    bill_store *s = c->s;
+    char *json = bill_bill_to_json(c->b);
+    if (!json)
+        return billi_error(BILL_ENOMEM, "billing run: out of memory rendering the bill");
+    char uuid[BILL_UUID_LEN + 1], versions[256];
+    billi_uuid(uuid);
+    versions_text(versions, sizeof versions, t, c->p);
+    bill_dec sub = BILL_DEC_INIT, tax = BILL_DEC_INIT, total = BILL_DEC_INIT;
+    int rc = bill_bill_subtotal(&sub, c->b);
+    if (rc == BILL_OK)
+        rc = bill_bill_tax(&tax, c->b);
+    if (rc == BILL_OK)
+        rc = bill_bill_total(&total, c->b);
+    sqlite3_stmt *st = NULL;
+    if (rc == BILL_OK)
+        rc = billi_store_prepare(s, &st, sql_bill_insert, "billing run: bill");
+    if (rc == BILL_OK) {
+        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, c->run_id);
+        sqlite3_bind_int64(st, 3, a->id);
+        sqlite3_bind_text(st, 4, c->start, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, c->end, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, bill_tariff_id(t), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, versions, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, bill_tariff_currency(t), -1, SQLITE_STATIC);
+        rc = bind_dec(c, st, 9, &sub);
+        if (rc == BILL_OK)
+            rc = bind_dec(c, st, 10, &tax);
+        if (rc == BILL_OK)
+            rc = bind_dec(c, st, 11, &total);
+        sqlite3_bind_int(st, 12, estimated);
+        sqlite3_bind_text(st, 13, json, -1, SQLITE_STATIC);
+        if (rc == BILL_OK) {
+            int src = sqlite3_step(st);
+            if (src != SQLITE_DONE)
+                rc = billi_store_err(s, src, "billing run: bill");
+        }
+        billi_store_done(s, st);
+    }
+    bill_free(json);
+    bill_dec_clear(&sub);
+    bill_dec_clear(&tax);
+    bill_dec_clear(&total);
+    if (rc != BILL_OK)
+        return rc;
+    sqlite3_int64 bill_id = sqlite3_last_insert_rowid(s->db);
+    size_t n = bill_bill_line_count(c->b);
+    for (size_t i = 0; i < n && rc == BILL_OK; i++) {
+        bill_line_view v;
+        rc = bill_bill_line(&v, c->b, i);
+        if (rc != BILL_OK)
+            break;
+        char *ex = bill_bill_line_explain(c->b, i);
+        if (!ex) {
+            rc = billi_error(BILL_ENOMEM, "billing run: out of memory explaining a line");
+            break;
+        }
+        rc = billi_store_prepare(s, &st, sql_line_insert, "billing run: bill line");
+        if (rc == BILL_OK) {
+            char ss[16], se[16];
+            bill_date_format(v.segment.start, ss, sizeof ss);
+            bill_date_format(v.segment.end, se, sizeof se);
+            sqlite3_bind_int64(st, 1, bill_id);
+            sqlite3_bind_int(st, 2, (int)i);
+            sqlite3_bind_text(st, 3, kind_name(v.kind), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, v.charge, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 5, v.component, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, v.band, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 7, v.unit, -1, SQLITE_STATIC);
+            rc = bind_dec(c, st, 8, v.quantity);
+            if (rc == BILL_OK)
+                rc = bind_dec(c, st, 9, v.unit_price);
+            if (rc == BILL_OK)
+                rc = bind_dec(c, st, 10, v.amount);
+            sqlite3_bind_text(st, 11, ss, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 12, se, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 13, ex, -1, SQLITE_STATIC);
+            if (rc == BILL_OK) {
+                int src = sqlite3_step(st);
+                if (src != SQLITE_DONE)
+                    rc = billi_store_err(s, src, "billing run: bill line");
+            }
+            billi_store_done(s, st);
+        }
+        bill_free(ex);
+    }
+    return rc;
+}
+
+/* Bill one account. Returns BILL_OK when the account was handled (billed,
+ * already billed or skipped); an error only for failures of the run itself. */
+static int bill_one(run_ctx *c, const acct *a)
+{
+    c->r->accounts++;
+    int done = 0;
+    BILLI_TRY(already_billed(&done, c, a->id));
+    if (done) {
+        c->r->already++;
+        return BILL_OK;
+    }
+    if (!a->tariff[0]) {
+        char reason[160];
+        snprintf(reason, sizeof reason, "account %s: no tariff", a->ref);
+        return add_skip(c, a->ref, BILL_ENOTFOUND, reason);
+    }
+    const bill_tariff *t = find_tariff(c, a->tariff);
+    if (!t) {
+        char reason[256];
+        snprintf(reason, sizeof reason, "account %s: tariff %s is not among the run's tariffs",
+                 a->ref, a->tariff);
+        return add_skip(c, a->ref, BILL_ENOTFOUND, reason);
+    }
+    int rc = bill_store_determinants(c->det, c->s, a->ref, c->p);
+    if (rc == BILL_OK && bill_determinants_count(c->det) == 0) {
+        char reason[160];
+        snprintf(reason, sizeof reason, "account %s: no meter reading counts in the period", a->ref);
+        return add_skip(c, a->ref, BILL_ENOTFOUND, reason);
+    }
+    if (rc == BILL_OK)
+        rc = make_usage(c, a);
+    if (rc == BILL_OK)
+        rc = bill_tariff_compute(t, c->u, c->b);
+    if (rc != BILL_OK) {
+        if (rc == BILL_ENOMEM || bill_status_family_of(rc) == BILL_FAMILY_STORAGE)
+            return rc;
+        char reason[BILLI_ERRMSG_MAX + 80];
+        snprintf(reason, sizeof reason, "account %s: %s", a->ref, bill_errmsg());
+        return add_skip(c, a->ref, rc, reason);
+    }
+    /* the bill and its lines, whole or not at all */
+    BILLI_TRY(billi_store_exec(c->s, "SAVEPOINT billi_account", "billing run: savepoint"));
+    rc = store_bill(c, a, t, bill_determinants_any_estimated(c->det));
+    if (rc != BILL_OK) {
+        char reason[BILLI_ERRMSG_MAX + 80];
+        snprintf(reason, sizeof reason, "account %s: storing the bill: %s", a->ref, bill_errmsg());
+        int frc = rc;
+        sqlite3_exec(c->s->db, "ROLLBACK TO billi_account; RELEASE billi_account", NULL, NULL,
+                     NULL);
+        if (frc == BILL_ENOMEM || frc == BILL_EBUSY || frc == BILL_EIO)
+            return frc;
+        return add_skip(c, a->ref, frc, reason);
+    }
+    BILLI_TRY(billi_store_exec(c->s, "RELEASE billi_account", "billing run: release"));
+    c->r->billed++;
+    return BILL_OK;
+}
+
+/* ---- the run --------------------------------------------------------------------- */
+
+static int begin(run_ctx *c)
+{
+    return billi_store_exec(c->s, "BEGIN IMMEDIATE", "billing run: begin");
+}
+
+static int commit(run_ctx *c, int rc)
+{
+    if (rc == BILL_OK)
+        return billi_store_exec(c->s, "COMMIT", "billing run: commit");
+    sqlite3_exec(c->s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int run_all(run_ctx *c)
+{
+    char last[BILL_KEY_MAX] = "";
+    acct *page = malloc(BATCH * sizeof *page);
+    if (!page)
+        return billi_error(BILL_ENOMEM, "billing run: out of memory");
+    int rc = BILL_OK;
+    for (;;) {
+        size_t n = 0;
+        sqlite3_stmt *st;
+        rc = billi_store_prepare(c->s, &st, sql_accounts_page, "billing run: accounts");
+        if (rc != BILL_OK)
+            break;
+        sqlite3_bind_text(st, 1, last, -1, SQLITE_TRANSIENT);
+        int src;
+        while (n < BATCH && (src = sqlite3_step(st)) == SQLITE_ROW)
+            read_acct(&page[n++], st);
+        if (n < BATCH && src != SQLITE_DONE)
+            rc = billi_store_err(c->s, src, "billing run: accounts");
+        billi_store_done(c->s, st);
+        if (rc != BILL_OK || n == 0)
+            break;
+        snprintf(last, sizeof last, "%s", page[n - 1].ref);
+        rc = begin(c);
+        for (size_t i = 0; i < n && rc == BILL_OK; i++)
+            rc = bill_one(c, &page[i]);
+        rc = commit(c, rc);
+        if (rc != BILL_OK || n < BATCH)
+            break;
+    }
+    free(page);
+    return rc;
+}
+
+static int run_list(run_ctx *c, const char *const *accounts, size_t naccounts)
+{
+    int rc = BILL_OK;
+    for (size_t off = 0; off < naccounts && rc == BILL_OK; off += BATCH) {
+        rc = begin(c);
+        for (size_t i = off; i < naccounts && i < off + BATCH && rc == BILL_OK; i++) {
+            const char *ref = accounts[i];
+            if (!ref) {
+                rc = billi_error(BILL_EINVAL, "billing run: account %zu is NULL", i);
+                break;
+            }
+            sqlite3_stmt *st;
+            rc = billi_store_prepare(c->s, &st, sql_account_one, "billing run: account");
+            if (rc != BILL_OK)
+                break;
+            sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+            int src = sqlite3_step(st);
+            acct a;
+            if (src == SQLITE_ROW)
+                read_acct(&a, st);
+            billi_store_done(c->s, st);
+            if (src == SQLITE_ROW) {
+                rc = bill_one(c, &a);
+            } else if (src == SQLITE_DONE) {
+                char reason[160];
+                c->r->accounts++;
+                snprintf(reason, sizeof reason, "account %.64s: no such account", ref);
+                rc = add_skip(c, ref, BILL_ENOTFOUND, reason);
+            } else {
+                rc = billi_store_err(c->s, src, "billing run: account");
+            }
+        }
+        rc = commit(c, rc);
+    }
+    return rc;
+}
+
+int bill_billing_run(bill_billing_report **out, bill_store *s, bill_period p, const char *label,
+                     const bill_tariff *const *tariffs, size_t ntariffs,
+                     const char *const *accounts, size_t naccounts)
+{
+    BILLI_CHECK_ARG(out, "out");
+    *out = NULL;
+    BILLI_CHECK_ARG(s, "s");
+    BILLI_CHECK_ARG(tariffs || ntariffs == 0, "tariffs");
+    BILLI_CHECK_ARG(accounts || naccounts == 0, "accounts");
+    if (!bill_date_is_valid(p.start) || !bill_date_is_valid(p.end) || p.start.day >= p.end.day)
+        return billi_error(BILL_EDATE, "billing run: the period's start must be before its end");
+    if (s->readonly)
+        return billi_error(BILL_ESTATE, "billing run: the store is read-only");
+    if (s->user_txn || !sqlite3_get_autocommit(s->db))
+        return billi_error(BILL_ESTATE,
+                           "billing run: not inside bill_store_begin (the run commits in batches)");
+    for (size_t i = 0; i < ntariffs; i++) {
+        if (!tariffs[i])
+            return billi_error(BILL_EINVAL, "billing run: tariff %zu is NULL", i);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(bill_tariff_id(tariffs[i]), bill_tariff_id(tariffs[k])) == 0)
+                return billi_error(BILL_EINVAL, "billing run: two tariffs with id %s",
+                                   bill_tariff_id(tariffs[i]));
+    }
+    run_ctx c;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.p = p;
+    c.tariffs = tariffs;
+    c.ntariffs = ntariffs;
+    bill_date_format(p.start, c.start, sizeof c.start);
+    bill_date_format(p.end, c.end, sizeof c.end);
+    c.r = calloc(1, sizeof *c.r);
+    if (!c.r)
+        return billi_error(BILL_ENOMEM, "billing run: out of memory");
+    int rc = bill_determinants_create(&c.det);
+    if (rc == BILL_OK)
+        rc = bill_usage_create(&c.u);
+    if (rc == BILL_OK)
+        rc = bill_bill_create(&c.b);
+    billi_uuid(c.r->uuid);
+    if (rc == BILL_OK) {
+        sqlite3_stmt *st;
+        rc = billi_store_prepare(s, &st, sql_run_insert, "billing run: run");
+        if (rc == BILL_OK) {
+            sqlite3_bind_text(st, 1, c.r->uuid, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, label ? label : "", -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 3, c.start, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, c.end, -1, SQLITE_STATIC);
+            int src = sqlite3_step(st);
+            if (src != SQLITE_DONE)
+                rc = billi_store_err(s, src, "billing run: run");
+            c.run_id = sqlite3_last_insert_rowid(s->db);
+            billi_store_done(s, st);
+        }
+    }
+    if (rc == BILL_OK)
+        rc = accounts ? run_list(&c, accounts, naccounts) : run_all(&c);
+    if (rc == BILL_OK) {
+        sqlite3_stmt *st;
+        rc = billi_store_prepare(s, &st, sql_run_finish, "billing run: finish");
+        if (rc == BILL_OK) {
+            sqlite3_bind_int64(st, 1, c.run_id);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)c.r->accounts);
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)c.r->billed);
+            sqlite3_bind_int64(st, 4, (sqlite3_int64)c.r->already);
+            sqlite3_bind_int64(st, 5, (sqlite3_int64)c.r->nskips);
+            int src = sqlite3_step(st);
+            if (src != SQLITE_DONE)
+                rc = billi_store_err(s, src, "billing run: finish");
+            billi_store_done(s, st);
+        }
+    }
+    bill_determinants_free(c.det);
+    bill_usage_free(c.u);
+    bill_bill_free(c.b);
+    if (rc != BILL_OK) {
+        bill_billing_report_free(c.r);
+        return rc;
+    }
+    *out = c.r;
+    return BILL_OK;
+}
+
+char *bill_store_bill_json(bill_store *s, const char *reference, bill_period p)
+{
+    if (!s || !reference) {
+        billi_error(BILL_EINVAL, "bill_store_bill_json: NULL argument");
+        return NULL;
+    }
+    sqlite3_stmt *st;
+    if (billi_store_prepare(s, &st, sql_bill_json, "store: bill") != BILL_OK)
+        return NULL;
+    char a[16], b[16];
+    bill_date_format(p.start, a, sizeof a);
+    bill_date_format(p.end, b, sizeof b);
+    sqlite3_bind_text(st, 1, reference, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, a, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, b, -1, SQLITE_TRANSIENT);
+    char *out = NULL;
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        out = dupstr(t ? t : "");
+        if (!out)
+            billi_error(BILL_ENOMEM, "store: out of memory");
+    } else if (src == SQLITE_DONE) {
+        billi_error(BILL_ENOTFOUND, "store: no bill for account %.64s over %s/%s", reference, a, b);
+    } else {
+        billi_store_err(s, src, "store: bill");
+    }
+    billi_store_done(s, st);
+    return out;
+}
