@@ -87,5 +87,6 @@ void suite_registry(void);
 void suite_csv(void);
 void suite_meter(void);
 void suite_readings_csv(void);
+void suite_import(void);
 
 #endif
