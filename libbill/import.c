@@ -995,15 +995,15 @@ static int feed_failed(bill_importer *imp, int rc)
     return billi_error(rc, "%s", msg);
 }
 
-int bill_importer_feed(bill_importer *imp, const char *data, size_t len)
+int bill_importer_feed(bill_importer *imp, const char *text, size_t len)
 {
     BILLI_CHECK_ARG(imp, "imp");
-    BILLI_CHECK_ARG(data || len == 0, "data");
+    BILLI_CHECK_ARG(text || len == 0, "text");
     if (imp->state != ST_OPEN)
         return billi_error(BILL_ESTATE, "import: already finished or failed");
     imp->started = 1;
-    sha_update(&imp->sha, (const unsigned char *)data, len);
-    int rc = billi_rcsv_feed(imp->parser, data, len);
+    sha_update(&imp->sha, (const unsigned char *)text, len);
+    int rc = billi_rcsv_feed(imp->parser, text, len);
     return rc == BILL_OK ? BILL_OK : feed_failed(imp, rc);
 }
 

@@ -1107,3 +1107,8 @@ BILLJ_HANDLE_USE(const bill_whatif *w, "whatif: the comparison is closed")
 BILLJ_HANDLE_OUT(bill_meter_csv)
 BILLJ_HANDLE_USE(const bill_meter_csv *r, "meter CSV: the reader is closed")
 BILLJ_HANDLE_USE(bill_meter_csv *r, "meter CSV: the reader is closed")
+
+/* The importer (Store.importReadings owns the proxy). */
+BILLJ_HANDLE_OUT(bill_importer)
+BILLJ_HANDLE_USE(const bill_importer *imp, "import: the importer is closed")
+BILLJ_HANDLE_USE(bill_importer *imp, "import: the importer is closed")

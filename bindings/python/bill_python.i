@@ -915,3 +915,15 @@ BILLPY_HANDLE_USE(const bill_whatif *w, bill_whatif, "whatif: the comparison is 
 BILLPY_HANDLE_OUT(bill_meter_csv)
 BILLPY_HANDLE_USE(const bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")
 BILLPY_HANDLE_USE(bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")
+
+/* ---- the importer (include/bill/import.h) -------------------------------------------------- */
+
+BILLPY_HANDLE_OUT(bill_importer)
+BILLPY_HANDLE_USE(const bill_importer *imp, bill_importer, "import: the importer is closed")
+BILLPY_HANDLE_USE(bill_importer *imp, bill_importer, "import: the importer is closed")
+BILLPY_NOGIL(bill_importer_create)
+BILLPY_NOGIL(bill_importer_feed)
+BILLPY_NOGIL(bill_importer_finish)
+BILLPY_NOGIL(bill_importer_read_file)
+BILLPY_NOGIL(bill_store_add_reading)
+BILLPY_NOGIL(bill_store_add_interval)

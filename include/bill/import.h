@@ -87,14 +87,14 @@ BILL_EXTERN int bill_importer_set_now(bill_importer *imp, bill_datetime now);
 BILL_EXTERN int bill_importer_set_batch_rows(bill_importer *imp, int rows);
 
 /**
- * Feed the next `len` bytes of the file. Rows completed by them are checked
+ * Feed the next `len` bytes of the file at `text`. Rows completed by them are checked
  * and kept. A bad header stops the file: BILL_ESYNTAX naming the column, the
  * error is kept as an exception of the import (line of the header, code
  * ESYNTAX), and the import is finished with no rows. Storage errors roll the
  * batch in progress back and leave the import unfinished. After an error or
  * finish, BILL_ESTATE.
  */
-BILL_EXTERN int bill_importer_feed(bill_importer *imp, const char *data, size_t len);
+BILL_EXTERN int bill_importer_feed(bill_importer *imp, const char *text, size_t len);
 
 /**
  * End of the file: the last row, the last batch, the counts, digest and

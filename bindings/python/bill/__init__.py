@@ -33,6 +33,7 @@ from .store import (Account, Link, Meter, MeterStatus, Protection, Register, Reg
                     Store)
 from .meters import Advance, check_reading, interval_demand_kw, register_advance
 from .metercsv import MeterCsvReader, MeterCsvRow, read_meter_csv
+from .importer import ImportException, Importer, ImportReport
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -66,4 +67,6 @@ __all__ = [
     "Advance", "register_advance", "check_reading", "interval_demand_kw",
     # meter-data CSV
     "MeterCsvReader", "MeterCsvRow", "read_meter_csv",
+    # importing readings into the store
+    "Importer", "ImportReport", "ImportException",
 ]
