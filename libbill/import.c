@@ -966,21 +966,48 @@ int bill_importer_set_batch_rows(bill_importer *imp, int rows)
     return BILL_OK;
 }
 
-/* A header (or empty-file) error: kept as an exception, the import finished with no rows. */
+/*
+ * A header (or empty-file) error: kept as an exception, the import finished
+ * with no rows. Its digest is that of the source name and the error (the
+ * bytes read so far depend on the chunks), so the same failure again is
+ * "already imported" and changes nothing.
+ */
+static int find_same(bill_importer *imp, char *uuid);
+static int forget_import(bill_importer *imp);
+
 static int header_failed(bill_importer *imp, int code)
 {
     char msg[BILLI_ERRMSG_MAX];
     snprintf(msg, sizeof msg, "%s", bill_errmsg());
+    sha256 h;
+    sha_init(&h);
+    sha_update(&h, (const unsigned char *)"header error\n", 13);
+    sha_update(&h, (const unsigned char *)imp->source, strlen(imp->source) + 1);
+    sha_update(&h, (const unsigned char *)msg, strlen(msg));
+    sha_hex(&h, imp->digest);
+    char earlier[BILL_UUID_LEN + 1];
+    int same = 0;
     int rc = billi_store_tx_begin(imp->c.s);
     if (rc == BILL_OK) {
-        rc = add_exception(imp, 1, "", code, msg, "");
-        if (rc == BILL_OK)
-            rc = save_counts(imp, 1);
+        same = find_same(imp, earlier);
+        if (same < 0)
+            rc = same;
+        else if (same)
+            rc = forget_import(imp);
+        else {
+            rc = add_exception(imp, 1, "", code, msg, "");
+            if (rc == BILL_OK)
+                rc = save_counts(imp, 1);
+        }
         rc = billi_store_tx_end(imp->c.s, rc);
     }
     imp->state = rc == BILL_OK ? ST_FINISHED : ST_FAILED;
     if (rc != BILL_OK)
         return rc;
+    if (same) {
+        imp->already = 1;
+        memcpy(imp->uuid, earlier, sizeof earlier);
+    }
     return billi_error(code, "%s", msg);
 }
 

@@ -90,7 +90,8 @@ BILL_EXTERN int bill_importer_set_batch_rows(bill_importer *imp, int rows);
  * Feed the next `len` bytes of the file at `text`. Rows completed by them are checked
  * and kept. A bad header stops the file: BILL_ESYNTAX naming the column, the
  * error is kept as an exception of the import (line of the header, code
- * ESYNTAX), and the import is finished with no rows. Storage errors roll the
+ * ESYNTAX), and the import is finished with no rows (the same source failing
+ * the same way again is "already imported" and records nothing). Storage errors roll the
  * batch in progress back and leave the import unfinished. After an error or
  * finish, BILL_ESTATE.
  */

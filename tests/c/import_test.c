@@ -254,6 +254,16 @@ static void test_header_errors(void)
     /* an empty file */
     CHECK_ERR(import_text(&imp, s, BILL_IMPORT_INTERVALS, "empty.csv", "", 0, 0), BILL_ESYNTAX);
     CHECK_INT(q_int(s, "SELECT count(*) FROM import_exceptions"), 2);
+    CHECK_INT(bill_importer_already_imported(imp), 0);
+    bill_importer_free(imp);
+    /* the same bad file again, in other chunks: the same error, nothing changes */
+    CHECK_ERR(import_text(&imp, s, BILL_IMPORT_READINGS, "bad.csv",
+                          "meter_serial,register,read_at,value\nM1,total,2026-01-01,1\n", 3, 0),
+              BILL_ESYNTAX);
+    CHECK(strstr(bill_errmsg(), "'kind' is missing") != NULL);
+    CHECK_INT(bill_importer_already_imported(imp), 1);
+    CHECK_INT(q_int(s, "SELECT count(*) FROM import_exceptions"), 2);
+    CHECK_INT(q_int(s, "SELECT count(*) FROM imports"), 2);
     bill_importer_free(imp);
     /* arguments and states */
     CHECK_ERR(bill_importer_create(&imp, s, 7, "x"), BILL_EINVAL);
