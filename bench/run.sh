@@ -182,17 +182,19 @@ echo "== importing register readings into a file store (WAL) =="
 # larger file. The rate on one core is the CPU-time rate; the wall-clock rate also shows
 # what the other work on the machine took.
 idir=$(mktemp -d)
-isizes=${BENCH_IMPORT_ROWS:-"250000 1000000"}
+isizes=${BENCH_IMPORT_ROWS:-"200000 1000000"}
 : > "$tmp.c"
 for n in $isizes; do
-    if ! $pin "$dir/bench_import" "$idir" "$n" 20000 | tee -a "$tmp.c"; then
+    { $pin "$dir/bench_import" "$idir" "$n" 20000; echo $? > "$tmp.rc"; } | tee -a "$tmp.c"
+    if [ "$(cat "$tmp.rc")" -ne 0 ]; then
         echo "bench: $dir/bench_import failed" >&2
         rm -rf "$idir"
         exit 1
     fi
     last=$n
 done
-if ! $pin "$PYTHON" "$here/bench_import.py" "$idir/readings-$last.csv" "$last" 20000 | tee "$tmp.py"; then
+{ $pin "$PYTHON" "$here/bench_import.py" "$idir/readings-$last.csv" "$last" 20000; echo $? > "$tmp.rc"; } | tee "$tmp.py"
+if [ "$(cat "$tmp.rc")" -ne 0 ]; then
     echo "bench: bench_import.py failed" >&2
     rm -rf "$idir"
     exit 1

@@ -115,15 +115,17 @@ typedef struct reg_info {
 
 typedef struct meter_info {
     char serial[BILLI_RCSV_MAX_SERIAL + 1];
+    size_t serial_len;
+    uint64_t hash;
     int64_t id;        /* -1: unknown meter */
     int installed;     /* 0: never installed */
     int removed;
     bill_date installed_on, removed_on;
-    int nreg;
-    reg_info reg[BILL_METER_MAX_REGISTERS];
     int iv_loaded;     /* iv_last_*: the latest stored interval */
     int iv_has_last;
     int64_t iv_last_start, iv_last_end;
+    int nreg;
+    reg_info reg[];    /* nreg registers (allocated to fit: the cache stays small) */
 } meter_info;
 
 typedef struct ictx {
@@ -177,7 +179,7 @@ static int kind_of(const char *text)
     return BILL_REGISTER_ENERGY;
 }
 
-static int load_meter(ictx *c, meter_info *m)
+static int load_meter(ictx *c, meter_info *m, reg_info *regs)
 {
     sqlite3_stmt *st;
     const char *what = "import: reading the meter";
@@ -210,12 +212,11 @@ static int load_meter(ictx *c, meter_info *m)
                                   "ORDER BY id", what));
     sqlite3_bind_int64(st, 1, m->id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->nreg < BILL_METER_MAX_REGISTERS) {
-        reg_info *r = &m->reg[m->nreg++];
+        reg_info *r = &regs[m->nreg++];
         r->id = sqlite3_column_int64(st, 0);
         snprintf(r->code, sizeof r->code, "%s", (const char *)sqlite3_column_text(st, 1));
         r->kind = kind_of((const char *)sqlite3_column_text(st, 2));
         r->digits = sqlite3_column_int(st, 3);
-        bill_dec_init(&r->last);
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         status = billi_store_err(c->s, rc, what);
@@ -235,7 +236,7 @@ static int find_meter(meter_info **out, ictx *c, const char *serial, size_t len)
             return billi_error(BILL_ENOMEM, "import: out of memory");
         for (size_t i = 0; i < c->cap; i++)
             if (c->slots[i]) {
-                size_t j = fnv(c->slots[i]->serial, strlen(c->slots[i]->serial)) & (cap - 1);
+                size_t j = c->slots[i]->hash & (cap - 1);
                 while (slots[j])
                     j = (j + 1) & (cap - 1);
                 slots[j] = c->slots[i];
@@ -244,24 +245,30 @@ static int find_meter(meter_info **out, ictx *c, const char *serial, size_t len)
         c->slots = slots;
         c->cap = cap;
     }
-    size_t j = fnv(serial, len) & (c->cap - 1);
+    uint64_t hash = fnv(serial, len);
+    size_t j = hash & (c->cap - 1);
     for (; c->slots[j]; j = (j + 1) & (c->cap - 1)) {
         meter_info *m = c->slots[j];
-        if (strncmp(m->serial, serial, len) == 0 && m->serial[len] == '\0') {
+        if (m->hash == hash && m->serial_len == len && memcmp(m->serial, serial, len) == 0) {
             *out = m;
             return BILL_OK;
         }
     }
-    meter_info *m = calloc(1, sizeof *m);
+    meter_info head;
+    reg_info regs[BILL_METER_MAX_REGISTERS];
+    memset(&head, 0, sizeof head);
+    memset(regs, 0, sizeof regs);
+    memcpy(head.serial, serial, len);
+    head.serial_len = len;
+    head.hash = hash;
+    BILLI_TRY(load_meter(c, &head, regs));
+    meter_info *m = malloc(sizeof *m + (size_t)head.nreg * sizeof(reg_info));
     if (!m)
         return billi_error(BILL_ENOMEM, "import: out of memory");
-    memcpy(m->serial, serial, len);
-    int rc = load_meter(c, m);
-    if (rc != BILL_OK) {
-        for (int r = 0; r < m->nreg; r++)
-            bill_dec_clear(&m->reg[r].last);
-        free(m);
-        return rc;
+    memcpy(m, &head, sizeof head);
+    for (int r = 0; r < head.nreg; r++) {
+        m->reg[r] = regs[r];
+        bill_dec_init(&m->reg[r].last);
     }
     c->slots[j] = m;
     c->count++;
@@ -694,6 +701,7 @@ struct bill_importer {
     char digest[65];
     char *source;
     int prev_sync;        /* PRAGMA synchronous before the import */
+    int prev_ckpt;        /* PRAGMA wal_autocheckpoint before the import */
     int64_t total, accepted, duplicate, rejected;          /* so far */
     int64_t c_total, c_accepted, c_duplicate, c_rejected;  /* committed */
     char *raw;            /* the row's text, rebuilt from its fields */
@@ -893,6 +901,7 @@ int bill_importer_create(bill_importer **out, bill_store *s, int kind, const cha
     imp->batch_rows = BILL_IMPORT_BATCH_ROWS;
     imp->c.now = local_now();
     imp->prev_sync = -1;
+    imp->prev_ckpt = -1;
     sha_init(&imp->sha);
     imp->source = malloc(slen + 1);
     int rc = imp->source ? BILL_OK : billi_error(BILL_ENOMEM, "import: out of memory");
@@ -920,8 +929,15 @@ int bill_importer_create(bill_importer **out, bill_store *s, int kind, const cha
     }
     if (rc == BILL_OK && pragma_int(s, "PRAGMA synchronous", &imp->prev_sync) == BILL_OK)
         billi_store_exec(s, "PRAGMA synchronous = NORMAL", "import: pragma");
+    /*
+     * Checkpoint less often while importing (the WAL may grow to about 64 MiB
+     * on disk): copying the WAL back into the file is half the work otherwise.
+     */
+    if (rc == BILL_OK && pragma_int(s, "PRAGMA wal_autocheckpoint", &imp->prev_ckpt) == BILL_OK)
+        billi_store_exec(s, "PRAGMA wal_autocheckpoint = 16000", "import: pragma");
     if (rc != BILL_OK) {
         imp->prev_sync = -1;
+        imp->prev_ckpt = -1;
         bill_importer_free(imp);
         return rc;
     }
@@ -937,6 +953,11 @@ void bill_importer_free(bill_importer *imp)
     if (imp->prev_sync >= 0) {
         char sql[48];
         snprintf(sql, sizeof sql, "PRAGMA synchronous = %d", imp->prev_sync);
+        sqlite3_exec(imp->c.s->db, sql, NULL, NULL, NULL);
+    }
+    if (imp->prev_ckpt >= 0) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint = %d", imp->prev_ckpt);
         sqlite3_exec(imp->c.s->db, sql, NULL, NULL, NULL);
     }
     billi_rcsv_free(imp->parser);
