@@ -374,6 +374,33 @@ static void test_api(void)
     bill_store_close(s);
 }
 
+/* Freed unfinished: the open batch is rolled back, committed batches and counts stay. */
+static void test_unfinished_and_transactions(void)
+{
+    bill_store *s = small_store(":memory:");
+    bill_importer *imp;
+    CHECK_OK(bill_importer_create(&imp, s, BILL_IMPORT_READINGS, "part.csv"));
+    CHECK_OK(bill_importer_set_now(imp, T("2026-06-01T00:00")));
+    CHECK_OK(bill_importer_set_batch_rows(imp, 2));
+    const char *text = "meter_serial,register,read_at,value,kind\n"
+                       "M1,total,2026-01-01,1,actual\nM1,total,2026-01-02,2,actual\n"
+                       "M1,total,2026-01-03,3,actual\n";
+    CHECK_OK(bill_importer_feed(imp, text, strlen(text)));
+    CHECK_INT(bill_importer_accepted(imp), 3);
+    bill_importer_free(imp);
+    CHECK_INT(q_int(s, "SELECT count(*) FROM readings"), 2);
+    CHECK_INT(q_int(s, "SELECT rows_accepted * 10 + rows_total FROM imports WHERE finished_at IS NULL"), 22);
+    /* the API joins a caller's transaction and goes with its rollback */
+    bill_dec v = BILL_DEC_INIT;
+    bill_dec_set_i64(&v, 9, 0);
+    CHECK_OK(bill_store_begin(s));
+    CHECK_OK(bill_store_add_reading(s, "M1", "total", T("2026-01-04T00:00"), &v, 0, NULL));
+    CHECK_OK(bill_store_rollback(s));
+    CHECK_INT(q_int(s, "SELECT count(*) FROM readings"), 2);
+    bill_dec_clear(&v);
+    bill_store_close(s);
+}
+
 /* ---- SIGKILL mid-import ----------------------------------------------------------------- */
 
 #define KILL_METERS 50
@@ -513,6 +540,7 @@ void suite_import(void)
     RUN(test_header_errors);
     RUN(test_intervals);
     RUN(test_api);
+    RUN(test_unfinished_and_transactions);
     RUN(test_sigkill);
     cleanup();
 }
