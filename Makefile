@@ -177,7 +177,10 @@ $(B)/bench/bench_tariff: bench/bench_tariff.c $(SRCS) $(HDRS) | $(B)/bench
 $(B)/bench/bench_csv: bench/bench_csv.c $(SRCS) $(HDRS) | $(B)/bench
 	$(CC) $(BENCH_CFLAGS) -fvisibility=hidden bench/bench_csv.c $(SRCS) $(LDLIBS) -o $@
 
-bench: deps $(B)/bench/bench_decimal $(B)/bench/bench_tariff $(B)/bench/bench_csv $(B)/bench/bench_billing
+$(B)/bench/bench_import: bench/bench_import.c $(SRCS) $(HDRS) | $(B)/bench
+	$(CC) $(BENCH_CFLAGS) -fvisibility=hidden bench/bench_import.c $(SRCS) $(LDLIBS) -o $@
+bench: deps $(B)/bench/bench_decimal $(B)/bench/bench_tariff $(B)/bench/bench_csv $(B)/bench/bench_billing \
+       $(B)/bench/bench_import
 	@sh bench/run.sh $(B)/bench
 
 $(B)/bench/bench_store: bench/bench_store.c $(SRCS) $(HDRS) | $(B)/bench

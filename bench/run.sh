@@ -3,11 +3,13 @@
 # decimal module), the tariff benchmarks (bills/s of bill_tariff_compute
 # beside a hand-written Python decimal implementation of the same bills) and
 # the meter-data CSV benchmark (rows/s of the CSV reader and of the
-# register-readings parser beside Python's csv module + Decimal), and the
-# billing benchmark (determinants + bills from a stored month beside Python's
-# sqlite3 + Decimal) on one core and say whether the performance targets are met.
+# register-readings parser beside Python's csv module + Decimal), the billing
+# benchmark (determinants + bills from a stored month beside Python's sqlite3 +
+# Decimal) and importing register readings into a file store (rows/s and peak
+# memory at two sizes, beside Python's sqlite3 executemany of the same rows) on
+# one core, and say whether the performance targets are met.
 #
-#     sh bench/run.sh DIR     (DIR holds the bench_decimal, bench_tariff and bench_csv binaries)
+#     sh bench/run.sh DIR     (DIR holds the bench_decimal, bench_tariff, bench_csv and bench_import binaries)
 #
 # BENCH_SECONDS sets the time per decimal measurement (default 0.25 s),
 # BENCH_TARIFF_SECONDS the time per bill and CSV measurement (default 1.0 s); the whole
@@ -214,4 +216,47 @@ if [ -x "$dir/bench_billing" ]; then
         exit 1
     fi
 fi
+echo
+echo "== importing register readings into a file store (WAL) =="
+# Rows "libbill-import N rows M meters: wall T s R rows/s, cpu T s R rows/s, max RSS X MiB" at two
+# sizes (each in its own process, so max RSS is per size), then Python's executemany of the
+# larger file. The rate on one core is the CPU-time rate; the wall-clock rate also shows
+# what the other work on the machine took.
+idir=$(mktemp -d)
+isizes=${BENCH_IMPORT_ROWS:-"200000 1000000"}
+: > "$tmp.c"
+for n in $isizes; do
+    { $pin "$dir/bench_import" "$idir" "$n" 20000; echo $? > "$tmp.rc"; } | tee -a "$tmp.c"
+    if [ "$(cat "$tmp.rc")" -ne 0 ]; then
+        echo "bench: $dir/bench_import failed" >&2
+        rm -rf "$idir"
+        exit 1
+    fi
+    last=$n
+done
+{ $pin "$PYTHON" "$here/bench_import.py" "$idir/readings-$last.csv" "$last" 20000; echo $? > "$tmp.rc"; } | tee "$tmp.py"
+if [ "$(cat "$tmp.rc")" -ne 0 ]; then
+    echo "bench: bench_import.py failed" >&2
+    rm -rf "$idir"
+    exit 1
+fi
+rm -rf "$idir"
+echo
+awk '
+    function verdict(ok) { return ok ? "met" : "NOT MET" }
+    function num(s) { gsub(/[^0-9.]/, "", s); return s + 0 }
+    FNR == 1 { file++ }
+    file == 1 && $1 == "libbill-import" { k++; rows[k] = $2; cpu[k] = num($14); wall[k] = num($9); rss[k] = num($18) }
+    file == 2 && $1 == "python-executemany" { pcpu = num($14); pwall = num($9) }
+    END {
+        if (k == 0 || pcpu == 0) { print "  (table not found)"; exit 1 }
+        print "== import targets =="
+        printf "  rows/s on one core (CPU time), %d rows: %9.0f (>= 300,000)   %s\n", rows[k], cpu[k], verdict(cpu[k] >= 300000)
+        printf "  wall-clock rows/s, %d rows:             %9.0f (on this machine now)\n", rows[k], wall[k]
+        printf "  Python sqlite3 executemany, same rows:  %9.0f rows/s CPU, %.0f wall (no validation)\n", pcpu, pwall
+        if (k > 1)
+            printf "  memory bounded: max RSS %.1f MiB at %d rows, %.1f MiB at %d rows   %s\n",
+                   rss[1], rows[1], rss[k], rows[k], verdict(rss[k] <= rss[1] * 1.25 + 4)
+    }
+' "$tmp.c" "$tmp.py"
 exit $status

@@ -126,6 +126,9 @@
     int bill_determinants_add_reading, int bill_determinants_set_tou_map,
     int bill_determinants_compute, int bill_determinants_value, int bill_determinants_to_usage,
     int bill_store_determinants, int billb_determinants_add_segment, int billb_billing_run,
+    int bill_importer_create, int bill_importer_set_now, int bill_importer_set_batch_rows,
+    int bill_importer_feed, int bill_importer_finish, int bill_importer_read_file,
+    int bill_store_count_readings,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -134,7 +137,8 @@
 %apply int BILL_COUNT {
     int day_type, int is_working_day, int32_t working_days,
     int bill_whatif_add_candidate, int bill_whatif_candidate,
-    int bill_meter_csv_next
+    int bill_meter_csv_next,
+    int bill_store_add_reading, int bill_store_add_interval   /* 0 stored, 1 duplicate */
 };
 
 /* Functions whose int is a value (negative values are legitimate: signs, comparisons). */
@@ -157,6 +161,7 @@
     int bill_meter_csv_minutes,
     int bill_determinants_kind, int bill_determinants_estimated, int bill_determinants_any_estimated,
     int bill_determinants_days, int bill_billing_report_skipped_status,
+    int bill_importer_already_imported,
     /* bill_currency fields */
     int numeric, int minor_units
 };
@@ -174,6 +179,8 @@
 %newobject bill_store_bill_json;
 %newobject bill_registry_account_refs;
 %newobject bill_registry_meter_serials;
+%apply char *BILL_NEWSTR { char *bill_store_import_exceptions };
+%newobject bill_store_import_exceptions;
 %newobject bill_bill_line_explain;
 %newobject bill_bill_to_text;
 %newobject bill_bill_to_json;
@@ -598,4 +605,27 @@ static void billpy_billing_report_free(bill_billing_report *handle) { bill_billi
 %rename(bill_billing_report_free) billpy_billing_report_free;
 void billpy_determinants_free(bill_determinants *handle);
 void billpy_billing_report_free(bill_billing_report *handle);
+#endif
+
+/*
+ * The importer of readings and intervals (include/bill/import.h): functions
+ * of the raw module taking the importer as `imp` (ESTATE once the proxy is
+ * closed); the struct only gets the destructor. Python frees through
+ * bill_importer_free(handle), Java through delete().
+ * bill_store_reading_before (two outputs) is C only for now.
+ */
+%ignore bill_importer_free;
+%ignore bill_store_reading_before;
+%nodefaultctor bill_importer;
+struct bill_importer {};
+%extend bill_importer {
+    ~bill_importer() { bill_importer_free($self); }
+}
+%include "bill/import.h"
+#if defined(SWIGPYTHON)
+%{
+static void billpy_importer_free(bill_importer *handle) { bill_importer_free(handle); }
+%}
+%rename(bill_importer_free) billpy_importer_free;
+void billpy_importer_free(bill_importer *handle);
 #endif

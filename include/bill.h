@@ -22,5 +22,6 @@
 #include "bill/metercsv.h"
 #include "bill/determinants.h"
 #include "bill/billing.h"
+#include "bill/import.h"
 
 #endif /* BILL_H */

@@ -261,6 +261,7 @@ static int on_record(void *ctx, const billi_csv_record *rec)
         return on_header(p, rec);
     billi_rcsv_row *row = &p->row;
     row->line = rec->line;
+    row->rec = rec;
     row->status = BILL_OK;
     row->column = NULL;
     row->errmsg = "";

@@ -77,6 +77,7 @@ typedef struct billi_rcsv_row {
     int status;               /* BILL_OK, or why the row is rejected */
     const char *column;       /* the column at fault (NULL for a malformed record) */
     const char *errmsg;       /* "" or the reason, naming the line and the column */
+    const billi_csv_record *rec; /* the CSV record (its fields; none for a malformed record) */
     union {
         billi_reading_rec reading;
         billi_interval_rec interval;

@@ -1142,3 +1142,7 @@ BILLJ_HANDLE_USE(const bill_billing_report *r, "billing run: the report is close
     }
 %}
 %typemap(freearg) (const bill_tariff *const *tariffs, size_t ntariffs) "free((void *)tmp$argnum);"
+/* The importer (Store.importReadings owns the proxy). */
+BILLJ_HANDLE_OUT(bill_importer)
+BILLJ_HANDLE_USE(const bill_importer *imp, "import: the importer is closed")
+BILLJ_HANDLE_USE(bill_importer *imp, "import: the importer is closed")

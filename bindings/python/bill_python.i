@@ -958,3 +958,15 @@ BILLPY_NOGIL(bill_store_bill_json)
     free((void *)tmp$argnum);
     Py_XDECREF(seq$argnum);
 }
+
+/* ---- the importer (include/bill/import.h) -------------------------------------------------- */
+
+BILLPY_HANDLE_OUT(bill_importer)
+BILLPY_HANDLE_USE(const bill_importer *imp, bill_importer, "import: the importer is closed")
+BILLPY_HANDLE_USE(bill_importer *imp, bill_importer, "import: the importer is closed")
+BILLPY_NOGIL(bill_importer_create)
+BILLPY_NOGIL(bill_importer_feed)
+BILLPY_NOGIL(bill_importer_finish)
+BILLPY_NOGIL(bill_importer_read_file)
+BILLPY_NOGIL(bill_store_add_reading)
+BILLPY_NOGIL(bill_store_add_interval)

@@ -34,6 +34,7 @@ from .store import (Account, Link, Meter, MeterStatus, Protection, Register, Reg
 from .meters import Advance, check_reading, interval_demand_kw, register_advance
 from .metercsv import MeterCsvReader, MeterCsvRow, read_meter_csv
 from .billing import BillingReport, Determinants, Quantity, Skipped
+from .importer import ImportException, Importer, ImportReport
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -69,4 +70,6 @@ __all__ = [
     "MeterCsvReader", "MeterCsvRow", "read_meter_csv",
     # determinants and the billing run
     "Determinants", "Quantity", "BillingReport", "Skipped",
+    # importing readings into the store
+    "Importer", "ImportReport", "ImportException",
 ]

@@ -417,4 +417,9 @@ public final class Store implements AutoCloseable {
   public boolean isClosed() {
     return closed;
   }
+
+  /** The C handle, for the other classes of the package that work on a store (Importer). */
+  bill_store raw() {
+    return handle;
+  }
 }
