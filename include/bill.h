@@ -20,5 +20,6 @@
 #include "bill/registry.h"
 #include "bill/meter.h"
 #include "bill/metercsv.h"
+#include "bill/verify.h"
 
 #endif /* BILL_H */
