@@ -240,10 +240,10 @@ static int analyse(bill_anomalies *a, const bill_anomaly_options *o, const char 
             billi_date_text(fa, x);
             billi_date_text(fb, y);
             rc = emit(a, kind, p[k].account, serial, p[k].from, p[k].to, &p[k].usage,
-                      "meter %s used %s kWh from %s to %s (%d days, %s a day), %s %s the median "
+                      "meter %s used %s kWh from %s to %s (%d days, %s a day), %s%s times the median "
                       "daily usage %s of its previous %d periods", serial, tot, fa, fb,
                       (int)p[k].days, du,
-                      kind == BILL_ANOMALY_HIGH_USAGE ? "above" : "below 1/",
+                      kind == BILL_ANOMALY_HIGH_USAGE ? "above " : "below 1/",
                       fk, dm, (int)m);
         }
         bill_dec_clear(&l);

@@ -22,6 +22,7 @@ int main(void)
     suite_csv();
     suite_meter();
     suite_readings_csv();
+    suite_verify();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -84,6 +84,7 @@ void suite_tariff_feedin(void);
 void suite_whatif(void);
 void suite_store(void);
 void suite_registry(void);
+void suite_verify(void);
 void suite_csv(void);
 void suite_meter(void);
 void suite_readings_csv(void);
