@@ -498,7 +498,8 @@ static int locate(bill_verify *v, vrow *r)
     bill_meter *m = NULL;
     int rc = bill_registry_get_meter(&m, v->store, r->serial);
     bill_meter_free(m);
-    if (rc == BILL_ENOTFOUND) {
+    /* a serial the registry cannot hold (ESYNTAX) is unknown too */
+    if (rc == BILL_ENOTFOUND || rc == BILL_ESYNTAX) {
         r->loc = BILL_VERIFY_UNKNOWN_METER;
         return BILL_OK;
     }
@@ -759,7 +760,7 @@ static int account_exists(bill_store *s, const char *ref)
     bill_account *a = NULL;
     int rc = bill_registry_get_account(&a, s, ref);
     bill_account_free(a);
-    return rc == BILL_OK ? 1 : rc == BILL_ENOTFOUND ? 0 : rc;
+    return rc == BILL_OK ? 1 : rc == BILL_ENOTFOUND || rc == BILL_ESYNTAX ? 0 : rc;
 }
 
 /* Installed meters linked to `ref` on day d that no valid row audited: appended to b. */
