@@ -120,6 +120,8 @@
     int bill_register_check, int bill_register_advance, int bill_interval_demand_kw,
     int bill_meter_csv_create, int bill_meter_csv_feed, int bill_meter_csv_finish,
     int bill_meter_csv_value, int bill_meter_csv_time,
+    int bill_verify_feed, int bill_verify_finish, int bill_verify_add_file, int bill_verify_add_row,
+    int bill_verify_run, int billb_verify_create, int billb_anomalies_find,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -128,7 +130,8 @@
 %apply int BILL_COUNT {
     int day_type, int is_working_day, int32_t working_days,
     int bill_whatif_add_candidate, int bill_whatif_candidate,
-    int bill_meter_csv_next
+    int bill_meter_csv_next,
+    int bill_verify_row_class, int bill_verify_account_class, int bill_anomalies_kind
 };
 
 /* Functions whose int is a value (negative values are legitimate: signs, comparisons). */
@@ -162,6 +165,9 @@
 %apply char *BILL_NEWSTR { char *bill_dec_to_str, char *bill_dec_to_sci_str, char *bill_money_to_str };
 %apply char *BILL_NEWSTR { char *bill_bill_line_explain, char *bill_bill_to_text, char *bill_bill_to_json };
 %apply char *BILL_NEWSTR { char *bill_registry_account_refs, char *bill_registry_meter_serials };
+%apply char *BILL_NEWSTR { char *billb_verify_report, char *billb_anomalies_report };
+%newobject billb_verify_report;
+%newobject billb_anomalies_report;
 %newobject bill_registry_account_refs;
 %newobject bill_registry_meter_serials;
 %newobject bill_bill_line_explain;
@@ -487,4 +493,95 @@ static void billpy_meter_csv_free(bill_meter_csv *handle) { bill_meter_csv_free(
 %}
 %rename(bill_meter_csv_free) billpy_meter_csv_free;
 void billpy_meter_csv_free(bill_meter_csv *handle);
+#endif
+
+/*
+ * Verification and anomalies (include/bill/verify.h): handle functions take
+ * the handle as `v` / `a` and stay functions of the raw module. The option
+ * structs and the report functions (char **out) are replaced by the billb_
+ * helpers below: options as plain arguments, reports as new strings.
+ */
+%ignore bill_verify_free;
+%ignore bill_anomalies_free;
+%ignore bill_verify_create;
+%ignore bill_anomalies_find;
+%ignore bill_verify_options_init;
+%ignore bill_anomaly_options_init;
+%ignore bill_verify_options;
+%ignore bill_anomaly_options;
+%ignore bill_verify_to_csv;
+%ignore bill_verify_to_json;
+%ignore bill_anomalies_to_csv;
+%ignore bill_anomalies_to_json;
+%nodefaultctor bill_verify;
+struct bill_verify {};
+%extend bill_verify {
+    ~bill_verify() { bill_verify_free($self); }
+}
+%nodefaultctor bill_anomalies;
+struct bill_anomalies {};
+%extend bill_anomalies {
+    ~bill_anomalies() { bill_anomalies_free($self); }
+}
+%include "bill/verify.h"
+
+%inline %{
+/* bill_verify_create with the options as arguments (audit_date 0: the rows' own dates). */
+static int billb_verify_create(bill_verify **out, bill_store *s, int scope,
+                               const bill_dec *jump_factor, const bill_dec *jump_floor,
+                               int audit_date, bill_date date)
+{
+    bill_verify_options o;
+    bill_verify_options_init(&o);
+    o.scope = scope;
+    o.audit_date = audit_date;
+    if (audit_date)
+        o.date = date;
+    if (jump_factor)
+        o.jump_factor = *jump_factor; /* a view: create copies it */
+    if (jump_floor)
+        o.jump_floor = *jump_floor;
+    return bill_verify_create(out, s, &o);
+}
+
+/* bill_anomalies_find with the options as arguments (from == to: no window). */
+static int billb_anomalies_find(bill_anomalies **out, bill_store *s, int zero_periods,
+                                const bill_dec *factor, int history, int min_history,
+                                bill_date from, bill_date to)
+{
+    bill_anomaly_options o;
+    bill_anomaly_options_init(&o);
+    o.zero_periods = zero_periods;
+    if (factor)
+        o.factor = *factor;
+    o.history = history;
+    o.min_history = min_history;
+    o.window.start = from;
+    o.window.end = to;
+    return bill_anomalies_find(out, s, &o);
+}
+
+/* The CSV (json = 0) or JSON report; NULL on error (bill_errmsg says why). */
+static char *billb_verify_report(const bill_verify *v, int json)
+{
+    char *t = NULL;
+    return (json ? bill_verify_to_json(&t, v) : bill_verify_to_csv(&t, v)) == BILL_OK ? t : NULL;
+}
+
+static char *billb_anomalies_report(const bill_anomalies *a, int json)
+{
+    char *t = NULL;
+    return (json ? bill_anomalies_to_json(&t, a) : bill_anomalies_to_csv(&t, a)) == BILL_OK ? t
+                                                                                          : NULL;
+}
+%}
+#if defined(SWIGPYTHON)
+%{
+static void billpy_verify_free(bill_verify *handle) { bill_verify_free(handle); }
+static void billpy_anomalies_free(bill_anomalies *handle) { bill_anomalies_free(handle); }
+%}
+%rename(bill_verify_free) billpy_verify_free;
+%rename(bill_anomalies_free) billpy_anomalies_free;
+void billpy_verify_free(bill_verify *handle);
+void billpy_anomalies_free(bill_anomalies *handle);
 #endif

@@ -150,9 +150,9 @@ static int ratio_cmp(const bill_dec *a, int32_t da, const bill_dec *b, int32_t d
 
 static int in_window(const bill_anomaly_options *o, int32_t end)
 {
-    if (o->from.day == 0 && o->to.day == 0)
+    if (o->window.start.day == o->window.end.day)
         return 1;
-    return end >= o->from.day && (o->to.day == 0 || end < o->to.day);
+    return end >= o->window.start.day && end < o->window.end.day;
 }
 
 /* Analyse the periods of one meter. */

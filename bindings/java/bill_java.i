@@ -1107,3 +1107,10 @@ BILLJ_HANDLE_USE(const bill_whatif *w, "whatif: the comparison is closed")
 BILLJ_HANDLE_OUT(bill_meter_csv)
 BILLJ_HANDLE_USE(const bill_meter_csv *r, "meter CSV: the reader is closed")
 BILLJ_HANDLE_USE(bill_meter_csv *r, "meter CSV: the reader is closed")
+
+/* ---- verification and anomalies ---- */
+BILLJ_HANDLE_OUT(bill_verify)
+BILLJ_HANDLE_USE(const bill_verify *v, "verify: the verification is closed")
+BILLJ_HANDLE_USE(bill_verify *v, "verify: the verification is closed")
+BILLJ_HANDLE_OUT(bill_anomalies)
+BILLJ_HANDLE_USE(const bill_anomalies *a, "anomalies: the list is closed")

@@ -915,3 +915,11 @@ BILLPY_HANDLE_USE(const bill_whatif *w, bill_whatif, "whatif: the comparison is 
 BILLPY_HANDLE_OUT(bill_meter_csv)
 BILLPY_HANDLE_USE(const bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")
 BILLPY_HANDLE_USE(bill_meter_csv *r, bill_meter_csv, "meter CSV: the reader is closed")
+
+/* ---- verification and anomalies ------------------------------------------------------------ */
+
+BILLPY_HANDLE_OUT(bill_verify)
+BILLPY_HANDLE_USE(const bill_verify *v, bill_verify, "verify: the verification is closed")
+BILLPY_HANDLE_USE(bill_verify *v, bill_verify, "verify: the verification is closed")
+BILLPY_HANDLE_OUT(bill_anomalies)
+BILLPY_HANDLE_USE(const bill_anomalies *a, bill_anomalies, "anomalies: the list is closed")

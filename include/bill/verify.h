@@ -254,7 +254,8 @@ BILL_EXTERN const char *bill_anomaly_kind_name(int kind);
  *                 periods of that meter. Needs at least `min_history`
  *                 previous periods and a median above zero.
  *   history       M (>= 1, default 6); min_history (1..M, default 3).
- *   from, to      only periods ending in [from, to) (0/0: all).
+ *   window        only periods ending in [window.start, window.end); a
+ *                 zero window (start == end) means all.
  */
 typedef struct bill_anomaly_options {
     int version;
@@ -262,10 +263,10 @@ typedef struct bill_anomaly_options {
     bill_dec factor;
     int history;
     int min_history;
-    bill_date from, to;
+    bill_period window;
 } bill_anomaly_options;
 
-#define BILL_ANOMALY_OPTIONS_INIT {BILL_ANOMALY_OPTIONS_VERSION, 3, {3, 0, 0, NULL}, 6, 3, {0}, {0}}
+#define BILL_ANOMALY_OPTIONS_INIT {BILL_ANOMALY_OPTIONS_VERSION, 3, {3, 0, 0, NULL}, 6, 3, {{0}, {0}}}
 BILL_EXTERN void bill_anomaly_options_init(bill_anomaly_options *out);
 
 typedef struct bill_anomalies bill_anomalies;

@@ -483,8 +483,8 @@ static void test_anomalies(void)
     /* options: two zero periods are enough with N = 2; a window */
     bill_anomaly_options o = BILL_ANOMALY_OPTIONS_INIT;
     o.zero_periods = 2;
-    o.from = D("2024-03-15");
-    o.to = D("2024-06-15");
+    o.window.start = D("2024-03-15");
+    o.window.end = D("2024-06-15");
     CHECK_OK(bill_anomalies_find(&a, s, &o));
     int zero = 0;
     for (size_t i = 0; i < bill_anomalies_count(a); i++) {
