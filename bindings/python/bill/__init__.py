@@ -33,6 +33,8 @@ from .store import (Account, Link, Meter, MeterStatus, Protection, Register, Reg
                     Store)
 from .meters import Advance, check_reading, interval_demand_kw, register_advance
 from .metercsv import MeterCsvReader, MeterCsvRow, read_meter_csv
+from .verify import (Anomaly, AnomalyReport, Verification, VerifyAccount, VerifyRow,
+                     find_anomalies)
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -66,4 +68,6 @@ __all__ = [
     "Advance", "register_advance", "check_reading", "interval_demand_kw",
     # meter-data CSV
     "MeterCsvReader", "MeterCsvRow", "read_meter_csv",
+    # verification
+    "Verification", "VerifyRow", "VerifyAccount", "Anomaly", "AnomalyReport", "find_anomalies",
 ]
