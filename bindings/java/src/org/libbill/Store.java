@@ -53,6 +53,11 @@ public final class Store implements AutoCloseable {
   }
 
   /** Opens (creating if needed) and migrates the store at {@code path}. */
+  /** The C handle, for the other classes of the package (Verification). */
+  bill_store raw() {
+    return handle;
+  }
+
   public static Store open(String path) {
     return new Store(path, bill_store_flag.BILL_STORE_CREATE);
   }
