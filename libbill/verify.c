@@ -844,7 +844,7 @@ static int classify_accounts(bill_verify *v)
     if (rc == BILL_OK && v->opt.scope == BILL_VERIFY_SCOPE_ALL && have_date) {
         char *refs = bill_registry_account_refs(v->store);
         if (!refs)
-            rc = bill_errmsg()[0] ? BILL_ESTORE : BILL_ENOMEM;
+            rc = bill_errcode() < 0 ? bill_errcode() : BILL_ENOMEM;
         for (char *p = refs; rc == BILL_OK && p && *p;) {
             char *nl = strchr(p, '\n');
             if (nl)
