@@ -60,7 +60,17 @@ struct bill_verify {
     size_t nrows, caprows;
     vacc *accs;
     size_t naccs;
+    /* indexes for the account pass: audited serials (sorted), (account, row) pairs (sorted) */
+    const char **audited;
+    size_t naudited;
+    struct refrow *pairs;
+    size_t npairs;
     char errmsg[BILLI_ERRMSG_MAX];
+};
+
+struct refrow {
+    const char *ref;
+    size_t row;
 };
 
 static const char *const row_names[] = {
@@ -773,10 +783,7 @@ static int meters_not_found(bill_verify *v, const char *ref, bill_date d, billi_
     *found = 0;
     for (int i = 0; rc == BILL_OK && i < bill_link_list_count(l); i++) {
         const char *serial = bill_link_list_meter(l, i);
-        int audited = 0;
-        for (size_t k = 0; k < v->nrows && !audited; k++)
-            audited = v->rows[k].valid && strcmp(v->rows[k].serial, serial) == 0;
-        if (audited)
+        if (v->naudited && bsearch(&serial, v->audited, v->naudited, sizeof *v->audited, cmp_str))
             continue;
         bill_meter *m = NULL;
         rc = bill_registry_get_meter(&m, v->store, serial);
@@ -820,10 +827,59 @@ static int has_installed_meter(bill_verify *v, const char *ref, bill_date d)
     return rc == BILL_OK ? n : rc;
 }
 
+static int cmp_pair(const void *a, const void *b)
+{
+    const struct refrow *x = a, *y = b;
+    int c = strcmp(x->ref, y->ref);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* The first pair whose account is not below key->ref. */
+static size_t lower_pair(const bill_verify *v, const struct refrow *key)
+{
+    size_t lo = 0, hi = v->npairs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v->pairs[mid].ref, key->ref) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The audited serials, sorted, and the rows of each account (registered or found there). */
+static int build_indexes(bill_verify *v)
+{
+    size_t np = 0;
+    for (size_t i = 0; i < v->nrows; i++)
+        if (v->rows[i].valid)
+            np += (size_t)v->rows[i].nregs + 1;
+    if (!np)
+        return BILL_OK;
+    v->audited = malloc(v->nrows * sizeof *v->audited);
+    v->pairs = malloc(np * sizeof *v->pairs);
+    if (!v->audited || !v->pairs)
+        return billi_error(BILL_ENOMEM, "verify: out of memory");
+    for (size_t i = 0; i < v->nrows; i++) {
+        const vrow *r = &v->rows[i];
+        if (!r->valid)
+            continue;
+        v->audited[v->naudited++] = r->serial;
+        for (int k = 0; k < r->nregs; k++)
+            v->pairs[v->npairs++] = (struct refrow){ r->regs[k], i };
+        if (*r->account && !has_reg(r, r->account))
+            v->pairs[v->npairs++] = (struct refrow){ r->account, i };
+    }
+    qsort(v->audited, v->naudited, sizeof *v->audited, cmp_str);
+    qsort(v->pairs, v->npairs, sizeof *v->pairs, cmp_pair);
+    return BILL_OK;
+}
+
 static int classify_accounts(bill_verify *v)
 {
     refset set = { 0 };
-    int rc = BILL_OK;
+    int rc = build_indexes(v);
     int have_date = v->opt.audit_date;
     bill_date d = v->opt.date;
     for (size_t i = 0; rc == BILL_OK && i < v->nrows; i++) {
@@ -877,13 +933,10 @@ static int classify_accounts(bill_verify *v)
         a->ref = set.v[i];
         set.v[i] = NULL;
         billi_sb mism = { 0 }, readp = { 0 }, unch = { 0 }, conf = { 0 }, nf = { 0 };
-        for (size_t k = 0; k < v->nrows; k++) {
-            vrow *r = &v->rows[k];
-            if (!r->valid)
-                continue;
-            int reg = has_reg(r, ref), at = strcmp(r->account, ref) == 0;
-            if (!reg && !at)
-                continue;
+        struct refrow key = { ref, 0 };
+        size_t k = lower_pair(v, &key);
+        for (; k < v->npairs && strcmp(v->pairs[k].ref, ref) == 0; k++) {
+            vrow *r = &v->rows[v->pairs[k].row];
             billi_sb *b = NULL;
             switch (r->cls) {
             case BILL_VERIFY_OTHER_ACCOUNT:
@@ -918,26 +971,31 @@ static int classify_accounts(bill_verify *v)
                                  BILL_VERIFY_ACCOUNT_CONFIRMED };
         a->cls = BILL_VERIFY_ACCOUNT_CONFIRMED;
         int chosen = 0;
-        for (int k = 0; k < 5; k++) {
-            if (!parts[k]->n)
+        for (int p = 0; p < 5; p++) {
+            if (!parts[p]->n)
                 continue;
             if (!chosen) {
-                a->cls = classes[k];
+                a->cls = classes[p];
                 chosen = 1;
             }
             if (ev.n)
                 billi_sb_str(&ev, "; ");
-            billi_sb_put(&ev, parts[k]->p, parts[k]->n);
+            billi_sb_put(&ev, parts[p]->p, parts[p]->n);
         }
         if (!chosen)
             billi_sb_str(&ev, "no audit row names this account");
-        for (int k = 0; k < 5; k++)
-            free(parts[k]->p);
+        for (int p = 0; p < 5; p++)
+            free(parts[p]->p);
         int trc = billi_sb_take(&a->evidence, &ev);
         if (rc == BILL_OK)
             rc = trc;
     }
     refset_free(&set);
+    free(v->audited);
+    free(v->pairs);
+    v->audited = NULL;
+    v->pairs = NULL;
+    v->naudited = v->npairs = 0;
     return rc;
 }
 
