@@ -773,11 +773,24 @@ static int account_exists(bill_store *s, const char *ref)
     return rc == BILL_OK ? 1 : rc == BILL_ENOTFOUND || rc == BILL_ESYNTAX ? 0 : rc;
 }
 
+/* The period [d, d + 1); on the last representable day, the day before it (the registry's
+ * periods cannot end after 9999-12-31). */
+static bill_period day_period(bill_date d)
+{
+    bill_date next = { d.day + 1 };
+    if (!bill_date_is_valid(next)) {
+        bill_period p = { { d.day - 1 }, d };
+        return p;
+    }
+    bill_period p = { d, next };
+    return p;
+}
+
 /* Installed meters linked to `ref` on day d that no valid row audited: appended to b. */
 static int meters_not_found(bill_verify *v, const char *ref, bill_date d, billi_sb *b, int *found)
 {
     bill_link_list *l = NULL;
-    bill_period p = { d, { d.day + 1 } };
+    bill_period p = day_period(d);
     BILLI_TRY(bill_registry_account_meters(&l, v->store, ref, p));
     int rc = BILL_OK;
     *found = 0;
@@ -811,7 +824,7 @@ static int has_installed_meter(bill_verify *v, const char *ref, bill_date d)
 {
     int n = 0;
     bill_link_list *l = NULL;
-    bill_period p = { d, { d.day + 1 } };
+    bill_period p = day_period(d);
     int rc = bill_registry_account_meters(&l, v->store, ref, p);
     for (int i = 0; rc == BILL_OK && i < bill_link_list_count(l) && !n; i++) {
         bill_meter *m = NULL;
