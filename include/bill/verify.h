@@ -165,9 +165,10 @@ BILL_EXTERN int bill_verify_add_file(bill_verify *v, const char *path);
  * One audit row through the API: meter serial, found account and found
  * address ("" or NULL when absent; at least one of them), the reading
  * (>= 0) and the date. The row's line is its position among the rows
- * added (1, 2, ...) unless CSV was fed too, then 0. BILL_EINVAL for a
- * missing serial or location, BILL_ERANGE for a negative reading,
- * BILL_ESTATE after run or when mixed with CSV input.
+ * added (1, 2, ...). BILL_EINVAL for a missing (or longer than 64 bytes)
+ * serial or a missing location, BILL_ERANGE for a negative reading,
+ * BILL_EDATE for an invalid date, BILL_ESTATE after run or when CSV was fed
+ * (the two inputs are not mixed).
  */
 BILL_EXTERN int bill_verify_add_row(bill_verify *v, const char *serial, const char *account,
                                     const char *address, const bill_dec *reading, bill_date on);
