@@ -296,6 +296,36 @@ static void test_verify_jump_edges(void)
     jump_case("400.001", "0", BILL_VERIFY_IMPLAUSIBLE_JUMP);
 }
 
+/* The floor is in kWh: the register advance times the multiplier. */
+static void test_verify_jump_multiplier(void)
+{
+    test_current = "verify_jump_multiplier";
+    for (int k = 0; k < 2; k++) {
+        bill_store *s = mem_store();
+        if (!s)
+            return;
+        bill_meter *m = NULL;
+        bill_dec mult;
+        CHECK_OK(bill_meter_create(&m, "CT-1"));
+        CHECK_OK(bill_meter_set_multiplier(m, N(&mult, k ? "40" : "1")));
+        CHECK_OK(bill_meter_set_installed(m, D("2024-01-01")));
+        CHECK_OK(bill_registry_add_meter(s, m));
+        bill_meter_free(m);
+        bill_dec_clear(&mult);
+        CHECK_OK(add_acc(s, "A-CT"));
+        CHECK_OK(bill_registry_link(s, "CT-1", "A-CT", D("2024-01-01"), bill_registry_open_end()));
+        CHECK_OK(add_hist(s, "CT-1", "2024-01-01=0 2024-01-11=10"));
+        /* 31 in 10 days is above 3 x 1 a day; 31 x 40 = 1240 kWh is above 50 x 10, 31 x 1 is not */
+        bill_verify *v = run_csv(s, HDR "CT-1,A-CT,,41,2024-01-21\n", NULL);
+        CHECK(v != NULL);
+        if (v)
+            CHECK_INT(bill_verify_row_class(v, 0),
+                      k ? BILL_VERIFY_IMPLAUSIBLE_JUMP : BILL_VERIFY_CONFIRMED);
+        bill_verify_free(v);
+        bill_store_close(s);
+    }
+}
+
 static void test_verify_swaps(void)
 {
     test_current = "verify_swaps";
@@ -506,6 +536,7 @@ void suite_verify(void)
     test_verify_confirmed_account();
     test_verify_rollover();
     test_verify_jump_edges();
+    test_verify_jump_multiplier();
     test_verify_swaps();
     test_verify_scope_and_api();
     test_verify_output();
