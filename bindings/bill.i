@@ -129,6 +129,8 @@
     int bill_importer_create, int bill_importer_set_now, int bill_importer_set_batch_rows,
     int bill_importer_feed, int bill_importer_finish, int bill_importer_read_file,
     int bill_store_count_readings,
+    int bill_verify_feed, int bill_verify_finish, int bill_verify_add_file, int bill_verify_add_row,
+    int bill_verify_run, int billb_verify_create, int billb_anomalies_find,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -138,7 +140,8 @@
     int day_type, int is_working_day, int32_t working_days,
     int bill_whatif_add_candidate, int bill_whatif_candidate,
     int bill_meter_csv_next,
-    int bill_store_add_reading, int bill_store_add_interval   /* 0 stored, 1 duplicate */
+    int bill_store_add_reading, int bill_store_add_interval,   /* 0 stored, 1 duplicate */
+    int bill_verify_row_class, int bill_verify_account_class, int bill_anomalies_kind
 };
 
 /* Functions whose int is a value (negative values are legitimate: signs, comparisons). */
@@ -177,6 +180,9 @@
 %apply char *BILL_NEWSTR { char *bill_registry_account_refs, char *bill_registry_meter_serials };
 %apply char *BILL_NEWSTR { char *bill_store_bill_json };
 %newobject bill_store_bill_json;
+%apply char *BILL_NEWSTR { char *billb_verify_report, char *billb_anomalies_report };
+%newobject billb_verify_report;
+%newobject billb_anomalies_report;
 %newobject bill_registry_account_refs;
 %newobject bill_registry_meter_serials;
 %apply char *BILL_NEWSTR { char *bill_store_import_exceptions };
@@ -628,4 +634,95 @@ static void billpy_importer_free(bill_importer *handle) { bill_importer_free(han
 %}
 %rename(bill_importer_free) billpy_importer_free;
 void billpy_importer_free(bill_importer *handle);
+#endif
+
+/*
+ * Verification and anomalies (include/bill/verify.h): handle functions take
+ * the handle as `v` / `a` and stay functions of the raw module. The option
+ * structs and the report functions (char **out) are replaced by the billb_
+ * helpers below: options as plain arguments, reports as new strings.
+ */
+%ignore bill_verify_free;
+%ignore bill_anomalies_free;
+%ignore bill_verify_create;
+%ignore bill_anomalies_find;
+%ignore bill_verify_options_init;
+%ignore bill_anomaly_options_init;
+%ignore bill_verify_options;
+%ignore bill_anomaly_options;
+%ignore bill_verify_to_csv;
+%ignore bill_verify_to_json;
+%ignore bill_anomalies_to_csv;
+%ignore bill_anomalies_to_json;
+%nodefaultctor bill_verify;
+struct bill_verify {};
+%extend bill_verify {
+    ~bill_verify() { bill_verify_free($self); }
+}
+%nodefaultctor bill_anomalies;
+struct bill_anomalies {};
+%extend bill_anomalies {
+    ~bill_anomalies() { bill_anomalies_free($self); }
+}
+%include "bill/verify.h"
+
+%inline %{
+/* bill_verify_create with the options as arguments (audit_date 0: the rows' own dates). */
+static int billb_verify_create(bill_verify **out, bill_store *s, int scope,
+                               const bill_dec *jump_factor, const bill_dec *jump_floor,
+                               int audit_date, bill_date date)
+{
+    bill_verify_options o;
+    bill_verify_options_init(&o);
+    o.scope = scope;
+    o.audit_date = audit_date;
+    if (audit_date)
+        o.date = date;
+    if (jump_factor)
+        o.jump_factor = *jump_factor; /* a view: create copies it */
+    if (jump_floor)
+        o.jump_floor = *jump_floor;
+    return bill_verify_create(out, s, &o);
+}
+
+/* bill_anomalies_find with the options as arguments (from == to: no window). */
+static int billb_anomalies_find(bill_anomalies **out, bill_store *s, int zero_periods,
+                                const bill_dec *factor, int history, int min_history,
+                                bill_date from, bill_date to)
+{
+    bill_anomaly_options o;
+    bill_anomaly_options_init(&o);
+    o.zero_periods = zero_periods;
+    if (factor)
+        o.factor = *factor;
+    o.history = history;
+    o.min_history = min_history;
+    o.window.start = from;
+    o.window.end = to;
+    return bill_anomalies_find(out, s, &o);
+}
+
+/* The CSV (json = 0) or JSON report; NULL on error (bill_errmsg says why). */
+static char *billb_verify_report(const bill_verify *v, int json)
+{
+    char *t = NULL;
+    return (json ? bill_verify_to_json(&t, v) : bill_verify_to_csv(&t, v)) == BILL_OK ? t : NULL;
+}
+
+static char *billb_anomalies_report(const bill_anomalies *a, int json)
+{
+    char *t = NULL;
+    return (json ? bill_anomalies_to_json(&t, a) : bill_anomalies_to_csv(&t, a)) == BILL_OK ? t
+                                                                                          : NULL;
+}
+%}
+#if defined(SWIGPYTHON)
+%{
+static void billpy_verify_free(bill_verify *handle) { bill_verify_free(handle); }
+static void billpy_anomalies_free(bill_anomalies *handle) { bill_anomalies_free(handle); }
+%}
+%rename(bill_verify_free) billpy_verify_free;
+%rename(bill_anomalies_free) billpy_anomalies_free;
+void billpy_verify_free(bill_verify *handle);
+void billpy_anomalies_free(bill_anomalies *handle);
 #endif

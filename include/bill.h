@@ -23,5 +23,6 @@
 #include "bill/determinants.h"
 #include "bill/billing.h"
 #include "bill/import.h"
+#include "bill/verify.h"
 
 #endif /* BILL_H */

@@ -1146,3 +1146,10 @@ BILLJ_HANDLE_USE(const bill_billing_report *r, "billing run: the report is close
 BILLJ_HANDLE_OUT(bill_importer)
 BILLJ_HANDLE_USE(const bill_importer *imp, "import: the importer is closed")
 BILLJ_HANDLE_USE(bill_importer *imp, "import: the importer is closed")
+
+/* ---- verification and anomalies ---- */
+BILLJ_HANDLE_OUT(bill_verify)
+BILLJ_HANDLE_USE(const bill_verify *v, "verify: the verification is closed")
+BILLJ_HANDLE_USE(bill_verify *v, "verify: the verification is closed")
+BILLJ_HANDLE_OUT(bill_anomalies)
+BILLJ_HANDLE_USE(const bill_anomalies *a, "anomalies: the list is closed")

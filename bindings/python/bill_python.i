@@ -970,3 +970,11 @@ BILLPY_NOGIL(bill_importer_finish)
 BILLPY_NOGIL(bill_importer_read_file)
 BILLPY_NOGIL(bill_store_add_reading)
 BILLPY_NOGIL(bill_store_add_interval)
+
+/* ---- verification and anomalies ------------------------------------------------------------ */
+
+BILLPY_HANDLE_OUT(bill_verify)
+BILLPY_HANDLE_USE(const bill_verify *v, bill_verify, "verify: the verification is closed")
+BILLPY_HANDLE_USE(bill_verify *v, bill_verify, "verify: the verification is closed")
+BILLPY_HANDLE_OUT(bill_anomalies)
+BILLPY_HANDLE_USE(const bill_anomalies *a, bill_anomalies, "anomalies: the list is closed")

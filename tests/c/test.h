@@ -88,6 +88,7 @@ void suite_store(void);
 void suite_registry(void);
 void suite_determinants(void);
 void suite_billing(void);
+void suite_verify(void);
 void suite_csv(void);
 void suite_meter(void);
 void suite_readings_csv(void);

@@ -35,6 +35,8 @@ from .meters import Advance, check_reading, interval_demand_kw, register_advance
 from .metercsv import MeterCsvReader, MeterCsvRow, read_meter_csv
 from .billing import BillingReport, Determinants, Quantity, Skipped
 from .importer import ImportException, Importer, ImportReport
+from .verify import (Anomaly, AnomalyReport, Verification, VerifyAccount, VerifyRow,
+                     find_anomalies)
 
 #: The version of the linked C library ("0.1.0").
 __version__ = _raw.bill_version()
@@ -72,4 +74,6 @@ __all__ = [
     "Determinants", "Quantity", "BillingReport", "Skipped",
     # importing readings into the store
     "Importer", "ImportReport", "ImportException",
+    # verification
+    "Verification", "VerifyRow", "VerifyAccount", "Anomaly", "AnomalyReport", "find_anomalies",
 ]

@@ -353,6 +353,16 @@ class Store(_Handle):
         """The sub-meters under ``master`` over ``[start, end)``."""
         return _links(_raw.bill_registry_subs(self._h, master, (start, end)))
 
+    def verify(self, audit, **options):
+        """Reconcile a field audit with this store: see :func:`bill.verify.verify`."""
+        from .verify import verify
+        return verify(self, audit, **options)
+
+    def anomalies(self, **options):
+        """Anomalies of the reading history: see :func:`bill.verify.find_anomalies`."""
+        from .verify import find_anomalies
+        return find_anomalies(self, **options)
+
     def split(self, serial, on, kwh, scale=0):
         """Split ``kwh`` of meter ``serial`` between the accounts paying for it on ``on``.
 

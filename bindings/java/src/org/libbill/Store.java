@@ -418,7 +418,7 @@ public final class Store implements AutoCloseable {
     return closed;
   }
 
-  /** The C handle, for the other classes of the package that work on a store (Importer). */
+  /** The C handle, for the other classes of the package that work on a store (Importer, Verification). */
   bill_store raw() {
     return handle;
   }
