@@ -269,16 +269,30 @@ typedef struct fast_key {
     int ok;                  /* 0: longer than a usage name can be, matches nothing */
 } fast_key;
 
+/* A power-factor table as values: bill_pf_table_standard and, for PF k / 100,
+ * bill_pf_table_percent (ok == 0: some value is not compact, ask the table) */
+typedef struct fast_pf {
+    int ok;
+    fd std;
+    fd pct[101];
+} fast_pf;
+
 typedef struct fast_charge {
     fast_key tou[BILL_TARIFF_MAX_TOU];
     fast_key exempt[BILLI_MAX_EXEMPT];
     uint64_t pf_base;        /* power factor: bit i = charge i of the version is in the base */
     int pf_default;          /* index in pf_std of pf_default, -1 if none */
+    fast_pf *pf;             /* power factor: [0] pf_table, [1 + i] pf_std[i]; NULL: none */
+    /* energy with TOU: the components with a line per TOU period (tou_comp) and the
+     * others (flat_comp), in component order */
+    int ntou_comp, nflat_comp;
+    unsigned char tou_comp[BILL_TARIFF_MAX_COMPONENTS], flat_comp[BILL_TARIFF_MAX_COMPONENTS];
     fd q[BILL_TARIFF_MAX_TIERS], q_large[BILL_TARIFF_MAX_TIERS];  /* annual tier quotas */
 } fast_charge;
 
 typedef struct fast_version {
     int ok;                  /* every charge handled here */
+    int nch;
     fast_charge *ch;
 } fast_version;
 
@@ -441,6 +455,20 @@ static int make_quotas(fd *q, const billi_tiers *tr, int large)
     return rc;
 }
 
+/* The values of table tab as bill_pf_table_standard and bill_pf_table_percent give them. */
+static void compile_pf(fast_pf *fp, const bill_pf_table *tab)
+{
+    bill_dec d = BILL_DEC_INIT;
+    fp->ok = tab != NULL && bill_pf_table_standard(&d, tab) == BILL_OK && compact(&d);
+    fp->std = get(&d);
+    for (int k = 0; k <= 100 && fp->ok; k++) {
+        bill_dec pf = {k, 2, 0, NULL};
+        fp->ok = bill_pf_table_percent(&d, tab, &pf) == BILL_OK && compact(&d);
+        fp->pct[k] = get(&d);
+    }
+    bill_dec_clear(&d);
+}
+
 static int compile_charge(fast_charge *fc, const billi_version *v, const billi_charge *c)
 {
     for (int p = 0; p < c->ntou; p++)
@@ -448,6 +476,12 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
     for (int i = 0; i < c->nexempt; i++)
         key_make(&fc->exempt[i], c->exempt[i]);
     fc->pf_default = -1;
+    for (int k = 0; k < (c->tou_prices ? 1 : c->ncomp); k++)
+        if (c->tou_prices || c->comp[k].tou)
+            fc->tou_comp[fc->ntou_comp++] = (unsigned char)k;
+    for (int k = 0; k < c->ncomp; k++)
+        if (!c->comp[k].tou || c->tou_prices)
+            fc->flat_comp[fc->nflat_comp++] = (unsigned char)k;
     if (c->type == BILLI_CH_PF) {
         if (v->ncharges > 64)
             return 0;
@@ -457,6 +491,12 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
                     fc->pf_base |= (uint64_t)1 << i;
         if (c->pf_default[0])
             fc->pf_default = pf_std_index(c->pf_default);
+        fc->pf = calloc(4, sizeof *fc->pf);
+        if (!fc->pf)
+            return 0;
+        compile_pf(&fc->pf[0], c->pf_table);
+        for (int i = 0; i < 3; i++)
+            compile_pf(&fc->pf[1 + i], c->pf_std[i]);
     }
     if (c->type == BILLI_CH_ENERGY && c->has_tiers && c->tiers.basis == BILLI_BASIS_ANNUAL)
         if (make_quotas(fc->q, &c->tiers, 0) != BILL_OK ||
@@ -485,6 +525,7 @@ void billi_fast_compile(bill_tariff *t)
         if (!fv->ch)
             continue;
         fv->ok = 1;
+        fv->nch = v->ncharges;
         for (int i = 0; i < v->ncharges && fv->ok; i++)
             fv->ok = whitelist(t, &v->charges[i], NULL) &&
                      compile_charge(&fv->ch[i], v, &v->charges[i]);
@@ -499,8 +540,11 @@ void billi_fast_free(billi_fast *f)
 {
     if (!f)
         return;
-    for (int i = 0; i < f->nversions; i++)
+    for (int i = 0; i < f->nversions; i++) {
+        for (int k = 0; f->v[i].ch && k < f->v[i].nch; k++)
+            free(f->v[i].ch[k].pf);
         free(f->v[i].ch);
+    }
     free(f);
 }
 
@@ -686,18 +730,28 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     if (c->ntou > 0) {
         FX(u->ntou == 0);
         unsigned found = 0;
-        for (int p = 0; p < c->ntou; p++)
-            map[p] = -1;
-        for (int k = 0; k < u->ntou; k++) {
-            uint64_t w[4];
-            memcpy(w, u->tou_name[k], sizeof w);
+        /* usage names are distinct: when the usage lists the charge's periods in its order,
+         * the map is the identity */
+        int k = 0;
+        if (u->ntou == c->ntou)
+            while (k < u->ntou && key_eq(&fc->tou[k], u->tou_name[k])) {
+                map[k] = k;
+                k++;
+            }
+        if (k < c->ntou) {
             for (int p = 0; p < c->ntou; p++)
-                if (key_match(&fc->tou[p], w)) {
-                    map[p] = k;
-                    found |= 1u << k;
-                }
+                map[p] = -1;
+            for (k = 0; k < u->ntou; k++) {
+                uint64_t w[4];
+                memcpy(w, u->tou_name[k], sizeof w);
+                for (int p = 0; p < c->ntou; p++)
+                    if (key_match(&fc->tou[p], w)) {
+                        map[p] = k;
+                        found |= 1u << k;
+                    }
+            }
+            FX(found != (1u << u->ntou) - 1);
         }
-        FX(found != (1u << u->ntou) - 1);
     }
     if (c->has_tiers) {
         const billi_tiers *tr = &c->tiers;
@@ -748,9 +802,8 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             int up = map[p];
             if (up < 0)
                 continue;
-            for (int k = 0; k < (c->tou_prices ? 1 : c->ncomp); k++) {
-                if (!c->tou_prices && !c->comp[k].tou)
-                    continue;
+            for (int j = 0; j < fc->ntou_comp; j++) {
+                int k = fc->tou_comp[j];
                 PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_TOU, c, x->seg);
                 l->component = c->tou_prices || c->plain ? "" : c->comp[k].name;
                 l->band = c->tou_name[p];
@@ -760,9 +813,8 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
                 FX(f_price(t, l, x->tou[up], get(c->tou_prices ? &c->tou_price[p] : &c->comp_tou[k][p])));
             }
         }
-        for (int k = 0; k < c->ncomp; k++) {
-            if (c->comp[k].tou && !c->tou_prices)
-                continue;
+        for (int j = 0; j < fc->nflat_comp; j++) {
+            int k = fc->flat_comp[j];
             PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_TOU_FLAT, c, x->seg);
             l->component = c->comp[k].name;
             l->unit = "kWh";
@@ -992,6 +1044,7 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     int si = u->pf_standard[0] ? std_index(u->pf_standard) : fc->pf_default;
     FX(si < 0 && !c->pf_table);
     const bill_pf_table *tab = c->pf_table ? c->pf_table : c->pf_std[si];
+    const fast_pf *fp = &fc->pf[c->pf_table ? 0 : 1 + si];
     billi_line *l;
     PUSH(l, b, BILL_LINE_PF, BILLI_EX_PF, c, x->seg);
     fd base = {0, 0};
@@ -1005,7 +1058,10 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
             FX(!compact(&m->amount) || f_add(&base, base, get(&m->amount)));
     }
     put(&l->qty, base);
-    FX(bill_pf_table_standard(&l->y, tab) != BILL_OK);
+    if (fp->ok)
+        put(&l->y, fp->std);
+    else
+        FX(bill_pf_table_standard(&l->y, tab) != BILL_OK);
     put(&l->amount, (fd){0, 0});
     put(&l->price, (fd){0, 0});
     if (!u->has_kvarh) {
@@ -1015,14 +1071,17 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     bill_dec kwh = {x->total.c, x->total.s, 0, NULL};
     fd kvarh;
     int k = uget(&kvarh, &u->kvarh) ? -1 : pf_hundredths(x->total, kvarh);
-    if (k >= 0)
+    if (k >= 0) {
         put(&l->x, (fd){k, 2});
-    else if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
+        if (fp->ok)
+            put(&l->price, fp->pct[k]);
+    } else if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
         l->ex = BILLI_EX_PF_NONE;
         l->flag = 1;
         return BILL_OK;
     }
-    FX(bill_pf_table_percent(&l->price, tab, &l->x) != BILL_OK || !compact(&l->price));
+    if (k < 0 || !fp->ok)
+        FX(bill_pf_table_percent(&l->price, tab, &l->x) != BILL_OK || !compact(&l->price));
     fd a;
     FX(f_mul(&a, base, get(&l->price)));
     FX(f_mul(&a, a, (fd){1, 2}));
