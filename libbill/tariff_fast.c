@@ -40,10 +40,12 @@ static const int64_t p10[19] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 100
 
 static inline fd get(const bill_dec *d) { return (fd){d->coef_, d->scale_}; }
 
+/*
+ * *d = v, for d a value of b->lines[0 .. b->cap) or of b's totals: these hold no big part
+ * while the fast path computes (billi_fast_compute clears them after a general bill).
+ */
 static inline void put(bill_dec *d, fd v)
 {
-    if (BILLI_UNLIKELY(d->big_ != NULL))
-        bill_dec_clear(d);
     d->coef_ = v.c;
     d->scale_ = v.s;
     d->flags_ = 0;
@@ -108,7 +110,7 @@ static inline int f_mul(fd *r, fd a, fd b)
     return 0;
 }
 
-static inline int f_cmp(fd a, fd b)
+static inline __attribute__((always_inline)) int f_cmp(fd a, fd b)
 {
     int64_t x = a.c, y = b.c;
     if (a.s == b.s || align(&x, a.s, &y, b.s))
@@ -1038,7 +1040,7 @@ static inline int std_index(const char *s)
 
 static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *c,
                         const fast_charge *fc, const billi_version *v, const bill_usage *u,
-                        const fctx *x, size_t first)
+                        const fctx *x, const size_t *cstart, int ci)
 {
     FX(!u->has_kvarh && c->require_kvarh);
     int si = u->pf_standard[0] ? std_index(u->pf_standard) : fc->pf_default;
@@ -1047,15 +1049,18 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     const fast_pf *fp = &fc->pf[c->pf_table ? 0 : 1 + si];
     billi_line *l;
     PUSH(l, b, BILL_LINE_PF, BILLI_EX_PF, c, x->seg);
+    /* the lines of this segment before this one whose charge is in the base: those of the
+     * base's charges before this one (charge i's lines are cstart[i] .. cstart[i + 1]) */
     fd base = {0, 0};
-    for (size_t i = first; i + 1 < b->n; i++) {
-        const billi_line *m = &b->lines[i];
-        if ((uintptr_t)m->charge >= (uintptr_t)v->charges &&
-            (uintptr_t)m->charge < (uintptr_t)(v->charges + v->ncharges) &&
-            (fc->pf_base >> (m->charge - v->charges) & 1) &&
-            (m->seg.end.day < x->seg.end.day ? m->seg.end.day : x->seg.end.day) >
-                (m->seg.start.day > x->seg.start.day ? m->seg.start.day : x->seg.start.day))
-            FX(!compact(&m->amount) || f_add(&base, base, get(&m->amount)));
+    (void)v;
+    for (uint64_t m = fc->pf_base & (((uint64_t)1 << ci) - 1); m; m &= m - 1) {
+        int i = __builtin_ctzll(m);
+        for (size_t j = cstart[i]; j < cstart[i + 1]; j++) {
+            const billi_line *ml = &b->lines[j];
+            if ((ml->seg.end.day < x->seg.end.day ? ml->seg.end.day : x->seg.end.day) >
+                (ml->seg.start.day > x->seg.start.day ? ml->seg.start.day : x->seg.start.day))
+                FX(f_add(&base, base, get(&ml->amount)));
+        }
     }
     put(&l->qty, base);
     if (fp->ok)
@@ -1222,7 +1227,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     for (int s = 0; s < n; s++) {
         const billi_version *v = &t->versions[b->seg_ver[s]];
         const fast_version *fv = &f->v[b->seg_ver[s]];
-        size_t first = b->n;
+        size_t cstart[65];   /* power factor: the first line of charge i (i <= 64) */
         x.seg = b->seg[s];
         if (n == 1) {
             x.kwh = x.total;
@@ -1241,6 +1246,8 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         for (int i = 0; i < v->ncharges; i++) {
             const billi_charge *c = &v->charges[i];
             const fast_charge *fc = &fv->ch[i];
+            if (i < 65)
+                cstart[i] = b->n;
             switch (c->type) {
             case BILLI_CH_ENERGY:
                 if (c->has_tiers && u->has_opened && c->tiers.proration != BILLI_PRORATE_NONE &&
@@ -1277,7 +1284,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 rc = capacity(b, t, c, u, &x);
                 break;
             case BILLI_CH_PF:
-                rc = power_factor(b, t, c, fc, v, u, &x, first);
+                rc = power_factor(b, t, c, fc, v, u, &x, cstart, i);
                 break;
             default:
                 return FAST_NO;
@@ -1374,26 +1381,44 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     return BILL_OK;
 }
 
+/* The big parts the general path may have left in b's lines and totals, freed (put()). */
+static __attribute__((noinline)) void clear_big(bill_bill *b)
+{
+    bill_dec *tot[] = {&b->subtotal, &b->tax, &b->total, &b->sum};
+    for (size_t k = 0; k < sizeof tot / sizeof tot[0]; k++)
+        if (tot[k]->big_)
+            bill_dec_clear(tot[k]);
+    for (size_t i = 0; i < b->cap; i++) {
+        billi_line *l = &b->lines[i];
+        bill_dec *d[] = {&l->qty, &l->price, &l->amount, &l->lo, &l->hi, &l->aux, &l->x, &l->y};
+        for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
+            if (d[k]->big_)
+                bill_dec_clear(d[k]);
+    }
+}
+
 int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 {
     /* the usage's cache lines read below, all requested at once (a billing run reads each
      * usage once: they are rarely in the cache) */
-    __builtin_prefetch(u->tou_name);
-    __builtin_prefetch(&u->tou_kwh[0]);
-    __builtin_prefetch(&u->tou_kwh[BILL_TARIFF_MAX_TOU / 2]);
+    __builtin_prefetch(&u->has_period);
     __builtin_prefetch(&u->ytd);
-    __builtin_prefetch(&u->nreadings);
-    __builtin_prefetch(&u->has_opened);
+    __builtin_prefetch(&u->tou_kwh[0]);
+    __builtin_prefetch(&u->tou_kwh[2]);
+    __builtin_prefetch(u->tou_name[0]);
+    __builtin_prefetch(u->tou_name[2]);
+    __builtin_prefetch(u->cls);
     if (t->fast && t->fast->two_part) {
         __builtin_prefetch(&u->capacity_kva);
-        __builtin_prefetch(&u->declared_kw);
         __builtin_prefetch(&u->max_demand_kw);
         __builtin_prefetch(&u->kvarh);
-        __builtin_prefetch(u->pf_standard);
     }
+    int was_fast = b->fast;  /* 1: the last bill came from here, nothing big is left */
     b->fast = 0;
     if (!t->fast || b->general_only || !whitelist(t, NULL, u))
         return FAST_NO;
+    if (!was_fast)
+        clear_big(b);
     b->computed = 0;
     b->tariff = t;
     b->period = u->period;
