@@ -172,10 +172,10 @@ struct bill_usage {
     size_t niv;                      /* intervals (tariff_interval.c, with iv_cap below) */
     bill_dec ytd;
     bill_dec exported;
-    bill_dec kwh;
-    bill_dec tou_kwh[BILL_TARIFF_MAX_TOU];
-    char tou_name[BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
     char cls[BILL_NAME_MAX];
+    char tou_name[BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
+    bill_dec tou_kwh[BILL_TARIFF_MAX_TOU];
+    bill_dec kwh;
     /* two-part tariffs */
     int has_capacity;
     int has_declared;
