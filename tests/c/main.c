@@ -23,6 +23,7 @@ int main(void)
     suite_meter();
     suite_readings_csv();
     suite_tariff_fast();
+    suite_tariff_fast_lines();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }
