@@ -250,6 +250,13 @@ static int f_div(fd *r, fd a, fd b, int32_t scale, int mode)
     return 0;
 }
 
+/* *r = a's coefficient at scale s >= a.s: 1, or 0 when it does not fit */
+static inline int at_scale(int64_t *r, fd a, int32_t s)
+{
+    int32_t d = s - a.s;
+    return d <= 18 && !__builtin_mul_overflow(a.c, p10[d], r);
+}
+
 /* tariff_compute.c's prorate: a × num / den, exact when num == den */
 static inline int f_prorate(fd *r, fd a, int32_t num, int32_t den, int32_t scale, int mode)
 {
@@ -766,7 +773,34 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             start = zero;
         }
         FX(f_add(&end, start, x->kwh));
-        for (int i = 0; i < ntiers; i++) {
+        /* the comparisons below on integers at the largest scale, when they fit */
+        int32_t sc = start.s > end.s ? start.s : end.s;
+        for (int i = 0; i < tr->nthr; i++)
+            sc = q[i].s > sc ? q[i].s : sc;
+        int64_t qi[BILL_TARIFF_MAX_TIERS], si, ei;
+        int fits = at_scale(&si, start, sc) && at_scale(&ei, end, sc);
+        for (int i = 0; i < tr->nthr && fits; i++)
+            fits = at_scale(&qi[i], q[i], sc);
+        for (int i = 0; i < ntiers && fits; i++) {
+            int64_t l = i == 0 ? 0 : qi[i - 1], h;
+            lo[i] = i == 0 ? zero : q[i - 1];
+            if (l <= si) {
+                lo[i] = start;
+                l = si;
+            }
+            if (i < tr->nthr && qi[i] < ei) {
+                hi[i] = q[i];
+                h = qi[i];
+            } else {
+                hi[i] = end;
+                h = ei;
+            }
+            if (h > l)
+                FX(f_sub(&tk[i], hi[i], lo[i]));
+            else
+                tk[i] = zero;
+        }
+        for (int i = 0; i < ntiers && !fits; i++) {
             fd a = i == 0 ? zero : q[i - 1];
             lo[i] = f_cmp(a, start) > 0 ? a : start;
             hi[i] = i < tr->nthr && f_cmp(q[i], end) < 0 ? q[i] : end;
