@@ -782,20 +782,20 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
         for (int i = 0; i < tr->nthr && fits; i++)
             fits = at_scale(&qi[i], q[i], sc);
         for (int i = 0; i < ntiers && fits; i++) {
-            int64_t l = i == 0 ? 0 : qi[i - 1], h;
+            int64_t li = i == 0 ? 0 : qi[i - 1], hi_i;
             lo[i] = i == 0 ? zero : q[i - 1];
-            if (l <= si) {
+            if (li <= si) {
                 lo[i] = start;
-                l = si;
+                li = si;
             }
             if (i < tr->nthr && qi[i] < ei) {
                 hi[i] = q[i];
-                h = qi[i];
+                hi_i = qi[i];
             } else {
                 hi[i] = end;
-                h = ei;
+                hi_i = ei;
             }
-            if (h > l)
+            if (hi_i > li)
                 FX(f_sub(&tk[i], hi[i], lo[i]));
             else
                 tk[i] = zero;
