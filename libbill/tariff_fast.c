@@ -296,6 +296,7 @@ typedef struct fast_charge {
      * others (flat_comp), in component order */
     int ntou_comp, nflat_comp;
     unsigned char tou_comp[BILL_TARIFF_MAX_COMPONENTS], flat_comp[BILL_TARIFF_MAX_COMPONENTS];
+    const char *tou_comp_name[BILL_TARIFF_MAX_COMPONENTS];   /* the TOU lines' component */
     fd q[BILL_TARIFF_MAX_TIERS], q_large[BILL_TARIFF_MAX_TIERS];  /* annual tier quotas */
 } fast_charge;
 
@@ -486,8 +487,10 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
         key_make(&fc->exempt[i], c->exempt[i]);
     fc->pf_default = -1;
     for (int k = 0; k < (c->tou_prices ? 1 : c->ncomp); k++)
-        if (c->tou_prices || c->comp[k].tou)
+        if (c->tou_prices || c->comp[k].tou) {
+            fc->tou_comp_name[fc->ntou_comp] = c->tou_prices || c->plain ? "" : c->comp[k].name;
             fc->tou_comp[fc->ntou_comp++] = (unsigned char)k;
+        }
     for (int k = 0; k < c->ncomp; k++)
         if (!c->comp[k].tou || c->tou_prices)
             fc->flat_comp[fc->nflat_comp++] = (unsigned char)k;
@@ -841,7 +844,7 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             for (int j = 0; j < fc->ntou_comp; j++) {
                 int k = fc->tou_comp[j];
                 PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_TOU, c, x->seg);
-                l->component = c->tou_prices || c->plain ? "" : c->comp[k].name;
+                l->component = fc->tou_comp_name[j];
                 l->band = c->tou_name[p];
                 l->unit = "kWh";
                 put(&l->aux, c->tou_prices ? (fd){0, 0} : get(&c->tou_ratio[p]));
@@ -1333,8 +1336,8 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     /* subtotal, minimum charge; the sum of the lines (the same value and scale in any
      * order) is the subtotal's plus those of the lines added after it */
     fd sub = {0, 0}, tax = {0, 0}, sum, total;
-    for (size_t i = 0; i < b->n; i++)
-        if (!compact(&b->lines[i].amount) || f_add(&sub, sub, get(&b->lines[i].amount)))
+    for (size_t i = 0; i < b->n; i++)   /* written by put(): compact */
+        if (f_add(&sub, sub, get(&b->lines[i].amount)))
             return FAST_NO;
     size_t nsub = b->n;
     sum = sub;
