@@ -255,7 +255,8 @@ struct bill_bill {
     bill_dec iv_tou[BILL_TARIFF_MAX_TOU];
     bill_dec iv_peak[BILL_TARIFF_MAX_TOU];
     int general_only;                   /* tests: never the fast path */
-    int fast;                           /* the last bill came from the fast path */
+    int fast;                           /* the last bill came from the fast path: its lines and
+                                           totals hold no big part (tariff_fast.c put()) */
     int fast_ymd_ok;                    /* fast path: fast_ymd is the date of fast_ymd_day */
     int32_t fast_ymd_day;
     int fast_ymd[3];
