@@ -40,10 +40,12 @@ static const int64_t p10[19] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 100
 
 static inline fd get(const bill_dec *d) { return (fd){d->coef_, d->scale_}; }
 
+/*
+ * *d = v, for d a value of b->lines[0 .. b->cap) or of b's totals: these hold no big part
+ * while the fast path computes (billi_fast_compute clears them after a general bill).
+ */
 static inline void put(bill_dec *d, fd v)
 {
-    if (BILLI_UNLIKELY(d->big_ != NULL))
-        bill_dec_clear(d);
     d->coef_ = v.c;
     d->scale_ = v.s;
     d->flags_ = 0;
@@ -108,7 +110,7 @@ static inline int f_mul(fd *r, fd a, fd b)
     return 0;
 }
 
-static inline int f_cmp(fd a, fd b)
+static inline __attribute__((always_inline)) int f_cmp(fd a, fd b)
 {
     int64_t x = a.c, y = b.c;
     if (a.s == b.s || align(&x, a.s, &y, b.s))
@@ -248,6 +250,13 @@ static int f_div(fd *r, fd a, fd b, int32_t scale, int mode)
     return 0;
 }
 
+/* *r = a's coefficient at scale s >= a.s: 1, or 0 when it does not fit */
+static inline int at_scale(int64_t *r, fd a, int32_t s)
+{
+    int32_t d = s - a.s;
+    return d <= 18 && !__builtin_mul_overflow(a.c, p10[d], r);
+}
+
 /* tariff_compute.c's prorate: a × num / den, exact when num == den */
 static inline int f_prorate(fd *r, fd a, int32_t num, int32_t den, int32_t scale, int mode)
 {
@@ -269,16 +278,31 @@ typedef struct fast_key {
     int ok;                  /* 0: longer than a usage name can be, matches nothing */
 } fast_key;
 
+/* A power-factor table as values: bill_pf_table_standard and, for PF k / 100,
+ * bill_pf_table_percent (ok == 0: some value is not compact, ask the table) */
+typedef struct fast_pf {
+    int ok;
+    fd std;
+    fd pct[101];
+} fast_pf;
+
 typedef struct fast_charge {
     fast_key tou[BILL_TARIFF_MAX_TOU];
     fast_key exempt[BILLI_MAX_EXEMPT];
     uint64_t pf_base;        /* power factor: bit i = charge i of the version is in the base */
     int pf_default;          /* index in pf_std of pf_default, -1 if none */
+    fast_pf *pf;             /* power factor: [0] pf_table, [1 + i] pf_std[i]; NULL: none */
+    /* energy with TOU: the components with a line per TOU period (tou_comp) and the
+     * others (flat_comp), in component order */
+    int ntou_comp, nflat_comp;
+    unsigned char tou_comp[BILL_TARIFF_MAX_COMPONENTS], flat_comp[BILL_TARIFF_MAX_COMPONENTS];
+    const char *tou_comp_name[BILL_TARIFF_MAX_COMPONENTS];   /* the TOU lines' component */
     fd q[BILL_TARIFF_MAX_TIERS], q_large[BILL_TARIFF_MAX_TIERS];  /* annual tier quotas */
 } fast_charge;
 
 typedef struct fast_version {
     int ok;                  /* every charge handled here */
+    int nch;
     fast_charge *ch;
 } fast_version;
 
@@ -443,6 +467,20 @@ static int make_quotas(fd *q, const billi_tiers *tr, int large)
     return rc;
 }
 
+/* The values of table tab as bill_pf_table_standard and bill_pf_table_percent give them. */
+static void compile_pf(fast_pf *fp, const bill_pf_table *tab)
+{
+    bill_dec d = BILL_DEC_INIT;
+    fp->ok = tab != NULL && bill_pf_table_standard(&d, tab) == BILL_OK && compact(&d);
+    fp->std = get(&d);
+    for (int k = 0; k <= 100 && fp->ok; k++) {
+        bill_dec pf = {k, 2, 0, NULL};
+        fp->ok = bill_pf_table_percent(&d, tab, &pf) == BILL_OK && compact(&d);
+        fp->pct[k] = get(&d);
+    }
+    bill_dec_clear(&d);
+}
+
 static int compile_charge(fast_charge *fc, const billi_version *v, const billi_charge *c)
 {
     for (int p = 0; p < c->ntou; p++)
@@ -450,6 +488,14 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
     for (int i = 0; i < c->nexempt; i++)
         key_make(&fc->exempt[i], c->exempt[i]);
     fc->pf_default = -1;
+    for (int k = 0; k < (c->tou_prices ? 1 : c->ncomp); k++)
+        if (c->tou_prices || c->comp[k].tou) {
+            fc->tou_comp_name[fc->ntou_comp] = c->tou_prices || c->plain ? "" : c->comp[k].name;
+            fc->tou_comp[fc->ntou_comp++] = (unsigned char)k;
+        }
+    for (int k = 0; k < c->ncomp; k++)
+        if (!c->comp[k].tou || c->tou_prices)
+            fc->flat_comp[fc->nflat_comp++] = (unsigned char)k;
     if (c->type == BILLI_CH_PF) {
         if (v->ncharges > 64)
             return 0;
@@ -459,6 +505,12 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
                     fc->pf_base |= (uint64_t)1 << i;
         if (c->pf_default[0])
             fc->pf_default = pf_std_index(c->pf_default);
+        fc->pf = calloc(4, sizeof *fc->pf);
+        if (!fc->pf)
+            return 0;
+        compile_pf(&fc->pf[0], c->pf_table);
+        for (int i = 0; i < 3; i++)
+            compile_pf(&fc->pf[1 + i], c->pf_std[i]);
     }
     if (c->type == BILLI_CH_ENERGY && c->has_tiers && c->tiers.basis == BILLI_BASIS_ANNUAL)
         if (make_quotas(fc->q, &c->tiers, 0) != BILL_OK ||
@@ -487,6 +539,7 @@ void billi_fast_compile(bill_tariff *t)
         if (!fv->ch)
             continue;
         fv->ok = 1;
+        fv->nch = v->ncharges;
         for (int i = 0; i < v->ncharges && fv->ok; i++)
             fv->ok = whitelist(t, &v->charges[i], NULL) &&
                      compile_charge(&fv->ch[i], v, &v->charges[i]);
@@ -501,8 +554,11 @@ void billi_fast_free(billi_fast *f)
 {
     if (!f)
         return;
-    for (int i = 0; i < f->nversions; i++)
+    for (int i = 0; i < f->nversions; i++) {
+        for (int k = 0; f->v[i].ch && k < f->v[i].nch; k++)
+            free(f->v[i].ch[k].pf);
         free(f->v[i].ch);
+    }
     free(f);
 }
 
@@ -688,18 +744,28 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     if (c->ntou > 0) {
         FX(u->ntou == 0);
         unsigned found = 0;
-        for (int p = 0; p < c->ntou; p++)
-            map[p] = -1;
-        for (int k = 0; k < u->ntou; k++) {
-            uint64_t w[4];
-            memcpy(w, u->tou_name[k], sizeof w);
+        /* usage names are distinct: when the usage lists the charge's periods in its order,
+         * the map is the identity */
+        int k = 0;
+        if (u->ntou == c->ntou)
+            while (k < u->ntou && key_eq(&fc->tou[k], u->tou_name[k])) {
+                map[k] = k;
+                k++;
+            }
+        if (k < c->ntou) {
             for (int p = 0; p < c->ntou; p++)
-                if (key_match(&fc->tou[p], w)) {
-                    map[p] = k;
-                    found |= 1u << k;
-                }
+                map[p] = -1;
+            for (k = 0; k < u->ntou; k++) {
+                uint64_t w[4];
+                memcpy(w, u->tou_name[k], sizeof w);
+                for (int p = 0; p < c->ntou; p++)
+                    if (key_match(&fc->tou[p], w)) {
+                        map[p] = k;
+                        found |= 1u << k;
+                    }
+            }
+            FX(found != (1u << u->ntou) - 1);
         }
-        FX(found != (1u << u->ntou) - 1);
     }
     if (c->has_tiers) {
         const billi_tiers *tr = &c->tiers;
@@ -712,7 +778,34 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             start = zero;
         }
         FX(f_add(&end, start, x->kwh));
-        for (int i = 0; i < ntiers; i++) {
+        /* the comparisons below on integers at the largest scale, when they fit */
+        int32_t sc = start.s > end.s ? start.s : end.s;
+        for (int i = 0; i < tr->nthr; i++)
+            sc = q[i].s > sc ? q[i].s : sc;
+        int64_t qi[BILL_TARIFF_MAX_TIERS], si, ei;
+        int fits = at_scale(&si, start, sc) && at_scale(&ei, end, sc);
+        for (int i = 0; i < tr->nthr && fits; i++)
+            fits = at_scale(&qi[i], q[i], sc);
+        for (int i = 0; i < ntiers && fits; i++) {
+            int64_t li = i == 0 ? 0 : qi[i - 1], hi_i;
+            lo[i] = i == 0 ? zero : q[i - 1];
+            if (li <= si) {
+                lo[i] = start;
+                li = si;
+            }
+            if (i < tr->nthr && qi[i] < ei) {
+                hi[i] = q[i];
+                hi_i = qi[i];
+            } else {
+                hi[i] = end;
+                hi_i = ei;
+            }
+            if (hi_i > li)
+                FX(f_sub(&tk[i], hi[i], lo[i]));
+            else
+                tk[i] = zero;
+        }
+        for (int i = 0; i < ntiers && !fits; i++) {
             fd a = i == 0 ? zero : q[i - 1];
             lo[i] = f_cmp(a, start) > 0 ? a : start;
             hi[i] = i < tr->nthr && f_cmp(q[i], end) < 0 ? q[i] : end;
@@ -750,11 +843,10 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             int up = map[p];
             if (up < 0)
                 continue;
-            for (int k = 0; k < (c->tou_prices ? 1 : c->ncomp); k++) {
-                if (!c->tou_prices && !c->comp[k].tou)
-                    continue;
+            for (int j = 0; j < fc->ntou_comp; j++) {
+                int k = fc->tou_comp[j];
                 PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_TOU, c, x->seg);
-                l->component = c->tou_prices || c->plain ? "" : c->comp[k].name;
+                l->component = fc->tou_comp_name[j];
                 l->band = c->tou_name[p];
                 l->unit = "kWh";
                 put(&l->aux, c->tou_prices ? (fd){0, 0} : get(&c->tou_ratio[p]));
@@ -762,9 +854,8 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
                 FX(f_price(t, l, x->tou[up], get(c->tou_prices ? &c->tou_price[p] : &c->comp_tou[k][p])));
             }
         }
-        for (int k = 0; k < c->ncomp; k++) {
-            if (c->comp[k].tou && !c->tou_prices)
-                continue;
+        for (int j = 0; j < fc->nflat_comp; j++) {
+            int k = fc->flat_comp[j];
             PUSH(l, b, BILL_LINE_ENERGY, BILLI_EX_TOU_FLAT, c, x->seg);
             l->component = c->comp[k].name;
             l->unit = "kWh";
@@ -988,26 +1079,33 @@ static inline int std_index(const char *s)
 
 static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *c,
                         const fast_charge *fc, const billi_version *v, const bill_usage *u,
-                        const fctx *x, size_t first)
+                        const fctx *x, const size_t *cstart, int ci)
 {
     FX(!u->has_kvarh && c->require_kvarh);
     int si = u->pf_standard[0] ? std_index(u->pf_standard) : fc->pf_default;
     FX(si < 0 && !c->pf_table);
     const bill_pf_table *tab = c->pf_table ? c->pf_table : c->pf_std[si];
+    const fast_pf *fp = &fc->pf[c->pf_table ? 0 : 1 + si];
     billi_line *l;
     PUSH(l, b, BILL_LINE_PF, BILLI_EX_PF, c, x->seg);
+    /* the lines of this segment before this one whose charge is in the base: those of the
+     * base's charges before this one (charge i's lines are cstart[i] .. cstart[i + 1]) */
     fd base = {0, 0};
-    for (size_t i = first; i + 1 < b->n; i++) {
-        const billi_line *m = &b->lines[i];
-        if ((uintptr_t)m->charge >= (uintptr_t)v->charges &&
-            (uintptr_t)m->charge < (uintptr_t)(v->charges + v->ncharges) &&
-            (fc->pf_base >> (m->charge - v->charges) & 1) &&
-            (m->seg.end.day < x->seg.end.day ? m->seg.end.day : x->seg.end.day) >
-                (m->seg.start.day > x->seg.start.day ? m->seg.start.day : x->seg.start.day))
-            FX(!compact(&m->amount) || f_add(&base, base, get(&m->amount)));
+    (void)v;
+    for (uint64_t m = fc->pf_base & (((uint64_t)1 << ci) - 1); m; m &= m - 1) {
+        int i = __builtin_ctzll(m);
+        for (size_t j = cstart[i]; j < cstart[i + 1]; j++) {
+            const billi_line *ml = &b->lines[j];
+            if ((ml->seg.end.day < x->seg.end.day ? ml->seg.end.day : x->seg.end.day) >
+                (ml->seg.start.day > x->seg.start.day ? ml->seg.start.day : x->seg.start.day))
+                FX(f_add(&base, base, get(&ml->amount)));
+        }
     }
     put(&l->qty, base);
-    FX(bill_pf_table_standard(&l->y, tab) != BILL_OK);
+    if (fp->ok)
+        put(&l->y, fp->std);
+    else
+        FX(bill_pf_table_standard(&l->y, tab) != BILL_OK);
     put(&l->amount, (fd){0, 0});
     put(&l->price, (fd){0, 0});
     if (!u->has_kvarh) {
@@ -1017,14 +1115,17 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     bill_dec kwh = {x->total.c, x->total.s, 0, NULL};
     fd kvarh;
     int k = uget(&kvarh, &u->kvarh) ? -1 : pf_hundredths(x->total, kvarh);
-    if (k >= 0)
+    if (k >= 0) {
         put(&l->x, (fd){k, 2});
-    else if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
+        if (fp->ok)
+            put(&l->price, fp->pct[k]);
+    } else if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
         l->ex = BILLI_EX_PF_NONE;
         l->flag = 1;
         return BILL_OK;
     }
-    FX(bill_pf_table_percent(&l->price, tab, &l->x) != BILL_OK || !compact(&l->price));
+    if (k < 0 || !fp->ok)
+        FX(bill_pf_table_percent(&l->price, tab, &l->x) != BILL_OK || !compact(&l->price));
     fd a;
     FX(f_mul(&a, base, get(&l->price)));
     FX(f_mul(&a, a, (fd){1, 2}));
@@ -1165,7 +1266,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     for (int s = 0; s < n; s++) {
         const billi_version *v = &t->versions[b->seg_ver[s]];
         const fast_version *fv = &f->v[b->seg_ver[s]];
-        size_t first = b->n;
+        size_t cstart[65];   /* power factor: the first line of charge i (i <= 64) */
         x.seg = b->seg[s];
         if (n == 1) {
             x.kwh = x.total;
@@ -1184,6 +1285,8 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         for (int i = 0; i < v->ncharges; i++) {
             const billi_charge *c = &v->charges[i];
             const fast_charge *fc = &fv->ch[i];
+            if (i < 65)
+                cstart[i] = b->n;
             switch (c->type) {
             case BILLI_CH_ENERGY:
                 if (c->has_tiers && u->has_opened && c->tiers.proration != BILLI_PRORATE_NONE &&
@@ -1220,7 +1323,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 rc = capacity(b, t, c, u, &x);
                 break;
             case BILLI_CH_PF:
-                rc = power_factor(b, t, c, fc, v, u, &x, first);
+                rc = power_factor(b, t, c, fc, v, u, &x, cstart, i);
                 break;
             default:
                 return FAST_NO;
@@ -1235,8 +1338,8 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     /* subtotal, minimum charge; the sum of the lines (the same value and scale in any
      * order) is the subtotal's plus those of the lines added after it */
     fd sub = {0, 0}, tax = {0, 0}, sum, total;
-    for (size_t i = 0; i < b->n; i++)
-        if (!compact(&b->lines[i].amount) || f_add(&sub, sub, get(&b->lines[i].amount)))
+    for (size_t i = 0; i < b->n; i++)   /* written by put(): compact */
+        if (f_add(&sub, sub, get(&b->lines[i].amount)))
             return FAST_NO;
     size_t nsub = b->n;
     sum = sub;
@@ -1317,26 +1420,44 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     return BILL_OK;
 }
 
+/* The big parts the general path may have left in b's lines and totals, freed (put()). */
+static __attribute__((noinline)) void clear_big(bill_bill *b)
+{
+    bill_dec *tot[] = {&b->subtotal, &b->tax, &b->total, &b->sum};
+    for (size_t k = 0; k < sizeof tot / sizeof tot[0]; k++)
+        if (tot[k]->big_)
+            bill_dec_clear(tot[k]);
+    for (size_t i = 0; i < b->cap; i++) {
+        billi_line *l = &b->lines[i];
+        bill_dec *d[] = {&l->qty, &l->price, &l->amount, &l->lo, &l->hi, &l->aux, &l->x, &l->y};
+        for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
+            if (d[k]->big_)
+                bill_dec_clear(d[k]);
+    }
+}
+
 int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 {
     /* the usage's cache lines read below, all requested at once (a billing run reads each
      * usage once: they are rarely in the cache) */
-    __builtin_prefetch(u->tou_name);
-    __builtin_prefetch(&u->tou_kwh[0]);
-    __builtin_prefetch(&u->tou_kwh[BILL_TARIFF_MAX_TOU / 2]);
+    __builtin_prefetch(&u->has_period);
     __builtin_prefetch(&u->ytd);
-    __builtin_prefetch(&u->nreadings);
-    __builtin_prefetch(&u->has_opened);
+    __builtin_prefetch(&u->tou_kwh[0]);
+    __builtin_prefetch(&u->tou_kwh[2]);
+    __builtin_prefetch(u->tou_name[0]);
+    __builtin_prefetch(u->tou_name[2]);
+    __builtin_prefetch(u->cls);
     if (t->fast && t->fast->two_part) {
         __builtin_prefetch(&u->capacity_kva);
-        __builtin_prefetch(&u->declared_kw);
         __builtin_prefetch(&u->max_demand_kw);
         __builtin_prefetch(&u->kvarh);
-        __builtin_prefetch(u->pf_standard);
     }
+    int was_fast = b->fast;  /* 1: the last bill came from here, nothing big is left */
     b->fast = 0;
     if (!t->fast || b->general_only || !whitelist(t, NULL, u))
         return FAST_NO;
+    if (!was_fast)
+        clear_big(b);
     b->computed = 0;
     b->tariff = t;
     b->period = u->period;

@@ -28,6 +28,7 @@ int main(void)
     suite_tariff_tou_readings();
     suite_import();
     suite_verify();
+    suite_tariff_fast_lines();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }
