@@ -4,25 +4,15 @@
  * period boundaries, day types from a calendar, coverage errors, a split at
  * a version change, loader rejections.
  *
- * JSON in this file is written with single quotes; sq() turns them into
+ * JSON in this file is written with single quotes; tu_sq() turns them into
  * double quotes before the text is loaded.
  */
 #include "test.h"
+#include "tariff_util.h"
 #include "bill/tariff.h"
 
 static bill_usage *U;
 static bill_bill *B;
-
-static char *sq(const char *text)
-{
-    size_t n = strlen(text);
-    char *r = malloc(n + 1);
-    if (!r)
-        abort();
-    for (size_t i = 0; i <= n; i++)
-        r[i] = text[i] == '\'' ? '"' : text[i];
-    return r;
-}
 
 static char *slurp(const char *path)
 {
@@ -43,19 +33,6 @@ static char *slurp(const char *path)
     return buf;
 }
 
-static bill_tariff *load_t(const char *text)
-{
-    char *j = sq(text);
-    bill_tariff *t = NULL;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    if (rc != BILL_OK)
-        TEST_FAIL_("tariff load failed: %s", bill_errmsg());
-    else
-        test_passed++;
-    free(j);
-    return t;
-}
-
 static bill_tariff *load_us(void)
 {
     /* BILL_TEST_DATA is <repository>/tests/data (which need not exist) */
@@ -72,41 +49,6 @@ static bill_tariff *load_us(void)
     return t;
 }
 
-static void reject(const char *text, int code, const char *want)
-{
-    char *j = sq(text);
-    bill_tariff *t = NULL;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    if (rc != code)
-        TEST_FAIL_("load returned %s, expected %s (%s)", bill_status_name(rc),
-                   bill_status_name(code), rc ? bill_errmsg() : "");
-    else
-        test_passed++;
-    if (rc != BILL_OK && strstr(bill_errmsg(), want) == NULL)
-        TEST_FAIL_("message \"%s\" does not contain \"%s\"", bill_errmsg(), want);
-    else
-        test_passed++;
-    bill_tariff_free(t);
-    free(j);
-}
-
-static int usage(const char *text)
-{
-    char *j = sq(text);
-    int rc = bill_usage_load(U, j, (size_t)-1, "u.json");
-    free(j);
-    return rc;
-}
-
-static const char *dstr(const bill_dec *d)
-{
-    static char buf[4][128];
-    static int k;
-    k = (k + 1) % 4;
-    bill_dec_format(d, buf[k], sizeof buf[k]);
-    return buf[k];
-}
-
 #define CHECK_LINE(i, charge_, band_, qty, price, amt)                                        \
     do {                                                                                      \
         bill_line_view v_;                                                                    \
@@ -115,9 +57,9 @@ static const char *dstr(const bill_dec *d)
         if (rc_l_ == BILL_OK) {                                                               \
             CHECK_STR(v_.charge, charge_);                                                    \
             CHECK_STR(v_.band, band_);                                                        \
-            CHECK_STR(dstr(v_.quantity), qty);                                                \
-            CHECK_STR(dstr(v_.unit_price), price);                                            \
-            CHECK_STR(dstr(v_.amount), amt);                                                  \
+            CHECK_STR(tu_dstr(v_.quantity), qty);                                                \
+            CHECK_STR(tu_dstr(v_.unit_price), price);                                            \
+            CHECK_STR(tu_dstr(v_.amount), amt);                                                  \
         }                                                                                     \
     } while (0)
 
@@ -125,7 +67,7 @@ static const char *dstr(const bill_dec *d)
     do {                                                                                      \
         bill_dec t_ = BILL_DEC_INIT;                                                          \
         CHECK_OK(bill_bill_total(&t_, B));                                                    \
-        CHECK_STR(dstr(&t_), want);                                                           \
+        CHECK_STR(tu_dstr(&t_), want);                                                           \
         bill_dec_clear(&t_);                                                                  \
     } while (0)
 
@@ -208,7 +150,7 @@ static void set_period(const char *from, const char *to)
 static void test_us_ratchet_governs(void)
 {
     bill_tariff *t = load_us();
-    CHECK_OK(usage(US_USAGE("380", US_PRIORS)));
+    CHECK_OK(tu_usage(U, US_USAGE("380", US_PRIORS)));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_INT(bill_bill_line_count(B), 6);
     CHECK_LINE(0, "customer", "", "1", "45.00", "45.00");
@@ -229,19 +171,19 @@ static void test_us_ratchet_governs(void)
 static void test_us_ratchet_not_governing(void)
 {
     bill_tariff *t = load_us();
-    CHECK_OK(usage(US_USAGE("450", US_PRIORS)));
+    CHECK_OK(tu_usage(U, US_USAGE("450", US_PRIORS)));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_LINE(5, "facilities", "", "450", "6.20", "2790.00");
     CHECK_EXPLAIN(5, "Billing demand 450 kW = this period's peak (not below 80% of the 520 kW "
                      "peak of 2025-01): 450 kW at 6.20 a kW a month for 2025-07");
     CHECK_TOTAL("37231.75");
     /* the window's first month counts: 2024-08 is 11 months before 2025-07 */
-    CHECK_OK(usage(US_USAGE("450", "{'month': '2024-08', 'kw': '600'}, "
+    CHECK_OK(tu_usage(U, US_USAGE("450", "{'month': '2024-08', 'kw': '600'}, "
                                    "{'month': '2024-07', 'kw': '900'}")));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_LINE(5, "facilities", "", "480", "6.20", "2976.00");
     /* a peak of the billing month itself or later is not a prior peak */
-    CHECK_OK(usage(US_USAGE("450", "{'month': '2025-07', 'kw': '900'}")));
+    CHECK_OK(tu_usage(U, US_USAGE("450", "{'month': '2025-07', 'kw': '900'}")));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_LINE(5, "facilities", "", "450", "6.20", "2790.00");
     CHECK_EXPLAIN(5, "Billing demand 450 kW = this period's peak: 450 kW at 6.20 a kW a month "
@@ -254,7 +196,7 @@ static void test_us_minimum(void)
     bill_tariff *t = load_us();
     /* a small month: energy 22.50 + 14.00 + 8.50, on-peak demand 2 × 18.50, the
      * facilities demand at the 50 kW minimum 310.00: 45 + 45 + 37 + 310 = 437 < 500 */
-    CHECK_OK(usage("{'period': '2025-07-01/2025-08-01', "
+    CHECK_OK(tu_usage(U, "{'period': '2025-07-01/2025-08-01', "
                    "'tou_kwh': {'on_peak': '100', 'mid_peak': '100', 'off_peak': '100'}, "
                    "'tou_max_demand_kw': {'on_peak': '2'}, 'max_demand_kw': '3'}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
@@ -266,7 +208,7 @@ static void test_us_minimum(void)
     CHECK_LINE(6, "minimum", "", "1", "63.00", "63.00");
     CHECK_TOTAL("500.00");
     /* no on-peak demand at all: BILL_ERULE naming the period */
-    CHECK_OK(usage("{'period': '2025-07-01/2025-08-01', "
+    CHECK_OK(tu_usage(U, "{'period': '2025-07-01/2025-08-01', "
                    "'tou_kwh': {'on_peak': '100', 'mid_peak': '100', 'off_peak': '100'}, "
                    "'max_demand_kw': '3'}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
@@ -336,7 +278,7 @@ static void test_us_intervals_holiday(void)
 
 static void test_boundaries_15min_hourly_schedule(void)
 {
-    bill_tariff *t = load_t(SCHED_TARIFF("60", "08:00", "18:00"));
+    bill_tariff *t = tu_load(SCHED_TARIFF("60", "08:00", "18:00"));
     set_period("2025-07-01", "2025-07-02");          /* a Tuesday */
     /* 07:45 (index 31) is off-peak, 08:00 (index 32) on-peak */
     size_t idx[2] = {31, 32};
@@ -365,7 +307,7 @@ static void test_boundaries_15min_hourly_schedule(void)
 
 static void test_straddling_interval(void)
 {
-    bill_tariff *t = load_t(SCHED_TARIFF("30", "08:30", "18:00"));
+    bill_tariff *t = tu_load(SCHED_TARIFF("30", "08:30", "18:00"));
     set_period("2025-07-01", "2025-07-02");
     CHECK_OK(set_iv("2025-07-01T00:00", 60, 24, "1", 0, NULL, NULL));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
@@ -389,7 +331,7 @@ static void test_straddling_interval(void)
 
 static void test_holiday_from_calendar(void)
 {
-    bill_tariff *t = load_t(SCHED_TARIFF("60", "08:00", "18:00"));
+    bill_tariff *t = tu_load(SCHED_TARIFF("60", "08:00", "18:00"));
     bill_calendar *cal = NULL;
     set_period("2025-07-01", "2025-07-02");
     CHECK_OK(set_iv("2025-07-01T00:00", 60, 24, "1", 0, NULL, NULL));
@@ -418,7 +360,7 @@ static void test_holiday_from_calendar(void)
 
 static void test_gaps_and_overlaps(void)
 {
-    bill_tariff *t = load_t(SCHED_TARIFF("60", "08:00", "18:00"));
+    bill_tariff *t = tu_load(SCHED_TARIFF("60", "08:00", "18:00"));
     set_period("2025-07-01", "2025-07-02");
     CHECK_OK(set_iv("2025-07-01T00:00", 15, 95, "1", 0, NULL, NULL));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
@@ -446,7 +388,7 @@ static void test_gaps_and_overlaps(void)
 
 static void test_split_at_version_change(void)
 {
-    bill_tariff *t = load_t(
+    bill_tariff *t = tu_load(
         "{'format': 'libbill-tariff/1', 'id': 't', 'currency': 'USD', "
         "'rounding': {'mode': 'HALF_UP', 'scale': 2, 'apply': 'line'}, "
         "'price_basis': 'vat_inclusive', 'versions': ["
@@ -492,30 +434,30 @@ static void test_usage_inputs(void)
     bill_usage_clear_prior_peaks(U);
     CHECK_OK(bill_usage_add_prior_peak(U, DATE("2000-01-01"), &one));
 
-    CHECK_OK(usage("{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
+    CHECK_OK(tu_usage(U, "{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
                    "'2025-07-01T00:00', 'minutes': 60, 'kwh': [1, '2', '0.5']}}"));
     CHECK_INT(bill_usage_interval_count(U), 3);
     bill_usage_reset(U);
     CHECK_INT(bill_usage_interval_count(U), 0);
-    CHECK_ERR(usage("{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
+    CHECK_ERR(tu_usage(U, "{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
                     "'2025-07-01T00:00', 'minutes': 45, 'kwh': [1]}}"), BILL_ERANGE);
     CHECK_MSG("$.intervals.minutes");
-    CHECK_ERR(usage("{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
+    CHECK_ERR(tu_usage(U, "{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
                     "'2025-07-01T00:00', 'minutes': 15, 'kwh': [1, 2, 3, '-1']}}"), BILL_ERANGE);
     CHECK_MSG("$.intervals.kwh[3]");
-    CHECK_ERR(usage("{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
+    CHECK_ERR(tu_usage(U, "{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
                     "'2025-07-01T25:00', 'minutes': 15, 'kwh': [1]}}"), BILL_EDATE);
     CHECK_MSG("$.intervals.start");
-    CHECK_ERR(usage("{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
+    CHECK_ERR(tu_usage(U, "{'period': '2025-07-01/2025-07-02', 'intervals': {'start': "
                     "'2025-07-01T00:00', 'minutes': 15, 'kwh': [1], 'unit': 'kWh'}}"),
               BILL_ESYNTAX);
-    CHECK_ERR(usage("{'period': '2025-07-01/2025-08-01', "
+    CHECK_ERR(tu_usage(U, "{'period': '2025-07-01/2025-08-01', "
                     "'prior_peaks_kw': [{'month': '2025-13', 'kw': '1'}]}"), BILL_EDATE);
     CHECK_MSG("$.prior_peaks_kw[0].month");
-    CHECK_ERR(usage("{'period': '2025-07-01/2025-08-01', 'prior_peaks_kw': ["
+    CHECK_ERR(tu_usage(U, "{'period': '2025-07-01/2025-08-01', 'prior_peaks_kw': ["
                     "{'month': '2025-05', 'kw': '1'}, {'month': '2025-05', 'kw': '2'}]}"),
               BILL_ECONFLICT);
-    CHECK_ERR(usage("{'period': '2025-07-01/2025-08-01', "
+    CHECK_ERR(tu_usage(U, "{'period': '2025-07-01/2025-08-01', "
                     "'tou_max_demand_kw': {'on_peak': '-3'}}"), BILL_ERANGE);
     CHECK_MSG("$.tou_max_demand_kw.on_peak");
 }
@@ -531,51 +473,51 @@ static void test_loader_rejections(void)
     "{'from': '00:00', 'to': '12:00', 'period': 'off'}, "                                    \
     "{'from': '12:00', 'to': '24:00', 'period': 'on'}]}]}}, 'charges': ["
 #define DT_TAIL "]}]}"
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 's', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 's', "
                    "'prices': {'on': '1', 'super': '2'}}" DT_TAIL,
            BILL_ERULE, "unknown TOU period 'super' (schedule 's' has off, on) "
                        "(at $.versions[0].charges[0].prices.super)");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', "
                    "'prices': {'on': '1'}}" DT_TAIL,
            BILL_ERULE, "$.versions[0].charges[0].prices");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 'x', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 'x', "
                    "'prices': {'on': '1'}}" DT_TAIL,
            BILL_ENOTFOUND, "$.versions[0].charges[0].schedule");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'contracted', 'schedule': 's', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'contracted', 'schedule': 's', "
                    "'prices': {'on': '1'}}" DT_TAIL,
            BILL_ERULE, "actual basis");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 's', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 's', "
                    "'price': '3', 'prices': {'on': '1'}}" DT_TAIL,
            BILL_ESYNTAX, "$.versions[0].charges[0].price");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 's', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 's', "
                    "'prices': {'on': '-1'}}" DT_TAIL,
            BILL_ERANGE, "$.versions[0].charges[0].prices.on");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
                    "'ratchet': {'percent': '100.5', 'months': 11}}" DT_TAIL,
            BILL_ERANGE, "$.versions[0].charges[0].ratchet.percent");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
                    "'ratchet': {'percent': '-5', 'months': 11}}" DT_TAIL,
            BILL_ERANGE, "$.versions[0].charges[0].ratchet.percent");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
                    "'ratchet': {'percent': '80', 'months': 0}}" DT_TAIL,
            BILL_ERANGE, "$.versions[0].charges[0].ratchet.months");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
                    "'ratchet': {'percent': '80', 'months': 37}}" DT_TAIL,
            BILL_ERANGE, "$.versions[0].charges[0].ratchet.months");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
                    "'ratchet': {'percent': '80', 'months': 11, 'minimum_kw': '-1'}}" DT_TAIL,
            BILL_ERANGE, "$.versions[0].charges[0].ratchet.minimum_kw");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'price': '1', "
                    "'ratchet': {'percent': '80', 'month': 11}}" DT_TAIL,
            BILL_ESYNTAX, "unknown field 'month' in ratchet at $.versions[0].charges[0].ratchet");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'contracted', 'price': '1', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'contracted', 'price': '1', "
                    "'ratchet': {'percent': '80', 'months': 11}}" DT_TAIL,
            BILL_ERULE, "$.versions[0].charges[0].ratchet");
-    reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 's', "
+    tu_reject(DT_HEAD "{'id': 'd', 'type': 'demand', 'basis': 'actual', 'schedule': 's', "
                    "'prices': {'on': '1'}, 'ratchet': {'percent': '80', 'months': 11}}" DT_TAIL,
            BILL_ERULE, "$.versions[0].charges[0].ratchet");
     /* a TOU energy charge without a schedule cannot take interval data */
-    bill_tariff *t = load_t(DT_HEAD "{'id': 'e', 'type': 'energy', "
+    bill_tariff *t = tu_load(DT_HEAD "{'id': 'e', 'type': 'energy', "
                                     "'tou': {'prices': {'on': '1', 'off': '2'}}}" DT_TAIL);
     set_period("2025-07-01", "2025-07-02");
     CHECK_OK(set_iv("2025-07-01T00:00", 60, 24, "1", 0, NULL, NULL));
@@ -587,7 +529,7 @@ static void test_loader_rejections(void)
 /* Billing a usage again allocates nothing new and gives the same bill. */
 static void test_reuse(void)
 {
-    bill_tariff *t = load_t(SCHED_TARIFF("60", "08:00", "18:00"));
+    bill_tariff *t = tu_load(SCHED_TARIFF("60", "08:00", "18:00"));
     set_period("2025-07-01", "2025-08-01");
     CHECK_OK(set_iv("2025-07-01T00:00", 15, 31 * 96, "0.5", 0, NULL, NULL));
     CHECK_OK(bill_tariff_compute(t, U, B));

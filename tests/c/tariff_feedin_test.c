@@ -3,24 +3,14 @@
  * line kinds of capacity, demand and power-factor lines. Every expected
  * amount is computed by hand in the comment beside it.
  *
- * JSON is written with single quotes; sq() turns them into double quotes.
+ * JSON is written with single quotes; tu_sq() turns them into double quotes.
  */
 #include "test.h"
+#include "tariff_util.h"
 #include "bill/tariff.h"
 
 static bill_usage *U;
 static bill_bill *B;
-
-static char *sq(const char *text)
-{
-    size_t n = strlen(text);
-    char *r = malloc(n + 1);
-    if (!r)
-        abort();
-    for (size_t i = 0; i <= n; i++)
-        r[i] = text[i] == '\'' ? '"' : text[i];
-    return r;
-}
 
 #define HEAD(rounding, vat)                                                                  \
     "{'format': 'libbill-tariff/1', 'id': 't', 'name': 'test', 'currency': 'CNY', "          \
@@ -43,57 +33,15 @@ static char *sq(const char *text)
 #define NB(price) FEED("net_billing", price, "")
 #define JUNE "'period': '2025-06-01/2025-07-01'"
 
-static bill_tariff *load_t(const char *text)
-{
-    char *j = sq(text);
-    bill_tariff *t = NULL;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    if (rc != BILL_OK)
-        TEST_FAIL_("tariff load failed: %s", bill_errmsg());
-    else
-        test_passed++;
-    free(j);
-    return t;
-}
-
-static void reject(const char *text, int code, const char *want)
-{
-    char *j = sq(text);
-    bill_tariff *t = (bill_tariff *)&t;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    if (rc != code)
-        TEST_FAIL_("load returned %s, expected %s (%s) for %.160s", bill_status_name(rc),
-                   bill_status_name(code), rc ? bill_errmsg() : "", text);
-    else
-        test_passed++;
-    if (rc != BILL_OK && strstr(bill_errmsg(), want) == NULL)
-        TEST_FAIL_("message \"%s\" does not contain \"%s\"", bill_errmsg(), want);
-    else
-        test_passed++;
-    CHECK(rc == BILL_OK || t == NULL);
-    if (rc == BILL_OK)
-        bill_tariff_free(t);
-    free(j);
-}
-
 static void bill_with(const bill_tariff *t, const char *usage_text)
 {
-    char *j = sq(usage_text);
+    char *j = tu_sq(usage_text);
     CHECK_OK(bill_usage_load(U, j, (size_t)-1, "u.json"));
     free(j);
     CHECK_OK(bill_tariff_compute(t, U, B));
 }
 
 #define bill(usage_text) bill_with(t, usage_text)
-
-static const char *dstr(const bill_dec *d)
-{
-    static char buf[4][128];
-    static int k;
-    k = (k + 1) % 4;
-    bill_dec_format(d, buf[k], sizeof buf[k]);
-    return buf[k];
-}
 
 /* Line i: kind, charge, band, quantity, unit price, amount. */
 #define CHECK_LINE(i, kind_, charge_, band_, qty, price, amt)                                \
@@ -103,9 +51,9 @@ static const char *dstr(const bill_dec *d)
         CHECK_INT(v_.kind, kind_);                                                            \
         CHECK_STR(v_.charge, charge_);                                                        \
         CHECK_STR(v_.band, band_);                                                            \
-        CHECK_STR(dstr(v_.quantity), qty);                                                    \
-        CHECK_STR(dstr(v_.unit_price), price);                                                \
-        CHECK_STR(dstr(v_.amount), amt);                                                      \
+        CHECK_STR(tu_dstr(v_.quantity), qty);                                                    \
+        CHECK_STR(tu_dstr(v_.unit_price), price);                                                \
+        CHECK_STR(tu_dstr(v_.amount), amt);                                                      \
     } while (0)
 
 #define CHECK_EXPLAIN(i, want)                                                                \
@@ -119,7 +67,7 @@ static const char *dstr(const bill_dec *d)
     do {                                                                                      \
         bill_dec d_ = BILL_DEC_INIT;                                                          \
         CHECK_OK(call(&d_, B));                                                               \
-        CHECK_STR(dstr(&d_), want);                                                           \
+        CHECK_STR(tu_dstr(&d_), want);                                                           \
         bill_dec_clear(&d_);                                                                  \
     } while (0)
 
@@ -134,7 +82,7 @@ static void check_sum(void)
     }
     CHECK_OK(bill_bill_total(&tot, B));
     if (bill_dec_cmp(&s, &tot) != 0)
-        TEST_FAIL_("lines add up to %s, total %s", dstr(&s), dstr(&tot));
+        TEST_FAIL_("lines add up to %s, total %s", tu_dstr(&s), tu_dstr(&tot));
     else
         test_passed++;
     bill_dec_clear(&s);
@@ -145,45 +93,45 @@ static void check_sum(void)
 
 static void test_feedin_load(void)
 {
-    bill_tariff *t = load_t(ONE(FLAT("0.5") ", " NM("0.3949")));
+    bill_tariff *t = tu_load(ONE(FLAT("0.5") ", " NM("0.3949")));
     bill_tariff_free(t);
-    t = load_t(ONE(FLAT("0.5") ", " FEED("net_metering", "0", ", 'funds': 'gross', "
+    t = tu_load(ONE(FLAT("0.5") ", " FEED("net_metering", "0", ", 'funds': 'gross', "
                                                               "'allow_negative_total': false, "
                                                               "'name': 'Solar'")));
     bill_tariff_free(t);
     /* the feed_in charge may come first: netting applies to the whole version */
-    t = load_t(ONE(NB("0.4") ", " FLAT("0.5")));
+    t = tu_load(ONE(NB("0.4") ", " FLAT("0.5")));
     bill_tariff_free(t);
 }
 
 static void test_feedin_rejections(void)
 {
     /* two feed_in charges in one version */
-    reject(ONE(FLAT("0.5") ", " NM("0.4") ", {'id': 'solar2', 'type': 'feed_in', 'price': '0.3', "
+    tu_reject(ONE(FLAT("0.5") ", " NM("0.4") ", {'id': 'solar2', 'type': 'feed_in', 'price': '0.3', "
                "'netting': 'net_billing'}"),
            BILL_ECONFLICT, "$.versions[0].charges[2].type");
     /* the netting rule is required and must be known */
-    reject(ONE(FLAT("0.5") ", {'id': 'solar', 'type': 'feed_in', 'price': '0.4'}"),
+    tu_reject(ONE(FLAT("0.5") ", {'id': 'solar', 'type': 'feed_in', 'price': '0.4'}"),
            BILL_ESYNTAX, "netting");
-    reject(ONE(FLAT("0.5") ", " FEED("net", "0.4", "")), BILL_ESYNTAX,
+    tu_reject(ONE(FLAT("0.5") ", " FEED("net", "0.4", "")), BILL_ESYNTAX,
            "$.versions[0].charges[1].netting");
     /* the price is required and not negative */
-    reject(ONE(FLAT("0.5") ", {'id': 'solar', 'type': 'feed_in', 'netting': 'net_billing'}"),
+    tu_reject(ONE(FLAT("0.5") ", {'id': 'solar', 'type': 'feed_in', 'netting': 'net_billing'}"),
            BILL_ESYNTAX, "price");
-    reject(ONE(FLAT("0.5") ", " NB("-0.4")), BILL_ERANGE, "$.versions[0].charges[1].price");
-    reject(ONE(FLAT("0.5") ", " NB("abc")), BILL_ESYNTAX, "$.versions[0].charges[1].price");
+    tu_reject(ONE(FLAT("0.5") ", " NB("-0.4")), BILL_ERANGE, "$.versions[0].charges[1].price");
+    tu_reject(ONE(FLAT("0.5") ", " NB("abc")), BILL_ESYNTAX, "$.versions[0].charges[1].price");
     /* funds: net or gross, and for net metering only */
-    reject(ONE(FLAT("0.5") ", " FEED("net_billing", "0.4", ", 'funds': 'gross'")), BILL_ERULE,
+    tu_reject(ONE(FLAT("0.5") ", " FEED("net_billing", "0.4", ", 'funds': 'gross'")), BILL_ERULE,
            "$.versions[0].charges[1].funds");
-    reject(ONE(FLAT("0.5") ", " FEED("net_metering", "0.4", ", 'funds': 'all'")), BILL_ESYNTAX,
+    tu_reject(ONE(FLAT("0.5") ", " FEED("net_metering", "0.4", ", 'funds': 'all'")), BILL_ESYNTAX,
            "$.versions[0].charges[1].funds");
-    reject(ONE(FLAT("0.5") ", " FEED("net_metering", "0.4", ", 'allow_negative_total': 'no'")),
+    tu_reject(ONE(FLAT("0.5") ", " FEED("net_metering", "0.4", ", 'allow_negative_total': 'no'")),
            BILL_ESYNTAX, "$.versions[0].charges[1].allow_negative_total");
     /* unknown fields, with the list of allowed ones */
-    reject(ONE(FLAT("0.5") ", " FEED("net_metering", "0.4", ", 'carry_forward': true")),
+    tu_reject(ONE(FLAT("0.5") ", " FEED("net_metering", "0.4", ", 'carry_forward': true")),
            BILL_ESYNTAX, "netting, funds, allow_negative_total");
     /* a power-factor adjustment may not take the credits as its base */
-    reject(ONE(FLAT("0.5") ", " NB("0.4") ", {'id': 'pf', 'type': 'power_factor', "
+    tu_reject(ONE(FLAT("0.5") ", " NB("0.4") ", {'id': 'pf', 'type': 'power_factor', "
                "'base': ['energy', 'solar']}"),
            BILL_ERULE, "$.versions[0].charges[2].base[1]");
 }
@@ -192,7 +140,7 @@ static void test_feedin_rejections(void)
 
 static void test_net_metering(void)
 {
-    bill_tariff *t = load_t(ONE(FLAT("0.5") ", " NM("0.3949")));
+    bill_tariff *t = tu_load(ONE(FLAT("0.5") ", " NM("0.3949")));
     /* surplus: 220 exported offset all 100 imported, 120 left: 120 x 0.3949 = 47.388 -> 47.39 */
     bill("{" JUNE ", 'kwh': '100', 'exported_kwh': '220'}");
     CHECK_INT(bill_bill_line_count(B), 2);
@@ -233,7 +181,7 @@ static void test_net_metering(void)
 static void test_net_metering_tiers(void)
 {
     /* monthly tiers 200 / 400 at 0.5, +0.05, +0.30 */
-    bill_tariff *t = load_t(ONE(
+    bill_tariff *t = tu_load(ONE(
         "{'id': 'energy', 'type': 'energy', 'price': '0.5', 'tiers': {'basis': 'monthly', "
         "'boundary': 'lower', 'thresholds': ['200', '400'], 'increments': ['0', '0.05', '0.30']}}, "
         NM("0.4")));
@@ -248,7 +196,7 @@ static void test_net_metering_tiers(void)
     bill_tariff_free(t);
 
     /* annual tiers: the year-to-date advances by the net kWh (a two-year period) */
-    t = load_t(ONE(
+    t = tu_load(ONE(
         "{'id': 'energy', 'type': 'energy', 'price': '0.5', 'tiers': {'basis': 'annual', "
         "'boundary': 'lower', 'proration': 'none', 'thresholds': ['3120', '4800'], "
         "'increments': ['0', '0.05', '0.30']}}, " NM("0.4")));
@@ -262,7 +210,7 @@ static void test_net_metering_tiers(void)
 
 static void test_net_metering_tou(void)
 {
-    bill_tariff *t = load_t(ONE(
+    bill_tariff *t = tu_load(ONE(
         "{'id': 'energy', 'type': 'energy', 'price': '0.5', "
         "'tou': {'ratios': {'peak': '1.5', 'valley': '0.5'}}}, " NM("0.4")));
     /* offset 100 shared 300 : 100 -> 75 peak, 25 valley: 225 x 0.75 + 75 x 0.25 */
@@ -295,7 +243,7 @@ static void test_net_metering_tou(void)
 
 static void test_net_billing(void)
 {
-    bill_tariff *t = load_t(ONE(
+    bill_tariff *t = tu_load(ONE(
         "{'id': 'energy', 'type': 'energy', 'price': '0.5', 'tiers': {'basis': 'monthly', "
         "'boundary': 'lower', 'thresholds': ['200', '400'], 'increments': ['0', '0.05', '0.30']}}, "
         NB("0.3949")));
@@ -323,7 +271,7 @@ static void test_feedin_funds_vat(void)
 {
 #define FUND "{'id': 'fund', 'type': 'per_kwh', 'price': '0.03'}"
     /* VAT-exclusive; funds on the net import (default) */
-    bill_tariff *t = load_t(ONE_R(LINE_R, EXCL13, FLAT("0.5") ", " FUND ", " NM("0.4")));
+    bill_tariff *t = tu_load(ONE_R(LINE_R, EXCL13, FLAT("0.5") ", " FUND ", " NM("0.4")));
     /* net 300: 150.00 + 9.00 = 159.00; VAT 20.67 */
     bill("{" JUNE ", 'kwh': '400', 'exported_kwh': '100'}");
     CHECK_LINE(1, BILL_LINE_PER_KWH, "fund", "", "300", "0.03", "9.00");
@@ -340,7 +288,7 @@ static void test_feedin_funds_vat(void)
     bill_tariff_free(t);
 
     /* funds on the gross import: 400 x 0.03 = 12.00; 162.00 + VAT 21.06 */
-    t = load_t(ONE_R(LINE_R, EXCL13, FLAT("0.5") ", " FUND ", "
+    t = tu_load(ONE_R(LINE_R, EXCL13, FLAT("0.5") ", " FUND ", "
                      FEED("net_metering", "0.4", ", 'funds': 'gross'")));
     bill("{" JUNE ", 'kwh': '400', 'exported_kwh': '100'}");
     CHECK_LINE(0, BILL_LINE_ENERGY, "energy", "", "300", "0.5", "150.00");
@@ -350,7 +298,7 @@ static void test_feedin_funds_vat(void)
 
     /* VAT-inclusive: the credit carries its tax part: 50.00 - 120.00 = -70.00,
      * tax -70 x 0.13 / 1.13 = -8.053 -> -8.05 */
-    t = load_t(ONE_R(LINE_R, INCL13, FLAT("0.5") ", " FUND ", " NB("0.4")));
+    t = tu_load(ONE_R(LINE_R, INCL13, FLAT("0.5") ", " FUND ", " NB("0.4")));
     bill("{" JUNE ", 'kwh': '100', 'exported_kwh': '300'}");
     CHECK_LINE(1, BILL_LINE_PER_KWH, "fund", "", "100", "0.03", "3.00");
     CHECK_LINE(2, BILL_LINE_CREDIT, "solar", "", "-300", "0.4", "-120.00");
@@ -365,7 +313,7 @@ static void test_feedin_funds_vat(void)
 static void test_feedin_minimum_negative(void)
 {
 #define MIN10 "{'id': 'min', 'type': 'minimum', 'amount': '10'}"
-    bill_tariff *t = load_t(ONE(FLAT("0.5") ", " NB("0.4") ", " MIN10));
+    bill_tariff *t = tu_load(ONE(FLAT("0.5") ", " NB("0.4") ", " MIN10));
     /* the minimum compares the charges before credits: 5.00 < 10 -> +5.00; then -40.00 */
     bill("{" JUNE ", 'kwh': '10', 'exported_kwh': '100'}");
     CHECK_INT(bill_bill_line_count(B), 3);
@@ -380,7 +328,7 @@ static void test_feedin_minimum_negative(void)
     bill_tariff_free(t);
 
     /* allow_negative_total false: the excess credit is forfeited, the total is 0 */
-    t = load_t(ONE_R(LINE_R, EXCL13, FLAT("0.5") ", "
+    t = tu_load(ONE_R(LINE_R, EXCL13, FLAT("0.5") ", "
                      FEED("net_billing", "0.4", ", 'allow_negative_total': false") ", " MIN10));
     bill("{" JUNE ", 'kwh': '10', 'exported_kwh': '100'}");
     CHECK_INT(bill_bill_line_count(B), 5);
@@ -401,14 +349,14 @@ static void test_feedin_minimum_negative(void)
 static void test_feedin_rounding(void)
 {
     /* 7 x 0.5283 = 3.6981, 9 x 0.3949 = 3.5541 */
-    bill_tariff *t = load_t(ONE(FLAT("0.5283") ", " NB("0.3949")));
+    bill_tariff *t = tu_load(ONE(FLAT("0.5283") ", " NB("0.3949")));
     bill("{" JUNE ", 'kwh': '7', 'exported_kwh': '9'}");
     CHECK_LINE(0, BILL_LINE_ENERGY, "energy", "", "7", "0.5283", "3.70");
     CHECK_LINE(1, BILL_LINE_CREDIT, "solar", "", "-9", "0.3949", "-3.55");
     CHECK_DEC(bill_bill_total, "0.15");
     bill_tariff_free(t);
     /* on the total: 3.6981 - 3.5541 = 0.1440 -> 0.14, a rounding line of -0.004 */
-    t = load_t(ONE_R(TOTAL_R, INCL, FLAT("0.5283") ", " NB("0.3949")));
+    t = tu_load(ONE_R(TOTAL_R, INCL, FLAT("0.5283") ", " NB("0.3949")));
     bill("{" JUNE ", 'kwh': '7', 'exported_kwh': '9'}");
     CHECK_INT(bill_bill_line_count(B), 3);
     CHECK_LINE(1, BILL_LINE_CREDIT, "solar", "", "-9", "0.3949", "-3.5541");
@@ -417,7 +365,7 @@ static void test_feedin_rounding(void)
     check_sum();
     bill_tariff_free(t);
     /* FLOOR: a credit's size is rounded like a charge's: 3.5541 -> 3.55, so -3.55 (not -3.56) */
-    t = load_t(ONE_R(FLOOR_R, INCL, FLAT("0.5283") ", " NB("0.3949")));
+    t = tu_load(ONE_R(FLOOR_R, INCL, FLAT("0.5283") ", " NB("0.3949")));
     bill("{" JUNE ", 'kwh': '7', 'exported_kwh': '9'}");
     CHECK_LINE(0, BILL_LINE_ENERGY, "energy", "", "7", "0.5283", "3.69");
     CHECK_LINE(1, BILL_LINE_CREDIT, "solar", "", "-9", "0.3949", "-3.55");
@@ -428,7 +376,7 @@ static void test_feedin_rounding(void)
 /* A period across a version change: the exports are shared by days, netted per segment. */
 static void test_feedin_segments(void)
 {
-    bill_tariff *t = load_t(HEAD(LINE_R, INCL)
+    bill_tariff *t = tu_load(HEAD(LINE_R, INCL)
                             VERSION("2020-01-01", FLAT("0.5") ", " NM("0.4")) ", "
                             VERSION("2025-06-16", FLAT("0.6") ", " NM("0.45")) "]}");
     /* 300 imported -> 150 + 150; 330 exported -> 165 + 165: surplus 15 in each half */
@@ -448,7 +396,7 @@ static void test_feedin_segments(void)
     bill_tariff_free(t);
 
     /* a version without feed_in ignores the exports */
-    t = load_t(HEAD(LINE_R, INCL) VERSION("2020-01-01", FLAT("0.5")) ", "
+    t = tu_load(HEAD(LINE_R, INCL) VERSION("2020-01-01", FLAT("0.5")) ", "
                VERSION("2025-06-16", FLAT("0.5") ", " NB("0.4")) "]}");
     bill("{" JUNE ", 'kwh': '300', 'exported_kwh': '31'}");
     /* 31 over 15 : 15 days -> 15.5 each at scale 0: 16 + 15 (largest fraction, first wins) */
@@ -456,7 +404,7 @@ static void test_feedin_segments(void)
     bill_line_view v;
     CHECK_OK(bill_bill_line(&v, B, 2));
     CHECK_INT(v.kind, BILL_LINE_CREDIT);
-    CHECK(strcmp(dstr(v.quantity), "-15") == 0 || strcmp(dstr(v.quantity), "-16") == 0);
+    CHECK(strcmp(tu_dstr(v.quantity), "-15") == 0 || strcmp(tu_dstr(v.quantity), "-16") == 0);
     check_sum();
     bill_tariff_free(t);
 }
@@ -475,7 +423,7 @@ static void test_feedin_sum_property(void)
     };
     int bad = 0;
     for (size_t k = 0; k < sizeof tariffs / sizeof *tariffs; k++) {
-        bill_tariff *t = load_t(tariffs[k]);
+        bill_tariff *t = tu_load(tariffs[k]);
         for (int imp = 0; imp <= 500 && t; imp += 37) {
             for (int exp = 0; exp <= 500; exp += 41) {
                 char u[256];
@@ -485,7 +433,7 @@ static void test_feedin_sum_property(void)
                 else
                     snprintf(u, sizeof u, "{" JUNE ", 'kwh': '%d.25', 'exported_kwh': '%d'}",
                              imp, exp);
-                char *j = sq(u);
+                char *j = tu_sq(u);
                 int rc = bill_usage_load(U, j, (size_t)-1, "u.json");
                 free(j);
                 if (rc == BILL_OK)
@@ -544,7 +492,7 @@ static void test_feedin_intervals(void)
     CHECK_OK(bill_datetime_make(&start, day.start, 0, 0));
 
     snprintf(text, sizeof text, "%s%s", head, nm);
-    bill_tariff *t = load_t(text);
+    bill_tariff *t = tu_load(text);
     bill_usage_reset(U);
     CHECK_OK(bill_usage_set_period(U, day));
     CHECK_OK(bill_usage_set_intervals(U, start, 60, kwh, 24));
@@ -559,7 +507,7 @@ static void test_feedin_intervals(void)
     bill_tariff_free(t);
 
     snprintf(text, sizeof text, "%s%s", head, nb);
-    t = load_t(text);
+    t = tu_load(text);
     CHECK_OK(bill_usage_set_exported_kwh(U, &exp));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_DEC(bill_bill_total, "3.35"); /* 3.60 - 5 x 0.05 */
@@ -569,7 +517,7 @@ static void test_feedin_intervals(void)
 
 static void test_line_kinds(void)
 {
-    bill_tariff *t = load_t(ONE(
+    bill_tariff *t = tu_load(ONE(
         "{'id': 'cap', 'type': 'capacity', 'price': '20'}, "
         "{'id': 'dem', 'type': 'demand', 'basis': 'contracted', 'price': '30'}, "
         FLAT("0.5") ", {'id': 'pf', 'type': 'power_factor', 'base': ['cap', 'dem', 'energy'], "
@@ -594,7 +542,7 @@ static void test_line_kinds(void)
     bill_free(js);
     bill_tariff_free(t);
 
-    t = load_t(ONE(FLAT("0.5") ", " NB("0.4")));
+    t = tu_load(ONE(FLAT("0.5") ", " NB("0.4")));
     bill("{" JUNE ", 'kwh': '10', 'exported_kwh': '5'}");
     js = bill_bill_to_json(B);
     CHECK(js && strstr(js, "\"charge\": \"solar\", \"kind\": \"credit\""));

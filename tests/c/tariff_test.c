@@ -2,27 +2,17 @@
  * Tests for the tariff engine: loading and rejecting tariffs, usage input,
  * every charge type, hand-computed bills, splits, rendering.
  *
- * JSON in this file is written with single quotes for readability; sq()
+ * JSON in this file is written with single quotes for readability; tu_sq()
  * turns them into double quotes before the text is loaded.
  */
 #include "test.h"
+#include "tariff_util.h"
 #include "bill/tariff.h"
 
 static bill_usage *U;
 static bill_bill *B;
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-static char *sq(const char *text)
-{
-    size_t n = strlen(text);
-    char *r = malloc(n + 1);
-    if (!r)
-        abort();
-    for (size_t i = 0; i <= n; i++)
-        r[i] = text[i] == '\'' ? '"' : text[i];
-    return r;
-}
 
 #define HEAD(rounding, vat)                                                                  \
     "{'format': 'libbill-tariff/1', 'id': 't', 'name': 'test', 'currency': 'CNY', "          \
@@ -46,65 +36,14 @@ static char *sq(const char *text)
     "{'months': [1,2,3,4,11,12], 'thresholds': [200, 400]}], "                               \
     "'increments': ['0', '0.05', '0.30']" extra "}}"
 
-static bill_tariff *load_t(const char *text)
-{
-    char *j = sq(text);
-    bill_tariff *t = NULL;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    if (rc != BILL_OK)
-        TEST_FAIL_("tariff load failed: %s", bill_errmsg());
-    else
-        test_passed++;
-    free(j);
-    return t;
-}
-
-/* The tariff must be rejected with `code` and a message containing `want` (a path). */
-static void reject(const char *text, int code, const char *want)
-{
-    char *j = sq(text);
-    bill_tariff *t = (bill_tariff *)&t;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    if (rc != code)
-        TEST_FAIL_("load returned %s, expected %s (%s) for %.120s", bill_status_name(rc),
-                   bill_status_name(code), rc ? bill_errmsg() : "", text);
-    else
-        test_passed++;
-    if (rc != BILL_OK && strstr(bill_errmsg(), want) == NULL)
-        TEST_FAIL_("message \"%s\" does not contain \"%s\"", bill_errmsg(), want);
-    else
-        test_passed++;
-    CHECK(rc == BILL_OK || t == NULL);
-    if (rc == BILL_OK)
-        bill_tariff_free(t);
-    free(j);
-}
-
-static int usage(const char *text)
-{
-    char *j = sq(text);
-    int rc = bill_usage_load(U, j, (size_t)-1, "u.json");
-    free(j);
-    return rc;
-}
-
 /* Load the usage and compute; checks both succeed. bill() uses the local `t`. */
 static void bill_with(const bill_tariff *t, const char *usage_text)
 {
-    CHECK_OK(usage(usage_text));
+    CHECK_OK(tu_usage(U, usage_text));
     CHECK_OK(bill_tariff_compute(t, U, B));
 }
 
 #define bill(usage_text) bill_with(t, usage_text)
-
-static const char *dstr(const bill_dec *d)
-{
-    static char buf[4][128];
-    static int k;
-    k = (k + 1) % 4;
-    bill_dec_format(d, buf[k], sizeof buf[k]);
-    return buf[k];
-}
 
 /* Line i is band / quantity / unit price / amount. */
 #define CHECK_LINE(i, band_, qty, price, amt)                                                 \
@@ -112,16 +51,16 @@ static const char *dstr(const bill_dec *d)
         bill_line_view v_;                                                                    \
         CHECK_OK(bill_bill_line(&v_, B, (i)));                                                \
         CHECK_STR(v_.band, band_);                                                            \
-        CHECK_STR(dstr(v_.quantity), qty);                                                    \
-        CHECK_STR(dstr(v_.unit_price), price);                                                \
-        CHECK_STR(dstr(v_.amount), amt);                                                      \
+        CHECK_STR(tu_dstr(v_.quantity), qty);                                                    \
+        CHECK_STR(tu_dstr(v_.unit_price), price);                                                \
+        CHECK_STR(tu_dstr(v_.amount), amt);                                                      \
     } while (0)
 
 #define CHECK_TOTAL(want)                                                                     \
     do {                                                                                      \
         bill_dec t_ = BILL_DEC_INIT;                                                          \
         CHECK_OK(bill_bill_total(&t_, B));                                                    \
-        CHECK_STR(dstr(&t_), want);                                                           \
+        CHECK_STR(tu_dstr(&t_), want);                                                           \
         bill_dec_clear(&t_);                                                                  \
         check_sum();                                                                          \
     } while (0)
@@ -144,7 +83,7 @@ static void check_sum(void)
     }
     CHECK_OK(bill_bill_total(&total, B));
     if (bill_dec_cmp(&sum, &total) != 0)
-        TEST_FAIL_("lines add up to %s, total is %s", dstr(&sum), dstr(&total));
+        TEST_FAIL_("lines add up to %s, total is %s", tu_dstr(&sum), tu_dstr(&total));
     else
         test_passed++;
     bill_dec_clear(&sum);
@@ -155,7 +94,7 @@ static void check_sum(void)
 
 static void test_tariff_load_basic(void)
 {
-    bill_tariff *t = load_t(TARIFF(VERSION("2020-01-01", FLAT("0.5283")) ", "
+    bill_tariff *t = tu_load(TARIFF(VERSION("2020-01-01", FLAT("0.5283")) ", "
                                    VERSION("2025-06-16", FLAT("0.60"))));
     CHECK_STR(bill_tariff_id(t), "t");
     CHECK_STR(bill_tariff_name(t), "test");
@@ -173,91 +112,91 @@ static void test_tariff_load_basic(void)
 
 static void test_tariff_rejections(void)
 {
-    reject("{'format': 'libbill-tariff/2'}", BILL_EVERSION, "$.format");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '0.5', 'pricee': 1}"), BILL_ESYNTAX,
+    tu_reject("{'format': 'libbill-tariff/2'}", BILL_EVERSION, "$.format");
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '0.5', 'pricee': 1}"), BILL_ESYNTAX,
            "unknown field 'pricee'");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '0.5', 'pricee': 1}"), BILL_ESYNTAX,
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '0.5', 'pricee': 1}"), BILL_ESYNTAX,
            "$.versions[0].charges[0]");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': true}"), BILL_ESYNTAX,
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': true}"), BILL_ESYNTAX,
            "$.versions[0].charges[0].price");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '0.5x'}"), BILL_ESYNTAX,
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '0.5x'}"), BILL_ESYNTAX,
            "$.versions[0].charges[0].price");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '-0.5'}"), BILL_ERANGE,
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '-0.5'}"), BILL_ERANGE,
            "$.versions[0].charges[0].price");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '0.1234567890123'}"), BILL_ERANGE,
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '0.1234567890123'}"), BILL_ERANGE,
            "$.versions[0].charges[0].price");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': 1e15}"), BILL_ERANGE,
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': 1e15}"), BILL_ERANGE,
            "at most 15 digits before the point");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
                "'boundary': 'lower', 'thresholds': ['-1', '4800'], 'increments': [0, 0, 0]}}"),
            BILL_ERANGE, "$.versions[0].charges[0].tiers.thresholds[0]");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
                "'boundary': 'lower', 'thresholds': ['4800', '3120'], 'increments': [0, 0, 0]}}"),
            BILL_ERULE, "$.versions[0].charges[0].tiers.thresholds[1]");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
                "'boundary': 'lower', 'thresholds': ['3120', '3120'], 'increments': [0, 0, 0]}}"),
            BILL_ERULE, "thresholds must increase");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
                "'boundary': 'lower', 'thresholds': ['3120'], 'increments': [0, 0, 0]}}"),
            BILL_ERULE, "$.versions[0].charges[0].tiers.increments");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
                "'thresholds': ['3120'], 'increments': [0, 0]}}"),
            BILL_ESYNTAX, "missing field 'boundary'");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'annual', "
                "'boundary': 'middle', 'thresholds': ['3120'], 'increments': [0, 0]}}"),
            BILL_ESYNTAX, "$.versions[0].charges[0].tiers.boundary");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'monthly', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'monthly', "
                "'boundary': 'lower', 'seasons': [{'months': [1,2,3,4,5,6,7,8,9,10,11], "
                "'thresholds': [200]}], 'increments': [0, 0]}}"),
            BILL_ERULE, "month 12 is in no season");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'monthly', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'monthly', "
                "'boundary': 'lower', 'seasons': [{'months': [1,2,3,4,5,6,7,8,9,10,11,12], "
                "'thresholds': [200]}, {'months': [6], 'thresholds': [300]}], "
                "'increments': [0, 0]}}"),
            BILL_ERULE, "$.versions[0].charges[0].tiers.seasons[1].months[0]");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'monthly', "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tiers': {'basis': 'monthly', "
                "'boundary': 'lower', 'seasons': [{'months': [13], 'thresholds': [200]}], "
                "'increments': [0, 0]}}"),
            BILL_ERANGE, "$.versions[0].charges[0].tiers.seasons[0].months[0]");
-    reject(HEAD("{'mode': 'HALF_SIDEWAYS', 'scale': 2, 'apply': 'line'}", NOVAT)
+    tu_reject(HEAD("{'mode': 'HALF_SIDEWAYS', 'scale': 2, 'apply': 'line'}", NOVAT)
            VERSION("2020-01-01", FLAT("1")) "]}", BILL_ESYNTAX, "$.rounding.mode");
-    reject(HEAD("{'mode': 'UNNECESSARY', 'scale': 2, 'apply': 'line'}", NOVAT)
+    tu_reject(HEAD("{'mode': 'UNNECESSARY', 'scale': 2, 'apply': 'line'}", NOVAT)
            VERSION("2020-01-01", FLAT("1")) "]}", BILL_ESYNTAX, "$.rounding.mode");
-    reject(HEAD("{'mode': 'HALF_UP', 'scale': 2, 'apply': 'sometimes'}", NOVAT)
+    tu_reject(HEAD("{'mode': 'HALF_UP', 'scale': 2, 'apply': 'sometimes'}", NOVAT)
            VERSION("2020-01-01", FLAT("1")) "]}", BILL_ESYNTAX, "$.rounding.apply");
-    reject(HEAD(LINE_R, "'price_basis': 'vat_exclusive'") VERSION("2020-01-01", FLAT("1")) "]}",
+    tu_reject(HEAD(LINE_R, "'price_basis': 'vat_exclusive'") VERSION("2020-01-01", FLAT("1")) "]}",
            BILL_ESYNTAX, "vat_rate");
-    reject(TARIFF(VERSION("2025-01-01", FLAT("1")) ", " VERSION("2024-01-01", FLAT("1"))),
+    tu_reject(TARIFF(VERSION("2025-01-01", FLAT("1")) ", " VERSION("2024-01-01", FLAT("1"))),
            BILL_ERULE, "$.versions[1].effective");
-    reject(TARIFF(VERSION("2025-01-01", FLAT("1")) ", " VERSION("2025-01-01", FLAT("1"))),
+    tu_reject(TARIFF(VERSION("2025-01-01", FLAT("1")) ", " VERSION("2025-01-01", FLAT("1"))),
            BILL_ERULE, "increasing order");
-    reject(TARIFF(VERSION("2025-02-30", FLAT("1"))), BILL_EDATE, "$.versions[0].effective");
-    reject(TARIFF(""), BILL_ERULE, "$.versions");
-    reject(ONE(""), BILL_ERULE, "$.versions[0].charges");
-    reject(ONE("{'id': 'x', 'type': 'discount', 'amount': '1'}"), BILL_ESYNTAX,
+    tu_reject(TARIFF(VERSION("2025-02-30", FLAT("1"))), BILL_EDATE, "$.versions[0].effective");
+    tu_reject(TARIFF(""), BILL_ERULE, "$.versions");
+    tu_reject(ONE(""), BILL_ERULE, "$.versions[0].charges");
+    tu_reject(ONE("{'id': 'x', 'type': 'discount', 'amount': '1'}"), BILL_ESYNTAX,
            "$.versions[0].charges[0].type");
-    reject(ONE("{'id': 'x', 'type': 'tax', 'amount': '1'}"), BILL_EUNSUPPORTED,
+    tu_reject(ONE("{'id': 'x', 'type': 'tax', 'amount': '1'}"), BILL_EUNSUPPORTED,
            "$.versions[0].charges[0].type");
-    reject(ONE(FLAT("1") ", " FLAT("2")), BILL_ECONFLICT, "$.versions[0].charges[1].id");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'components': [{'name': 'a', 'price': '1'}], "
+    tu_reject(ONE(FLAT("1") ", " FLAT("2")), BILL_ECONFLICT, "$.versions[0].charges[1].id");
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'components': [{'name': 'a', 'price': '1'}], "
                "'tou': {'ratios': {'peak': '1.69'}}}"),
            BILL_ERULE, "$.versions[0].charges[0].tou.ratios");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'tou': {'prices': {'peak hours': '1'}}}"),
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'tou': {'prices': {'peak hours': '1'}}}"),
            BILL_ESYNTAX, "$.versions[0].charges[0].tou.prices[\"peak hours\"]");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tou': {'prices': {'peak': '1'}}}"),
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'tou': {'prices': {'peak': '1'}}}"),
            BILL_ERULE, "$.versions[0].charges[0].tou.prices");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'components': []}"), BILL_ESYNTAX,
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'price': '1', 'components': []}"), BILL_ESYNTAX,
            "$.versions[0].charges[0]");
-    reject(ONE("{'id': 'e', 'type': 'energy', 'components': [{'name': 'a', 'price': '1'}, "
+    tu_reject(ONE("{'id': 'e', 'type': 'energy', 'components': [{'name': 'a', 'price': '1'}, "
                "{'name': 'a', 'price': '2'}]}"),
            BILL_ECONFLICT, "$.versions[0].charges[0].components[1].name");
-    reject(ONE("{'id': 'f', 'type': 'fixed', 'amount': '5', 'per': 'week'}"), BILL_ESYNTAX,
+    tu_reject(ONE("{'id': 'f', 'type': 'fixed', 'amount': '5', 'per': 'week'}"), BILL_ESYNTAX,
            "$.versions[0].charges[0].per");
-    reject(ONE("{'id': 'f', 'type': 'per_kwh', 'price': '0.01', 'exempt_classes': [3]}"),
+    tu_reject(ONE("{'id': 'f', 'type': 'per_kwh', 'price': '0.01', 'exempt_classes': [3]}"),
            BILL_ESYNTAX, "$.versions[0].charges[0].exempt_classes[0]");
-    reject("{'format': 'libbill-tariff/1', 'id': 't', 'currency': 'XXQ', 'rounding': "
+    tu_reject("{'format': 'libbill-tariff/1', 'id': 't', 'currency': 'XXQ', 'rounding': "
            LINE_R ", " NOVAT ", 'versions': []}", BILL_ECURRENCY, "$.currency");
-    reject("{'format': 'libbill-tariff/1', 'id': 't', 'currency': 'CNY', 'rounding': "
+    tu_reject("{'format': 'libbill-tariff/1', 'id': 't', 'currency': 'CNY', 'rounding': "
            LINE_R ", " NOVAT ", 'versions': [], }", BILL_ESYNTAX, "t.json:1:");
 }
 
@@ -293,33 +232,33 @@ static void test_tariff_examples_load(void)
 
 static void test_usage_load(void)
 {
-    CHECK_OK(usage("{'period': '2025-06-01/2025-07-01', 'class': 'residential', "
+    CHECK_OK(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'class': 'residential', "
                    "'household_size': 3, 'kwh': '420', 'tou_kwh': {'peak': '300', "
                    "'valley': 120}, 'ytd_kwh': '2761', 'exported_kwh': 0}"));
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'kwhs': 1}"), BILL_ESYNTAX);
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'kwhs': 1}"), BILL_ESYNTAX);
     CHECK(strstr(bill_errmsg(), "unknown field 'kwhs'") != NULL);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'kwh': '-1'}"), BILL_ERANGE);
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'kwh': '-1'}"), BILL_ERANGE);
     CHECK(strstr(bill_errmsg(), "$.kwh") != NULL);
-    CHECK_ERR(usage("{'period': '2025-07-01/2025-06-01'}"), BILL_EDATE);
+    CHECK_ERR(tu_usage(U, "{'period': '2025-07-01/2025-06-01'}"), BILL_EDATE);
     CHECK(strstr(bill_errmsg(), "$.period") != NULL);
-    CHECK_ERR(usage("{'period': '2013-06-08/4050-06-16'}"), BILL_ERANGE);
+    CHECK_ERR(tu_usage(U, "{'period': '2013-06-08/4050-06-16'}"), BILL_ERANGE);
     CHECK(strstr(bill_errmsg(), "at most 1100 days, not 744007 (at $.period)") != NULL);
-    CHECK_OK(usage("{'period': '2024-01-01/2027-01-05'}")); /* 1100 days */
-    CHECK_ERR(usage("{'period': '2024-01-01/2027-01-06'}"), BILL_ERANGE);
-    CHECK_ERR(usage("{'kwh': 1}"), BILL_ESYNTAX);
+    CHECK_OK(tu_usage(U, "{'period': '2024-01-01/2027-01-05'}")); /* 1100 days */
+    CHECK_ERR(tu_usage(U, "{'period': '2024-01-01/2027-01-06'}"), BILL_ERANGE);
+    CHECK_ERR(tu_usage(U, "{'kwh': 1}"), BILL_ESYNTAX);
     CHECK(strstr(bill_errmsg(), "missing field 'period'") != NULL);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'household_size': 0}"), BILL_ERANGE);
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'household_size': 0}"), BILL_ERANGE);
     CHECK(strstr(bill_errmsg(), "$.household_size") != NULL);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'pe ak': 1}}"), BILL_ESYNTAX);
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'pe ak': 1}}"), BILL_ESYNTAX);
     CHECK(strstr(bill_errmsg(), "$.tou_kwh") != NULL);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'peak': 1.5.5}}"),
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'peak': 1.5.5}}"),
               BILL_ESYNTAX);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'ytd_kwh': '1e-13'}"), BILL_ERANGE);
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'ytd_kwh': '1e-13'}"), BILL_ERANGE);
     CHECK(strstr(bill_errmsg(), "u.json:1:48: year-to-date kWh may have at most 12 digits") != NULL);
     CHECK(strstr(bill_errmsg(), "$.ytd_kwh") != NULL);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'peak': 1e16}}"), BILL_ERANGE);
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'peak': 1e16}}"), BILL_ERANGE);
     CHECK(strstr(bill_errmsg(), "$.tou_kwh.peak") != NULL);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'class': 'a b'}"), BILL_ESYNTAX);
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'class': 'a b'}"), BILL_ESYNTAX);
     CHECK(strstr(bill_errmsg(), "$.class") != NULL);
 
     /* setters */
@@ -336,7 +275,7 @@ static void test_usage_load(void)
 
 static void test_usage_setters_compute(void)
 {
-    bill_tariff *t = load_t(ONE(FLAT("0.5")));
+    bill_tariff *t = tu_load(ONE(FLAT("0.5")));
     bill_usage_reset(U);
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ESTATE);
     CHECK_INT(bill_bill_line_count(B), 0);
@@ -358,7 +297,7 @@ static void test_usage_setters_compute(void)
 
 static void test_flat_energy(void)
 {
-    bill_tariff *t = load_t(ONE(FLAT("0.5283")));
+    bill_tariff *t = tu_load(ONE(FLAT("0.5283")));
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '420'}");
     CHECK_INT(bill_bill_line_count(B), 1);
     CHECK_LINE(0, "", "420", "0.5283", "221.89"); /* 221.886 half-up */
@@ -369,7 +308,7 @@ static void test_flat_energy(void)
 
 static void test_annual_tiers_ytd(void)
 {
-    bill_tariff *t = load_t(ONE(ANNUAL_TIERS));
+    bill_tariff *t = tu_load(ONE(ANNUAL_TIERS));
     /* 2761 used this year; 420 more: 359 in tier 1 (to 3120), 61 in tier 2 */
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '420', 'ytd_kwh': '2761'}");
     CHECK_INT(bill_bill_line_count(B), 2);
@@ -403,12 +342,12 @@ static void test_annual_tiers_ytd(void)
 static void test_annual_proration(void)
 {
     /* account opened 2024-07-01 (leap year): months 6/12 → 1560; days 184/366 → 1568.5 → 1569 */
-    bill_tariff *t = load_t(ONE(ANNUAL_TIERS));
+    bill_tariff *t = tu_load(ONE(ANNUAL_TIERS));
     bill("{'period': '2024-07-01/2024-08-01', 'kwh': '1600', 'opened': '2024-07-01'}");
     CHECK_LINE(0, "tier 1", "1560", "0.5283", "824.15");
     CHECK_LINE(1, "tier 2", "40", "0.5783", "23.13");
     bill_tariff_free(t);
-    t = load_t(ONE("{'id': 'energy', 'type': 'energy', 'price': '0.5283', 'tiers': {'basis': "
+    t = tu_load(ONE("{'id': 'energy', 'type': 'energy', 'price': '0.5283', 'tiers': {'basis': "
                    "'annual', 'boundary': 'lower', 'proration': 'days', 'thresholds': ['3120', "
                    "'4800'], 'increments': ['0', '0.05', '0.30']}}"));
     bill("{'period': '2024-07-01/2024-08-01', 'kwh': '1600', 'opened': '2024-07-01'}");
@@ -421,7 +360,7 @@ static void test_annual_proration(void)
     bill("{'period': '2025-07-01/2025-08-01', 'kwh': '1600', 'opened': '2019-07-01'}");
     CHECK_INT(bill_bill_line_count(B), 1);
     /* opened after the period's start: the bill would cover days before the account */
-    CHECK_OK(usage("{'period': '2025-07-01/2025-08-01', 'kwh': '1600', 'opened': '2025-07-02'}"));
+    CHECK_OK(tu_usage(U, "{'period': '2025-07-01/2025-08-01', 'kwh': '1600', 'opened': '2025-07-02'}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "opened on 2025-07-02, after the start of the period "
                                 "(2025-07-01)") != NULL);
@@ -431,7 +370,7 @@ static void test_annual_proration(void)
 
 static void test_monthly_seasonal_tiers(void)
 {
-    bill_tariff *t = load_t(ONE(SEASONAL("lower", "")));
+    bill_tariff *t = tu_load(ONE(SEASONAL("lower", "")));
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '300'}"); /* summer: 260 */
     CHECK_INT(bill_bill_line_count(B), 2);
     CHECK_LINE(0, "tier 1", "260", "0.56", "145.60");
@@ -463,7 +402,7 @@ static void test_monthly_seasonal_tiers(void)
 
 static void test_monthly_proration_rules(void)
 {
-    bill_tariff *t = load_t(ONE(MONTHLY("months")));
+    bill_tariff *t = tu_load(ONE(MONTHLY("months")));
     /* a billing month from the 15th is one month: 200 (by days it would be 210) */
     bill("{'period': '2025-01-15/2025-02-15', 'kwh': '250'}");
     CHECK_LINE(0, "tier 1", "200", "0.56", "112.00");
@@ -481,12 +420,12 @@ static void test_monthly_proration_rules(void)
     CHECK_INT(bill_bill_line_count(B), 1);
     bill_tariff_free(t);
 
-    t = load_t(ONE(MONTHLY("days")));
+    t = tu_load(ONE(MONTHLY("days")));
     bill("{'period': '2025-01-15/2025-02-15', 'kwh': '250'}");
     CHECK_LINE(0, "tier 1", "210", "0.56", "117.60"); /* 200·17/31 + 200·14/28 = 209.68 */
     bill_tariff_free(t);
 
-    t = load_t(ONE(MONTHLY("none")));
+    t = tu_load(ONE(MONTHLY("none")));
     bill("{'period': '2025-04-20/2025-05-20', 'kwh': '250'}");
     CHECK_LINE(0, "tier 1", "200", "0.56", "112.00");
     bill("{'period': '2025-04-20/2025-04-25', 'kwh': '250'}"); /* not prorated */
@@ -496,7 +435,7 @@ static void test_monthly_proration_rules(void)
 
 static void test_leap_year_proration(void)
 {
-    bill_tariff *t = load_t(ONE(SEASONAL("lower", "")));
+    bill_tariff *t = tu_load(ONE(SEASONAL("lower", "")));
     /* 14 days of February: 200·14/29 = 96.55 → 97 in 2024; 200·14/28 = 100 in 2025 */
     bill("{'period': '2024-02-01/2024-02-15', 'kwh': '100'}");
     CHECK_INT(bill_bill_line_count(B), 2);
@@ -513,8 +452,8 @@ static void test_leap_year_proration(void)
 
 static void test_boundary_rule(void)
 {
-    bill_tariff *lo = load_t(ONE(SEASONAL("lower", "")));
-    bill_tariff *up = load_t(ONE(SEASONAL("upper", "")));
+    bill_tariff *lo = tu_load(ONE(SEASONAL("lower", "")));
+    bill_tariff *up = tu_load(ONE(SEASONAL("upper", "")));
     bill_with(lo, "{'period': '2025-06-01/2025-07-01', 'kwh': '260'}");
     CHECK_INT(bill_bill_line_count(B), 1);
     CHECK_LINE(0, "tier 1", "260", "0.56", "145.60");
@@ -530,7 +469,7 @@ static void test_boundary_rule(void)
 
 static void test_large_household(void)
 {
-    bill_tariff *t = load_t(ONE(SEASONAL("lower", ", 'large_household': {'min_persons': 5, "
+    bill_tariff *t = tu_load(ONE(SEASONAL("lower", ", 'large_household': {'min_persons': 5, "
                                                   "'extra_per_month': '100'}")));
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '400', 'household_size': 5}");
     CHECK_INT(bill_bill_line_count(B), 2);
@@ -544,7 +483,7 @@ static void test_large_household(void)
 
 static void test_version_split(void)
 {
-    bill_tariff *t = load_t(TARIFF(VERSION("2020-01-01", FLAT("0.50")) ", "
+    bill_tariff *t = tu_load(TARIFF(VERSION("2020-01-01", FLAT("0.50")) ", "
                                    VERSION("2025-06-16", FLAT("0.60"))));
     /* 301 kWh over 15 + 15 days: 150.5 each, at scale 0 → 151 + 150 */
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '301'}");
@@ -567,22 +506,22 @@ static void test_version_split(void)
     CHECK_LINE(0, "", "100.5", "0.50", "50.25");
     CHECK_LINE(1, "", "200.5", "0.60", "120.30");
     CHECK_TOTAL("170.55");
-    CHECK_OK(usage("{'period': '2025-06-01/2025-07-01', 'kwh': '301', "
+    CHECK_OK(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'kwh': '301', "
                    "'readings': [{'date': '2025-06-15', 'kwh': '100'}]}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "reading on 2025-06-15 is not at a tariff change") != NULL);
-    CHECK_OK(usage("{'period': '2025-06-01/2025-07-01', 'kwh': '301', "
+    CHECK_OK(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'kwh': '301', "
                    "'readings': [{'date': '2025-06-16', 'kwh': '302'}]}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "above the period's total") != NULL);
-    CHECK_OK(usage("{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'peak': '1'}, "
+    CHECK_OK(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'peak': '1'}, "
                    "'readings': [{'date': '2025-06-16', 'kwh': '1'}]}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE); /* TOU kWh: readings by register */
     CHECK(strstr(bill_errmsg(), "gives the total kWh only") != NULL);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'readings': [{'date': '2025-06-16', "
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'readings': [{'date': '2025-06-16', "
                     "'kwh': '1'}, {'date': '2025-06-16', 'kwh': '2'}]}"), BILL_ECONFLICT);
     CHECK(strstr(bill_errmsg(), "$.readings[1]") != NULL);
-    CHECK_ERR(usage("{'period': '2025-06-01/2025-07-01', 'readings': [{'date': '2025-06-16', "
+    CHECK_ERR(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'readings': [{'date': '2025-06-16', "
                     "'kwh': '-1'}]}"), BILL_ERANGE);
     CHECK(strstr(bill_errmsg(), "$.readings[0].kwh") != NULL);
     /* a period wholly in the new version is not split */
@@ -590,7 +529,7 @@ static void test_version_split(void)
     CHECK_INT(bill_bill_line_count(B), 1);
     CHECK_LINE(0, "", "10", "0.60", "6.00");
     /* before the first version */
-    CHECK_OK(usage("{'period': '2019-12-01/2020-01-01', 'kwh': '10'}"));
+    CHECK_OK(tu_usage(U, "{'period': '2019-12-01/2020-01-01', 'kwh': '10'}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "2020-01-01") != NULL);
     CHECK_INT(bill_bill_line_count(B), 0);
@@ -600,7 +539,7 @@ static void test_version_split(void)
 static void test_readings_three_segments(void)
 {
     /* two changes: readings on both, on one, on none */
-    bill_tariff *t = load_t(TARIFF(VERSION("2020-01-01", FLAT("0.50")) ", "
+    bill_tariff *t = tu_load(TARIFF(VERSION("2020-01-01", FLAT("0.50")) ", "
                                    VERSION("2025-06-11", FLAT("0.60")) ", "
                                    VERSION("2025-06-21", FLAT("0.70"))));
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '300', 'readings': [{'date': "
@@ -639,7 +578,7 @@ static void test_readings_three_segments(void)
 
 static void test_annual_split_new_year(void)
 {
-    bill_tariff *t = load_t(ONE(ANNUAL_TIERS));
+    bill_tariff *t = tu_load(ONE(ANNUAL_TIERS));
     /* 2025-12-17 .. 2026-01-16: 15 + 15 days; 3100 already used in 2025 */
     bill("{'period': '2025-12-17/2026-01-16', 'kwh': '100', 'ytd_kwh': '3100'}");
     CHECK_INT(bill_bill_line_count(B), 3);
@@ -659,7 +598,7 @@ static void test_annual_split_new_year(void)
 
 static void test_tou_components(void)
 {
-    bill_tariff *t = load_t(ONE(COMMERCIAL));
+    bill_tariff *t = tu_load(ONE(COMMERCIAL));
     bill("{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'valley': '200', 'peak': '100', "
          "'critical': '10', 'flat': '50'}}");
     CHECK_INT(bill_bill_line_count(B), 5);
@@ -676,13 +615,13 @@ static void test_tou_components(void)
     CHECK_INT(v.kind, BILL_LINE_ENERGY);
 
     /* usage errors */
-    CHECK_OK(usage("{'period': '2025-06-01/2025-07-01', 'kwh': '360'}"));
+    CHECK_OK(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'kwh': '360'}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "no TOU kWh") != NULL);
-    CHECK_OK(usage("{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'shoulder': '1'}}"));
+    CHECK_OK(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'shoulder': '1'}}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "'shoulder'") != NULL);
-    CHECK_OK(usage("{'period': '2025-06-01/2025-07-01', 'kwh': '100', "
+    CHECK_OK(tu_usage(U, "{'period': '2025-06-01/2025-07-01', 'kwh': '100', "
                    "'tou_kwh': {'peak': '60', 'valley': '30'}}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "add up to 90") != NULL);
@@ -691,7 +630,7 @@ static void test_tou_components(void)
 
 static void test_tou_with_tiers(void)
 {
-    bill_tariff *t = load_t(ONE(
+    bill_tariff *t = tu_load(ONE(
         "{'id': 'energy', 'type': 'energy', 'tou': {'prices': {'peak': '0.5583', "
         "'valley': '0.3583'}}, 'tiers': {'basis': 'annual', 'boundary': 'lower', "
         "'thresholds': ['3120', '4800'], 'increments': ['0', '0.05', '0.30']}}"));
@@ -707,7 +646,7 @@ static void test_tou_with_tiers(void)
     bill_tariff_free(t);
 
     /* a residential TOU ratio on the whole price, plus the increments */
-    t = load_t(ONE("{'id': 'energy', 'type': 'energy', 'price': '0.5', "
+    t = tu_load(ONE("{'id': 'energy', 'type': 'energy', 'price': '0.5', "
                    "'tou': {'ratios': {'peak': '1.2', 'valley': '0.6'}}, "
                    "'tiers': {'basis': 'monthly', 'boundary': 'lower', 'thresholds': ['100'], "
                    "'increments': ['0', '0.10']}}"));
@@ -722,7 +661,7 @@ static void test_tou_with_tiers(void)
 
 static void test_tiers_with_components(void)
 {
-    bill_tariff *t = load_t(ONE(
+    bill_tariff *t = tu_load(ONE(
         "{'id': 'energy', 'type': 'energy', 'components': [{'name': 'a', 'price': '0.4'}, "
         "{'name': 'b', 'price': '0.1'}], 'tiers': {'basis': 'monthly', 'boundary': 'lower', "
         "'thresholds': ['100'], 'increments': ['0', '0.05']}}"));
@@ -737,7 +676,7 @@ static void test_tiers_with_components(void)
 
 static void test_funds_exemption(void)
 {
-    bill_tariff *t = load_t(ONE(FLAT("0.5") ", {'id': 'funds', 'type': 'per_kwh', 'name': "
+    bill_tariff *t = tu_load(ONE(FLAT("0.5") ", {'id': 'funds', 'type': 'per_kwh', 'name': "
                                 "'Renewable surcharge', 'price': '0.019', 'exempt_classes': "
                                 "['agricultural']}"));
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '1000', 'class': 'commercial'}");
@@ -757,7 +696,7 @@ static void test_funds_exemption(void)
 
 static void test_fixed_charges(void)
 {
-    bill_tariff *t = load_t(ONE("{'id': 'm', 'type': 'fixed', 'amount': '5.00', 'per': 'month'}, "
+    bill_tariff *t = tu_load(ONE("{'id': 'm', 'type': 'fixed', 'amount': '5.00', 'per': 'month'}, "
                                 "{'id': 'd', 'type': 'fixed', 'amount': '0.20', 'per': 'day'}, "
                                 "{'id': 'p', 'type': 'fixed', 'amount': '3.00', 'per': 'period'}"));
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '0'}");
@@ -782,7 +721,7 @@ static void test_fixed_charges(void)
     bill_tariff_free(t);
 
     /* a per-period charge split by a version change, by days */
-    t = load_t(TARIFF(VERSION("2020-01-01", "{'id': 'p', 'type': 'fixed', 'amount': '3.00', "
+    t = tu_load(TARIFF(VERSION("2020-01-01", "{'id': 'p', 'type': 'fixed', 'amount': '3.00', "
                                             "'per': 'period'}") ", "
                       VERSION("2025-06-11", "{'id': 'p', 'type': 'fixed', 'amount': '6.00', "
                                             "'per': 'period'}")));
@@ -796,7 +735,7 @@ static void test_fixed_charges(void)
 
 static void test_minimum_charge(void)
 {
-    bill_tariff *t = load_t(ONE(FLAT("0.5") ", {'id': 'min', 'type': 'minimum', 'amount': "
+    bill_tariff *t = tu_load(ONE(FLAT("0.5") ", {'id': 'min', 'type': 'minimum', 'amount': "
                                 "'10.00', 'per': 'month'}"));
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '7'}");
     CHECK_INT(bill_bill_line_count(B), 2);
@@ -820,7 +759,7 @@ static void test_minimum_charge(void)
 
 static void test_vat(void)
 {
-    bill_tariff *t = load_t(HEAD(LINE_R, "'price_basis': 'vat_exclusive', 'vat_rate': '0.13'")
+    bill_tariff *t = tu_load(HEAD(LINE_R, "'price_basis': 'vat_exclusive', 'vat_rate': '0.13'")
                                 VERSION("2020-01-01", FLAT("0.5283")) "]}");
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '420'}");
     CHECK_INT(bill_bill_line_count(B), 2);
@@ -828,20 +767,20 @@ static void test_vat(void)
     CHECK_TOTAL("250.74");
     bill_dec d = BILL_DEC_INIT;
     CHECK_OK(bill_bill_tax(&d, B));
-    CHECK_STR(dstr(&d), "28.85");
+    CHECK_STR(tu_dstr(&d), "28.85");
     CHECK_OK(bill_bill_subtotal(&d, B));
-    CHECK_STR(dstr(&d), "221.89");
+    CHECK_STR(tu_dstr(&d), "221.89");
     CHECK_INT(bill_bill_tax_included(B), 0);
     CHECK_EXPLAIN(1, "VAT of 13% on 221.89");
     bill_tariff_free(t);
 
-    t = load_t(HEAD(LINE_R, "'price_basis': 'vat_inclusive', 'vat_rate': '0.13'")
+    t = tu_load(HEAD(LINE_R, "'price_basis': 'vat_inclusive', 'vat_rate': '0.13'")
                    VERSION("2020-01-01", FLAT("0.5283")) "]}");
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '420'}");
     CHECK_INT(bill_bill_line_count(B), 1);
     CHECK_TOTAL("221.89");
     CHECK_OK(bill_bill_tax(&d, B));
-    CHECK_STR(dstr(&d), "25.53"); /* 221.89 × 0.13 / 1.13 = 25.5269… */
+    CHECK_STR(tu_dstr(&d), "25.53"); /* 221.89 × 0.13 / 1.13 = 25.5269… */
     CHECK_INT(bill_bill_tax_included(B), 1);
     bill_dec_clear(&d);
     bill_tariff_free(t);
@@ -849,7 +788,7 @@ static void test_vat(void)
 
 static void test_total_rounding(void)
 {
-    bill_tariff *t = load_t(HEAD(TOTAL_R, NOVAT) VERSION("2020-01-01", FLAT("0.5283") ", "
+    bill_tariff *t = tu_load(HEAD(TOTAL_R, NOVAT) VERSION("2020-01-01", FLAT("0.5283") ", "
                             "{'id': 'funds', 'type': 'per_kwh', 'price': '0.0191'}") "]}");
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '420.5'}");
     CHECK_INT(bill_bill_line_count(B), 3);
@@ -868,12 +807,12 @@ static void test_total_rounding(void)
     bill_tariff_free(t);
 
     /* other modes: HALF_EVEN on each line */
-    t = load_t(HEAD("{'mode': 'HALF_EVEN', 'scale': 2, 'apply': 'line'}", NOVAT)
+    t = tu_load(HEAD("{'mode': 'HALF_EVEN', 'scale': 2, 'apply': 'line'}", NOVAT)
                    VERSION("2020-01-01", FLAT("0.125")) "]}");
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '1'}");
     CHECK_TOTAL("0.12");
     bill_tariff_free(t);
-    t = load_t(HEAD("{'mode': 'DOWN', 'scale': 0, 'apply': 'line'}", NOVAT)
+    t = tu_load(HEAD("{'mode': 'DOWN', 'scale': 0, 'apply': 'line'}", NOVAT)
                    VERSION("2020-01-01", FLAT("0.999")) "]}");
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '1'}");
     CHECK_TOTAL("0");
@@ -898,7 +837,7 @@ static void test_total_rounding(void)
 
 static void test_tou_schedules(void)
 {
-    bill_tariff *t = load_t(SCHED_TARIFF(PEAK_VALLEY, ""));
+    bill_tariff *t = tu_load(SCHED_TARIFF(PEAK_VALLEY, ""));
     bill_datetime at;
     const char *p = NULL;
     CHECK_OK(bill_datetime_parse(&at, "2025-06-03T08:00", (size_t)-1));
@@ -923,46 +862,46 @@ static void test_tou_schedules(void)
     bill_tariff_free(t);
 
     /* gaps, overlaps, grid, coverage of months and day types */
-    reject(SCHED_TARIFF("{'from': '08:00', 'to': '21:00', 'period': 'peak'}, "
+    tu_reject(SCHED_TARIFF("{'from': '08:00', 'to': '21:00', 'period': 'peak'}, "
                         "{'from': '21:30', 'to': '08:00', 'period': 'valley'}", ""),
            BILL_ERULE, "leave 21:00 uncovered");
-    reject(SCHED_TARIFF("{'from': '08:00', 'to': '21:00', 'period': 'peak'}, "
+    tu_reject(SCHED_TARIFF("{'from': '08:00', 'to': '21:00', 'period': 'peak'}, "
                         "{'from': '21:30', 'to': '08:00', 'period': 'valley'}", ""),
            BILL_ERULE, "$.versions[0].schedules.res.seasons[0].periods");
-    reject(SCHED_TARIFF("{'from': '08:00', 'to': '22:00', 'period': 'peak'}, "
+    tu_reject(SCHED_TARIFF("{'from': '08:00', 'to': '22:00', 'period': 'peak'}, "
                         "{'from': '21:30', 'to': '08:00', 'period': 'valley'}", ""),
            BILL_ERULE, "overlap at 21:30");
-    reject(SCHED_TARIFF("{'from': '08:00', 'to': '22:00', 'period': 'peak'}, "
+    tu_reject(SCHED_TARIFF("{'from': '08:00', 'to': '22:00', 'period': 'peak'}, "
                         "{'from': '21:30', 'to': '08:00', 'period': 'valley'}", ""),
            BILL_ERULE, "$.versions[0].schedules.res.seasons[0].periods[1]");
-    reject(SCHED_TARIFF("{'from': '08:15', 'to': '21:30', 'period': 'peak'}, "
+    tu_reject(SCHED_TARIFF("{'from': '08:15', 'to': '21:30', 'period': 'peak'}, "
                         "{'from': '21:30', 'to': '08:15', 'period': 'valley'}", ""),
            BILL_ERULE, "$.versions[0].schedules.res.seasons[0].periods[0].from");
-    reject(SCHED_TARIFF("{'from': '8:00', 'to': '21:30', 'period': 'peak'}, "
+    tu_reject(SCHED_TARIFF("{'from': '8:00', 'to': '21:30', 'period': 'peak'}, "
                         "{'from': '21:30', 'to': '08:00', 'period': 'valley'}", ""),
            BILL_EDATE, "$.versions[0].schedules.res.seasons[0].periods[0].from");
-    reject(SCHED_TARIFF("{'from': '24:00', 'to': '21:30', 'period': 'peak'}, "
+    tu_reject(SCHED_TARIFF("{'from': '24:00', 'to': '21:30', 'period': 'peak'}, "
                         "{'from': '21:30', 'to': '08:00', 'period': 'valley'}", ""),
            BILL_EDATE, "periods[0].from");
-    reject(SCHED_TARIFF(PEAK_VALLEY, ", {'months': [6], 'day_types': ['weekend'], 'periods': "
+    tu_reject(SCHED_TARIFF(PEAK_VALLEY, ", {'months': [6], 'day_types': ['weekend'], 'periods': "
                                      "[{'from': '00:00', 'to': '00:00', 'period': 'peak'}]}"),
            BILL_ERULE, "$.versions[0].schedules.res.seasons[2].periods[0]");
-    reject(SCHED_TARIFF(PEAK_VALLEY, ", {'months': [6], 'day_types': ['weekend'], 'periods': "
+    tu_reject(SCHED_TARIFF(PEAK_VALLEY, ", {'months': [6], 'day_types': ['weekend'], 'periods': "
                                      "[{'from': '00:00', 'to': '24:00', 'period': 'peak'}]}"),
            BILL_ERULE, "month 6, weekend days, is in more than one season");
-    reject(SCHED_TARIFF(PEAK_VALLEY, ", {'months': [6], 'day_types': ['sunday'], 'periods': "
+    tu_reject(SCHED_TARIFF(PEAK_VALLEY, ", {'months': [6], 'day_types': ['sunday'], 'periods': "
                                      "[{'from': '00:00', 'to': '24:00', 'period': 'peak'}]}"),
            BILL_ESYNTAX, "$.versions[0].schedules.res.seasons[2].day_types[0]");
-    reject(ONE_S("{'res': {'granularity': 60, 'seasons': [{'months': [1,2,3,4,5,6,7,8,9,10,11], "
+    tu_reject(ONE_S("{'res': {'granularity': 60, 'seasons': [{'months': [1,2,3,4,5,6,7,8,9,10,11], "
                  "'day_types': ['working', 'weekend', 'holiday'], 'periods': "
                  "[{'from': '00:00', 'to': '24:00', 'period': 'peak'}]}]}}", FLAT("1")),
            BILL_ERULE, "month 12, working days, is in no season");
-    reject(ONE_S("{'res': {'granularity': 20, 'seasons': []}}", FLAT("1")), BILL_ERANGE,
+    tu_reject(ONE_S("{'res': {'granularity': 20, 'seasons': []}}", FLAT("1")), BILL_ERANGE,
            "$.versions[0].schedules.res.granularity");
-    reject(SCHED_TARIFF("{'from': '08:00', 'to': '21:30', 'period': 'peak'}, "
+    tu_reject(SCHED_TARIFF("{'from': '08:00', 'to': '21:30', 'period': 'peak'}, "
                         "{'from': '21:30', 'to': '08:00', 'period': 'shoulder'}", ""),
            BILL_ERULE, "schedule period 'shoulder' has no TOU price");
-    reject(ONE_S("{}", "{'id': 'energy', 'type': 'energy', 'price': '0.5', 'tou': {'schedule': "
+    tu_reject(ONE_S("{}", "{'id': 'energy', 'type': 'energy', 'price': '0.5', 'tou': {'schedule': "
                  "'res', 'ratios': {'peak': '1.2'}}}"),
            BILL_ENOTFOUND, "$.versions[0].charges[0].tou.schedule");
 }
@@ -971,7 +910,7 @@ static void test_tou_schedules(void)
 
 static void test_render_deterministic(void)
 {
-    bill_tariff *t = load_t(ONE(COMMERCIAL ", {'id': 'funds', 'type': 'per_kwh', 'price': "
+    bill_tariff *t = tu_load(ONE(COMMERCIAL ", {'id': 'funds', 'type': 'per_kwh', 'price': "
                                 "'0.03'}, {'id': 'm', 'type': 'fixed', 'amount': '20', "
                                 "'per': 'month'}"));
     const char *u1 = "{'period': '2025-06-01/2025-07-01', 'tou_kwh': {'valley': '200.5', "
@@ -1015,7 +954,7 @@ static void test_render_deterministic(void)
 /* Property: with non-negative prices the total never decreases as usage grows. */
 static void test_monotone_and_sum(void)
 {
-    bill_tariff *t = load_t(ONE(ANNUAL_TIERS ", {'id': 'funds', 'type': 'per_kwh', 'price': "
+    bill_tariff *t = tu_load(ONE(ANNUAL_TIERS ", {'id': 'funds', 'type': 'per_kwh', 'price': "
                                 "'0.0191'}, {'id': 'min', 'type': 'minimum', 'amount': '3'}"));
     bill_dec prev = BILL_DEC_INIT, cur = BILL_DEC_INIT;
     int bad = 0;
@@ -1023,7 +962,7 @@ static void test_monotone_and_sum(void)
         char u[160];
         snprintf(u, sizeof u, "{'period': '2025-05-20/2025-06-20', 'kwh': '%d.%d', "
                               "'ytd_kwh': '2900'}", k, k % 10);
-        char *j = sq(u);
+        char *j = tu_sq(u);
         if (bill_usage_load(U, j, (size_t)-1, "u") != BILL_OK ||
             bill_tariff_compute(t, U, B) != BILL_OK) {
             bad++;
@@ -1060,7 +999,7 @@ static void test_monotone_and_sum(void)
 
 static void test_capacity_charge(void)
 {
-    bill_tariff *t = load_t(ONE(CAPACITY));
+    bill_tariff *t = tu_load(ONE(CAPACITY));
     bill("{" JUNE ", 'capacity_kva': '3150'}");
     CHECK_INT(bill_bill_line_count(B), 1);
     CHECK_LINE(0, "", "3150", "22", "69300.00");
@@ -1091,7 +1030,7 @@ static void test_capacity_charge(void)
     CHECK_EXPLAIN(0, "3150 kVA installed at 22 a kVA a month, prorated for 15 of the 30 days "
                      "of 2025-06");
     /* no capacity in the usage */
-    CHECK_OK(usage("{" JUNE "}"));
+    CHECK_OK(tu_usage(U, "{" JUNE "}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "capacity_kva") != NULL);
     bill_tariff_free(t);
@@ -1099,7 +1038,7 @@ static void test_capacity_charge(void)
 
 static void test_demand_contracted(void)
 {
-    bill_tariff *t = load_t(ONE(CONTRACTED("")));
+    bill_tariff *t = tu_load(ONE(CONTRACTED("")));
     /* D exactly 1.05 C: no excess */
     bill("{" JUNE ", 'capacity_kva': '3150', 'declared_kw': '2000', 'max_demand_kw': '2100'}");
     CHECK_INT(bill_bill_line_count(B), 1);
@@ -1135,12 +1074,12 @@ static void test_demand_contracted(void)
     bill("{'period': '2025-06-16/2025-07-01', 'capacity_kva': '3150', 'declared_kw': '2000'}");
     CHECK_LINE(0, "", "2000", "28", "28000.00");
     /* declared demand is required */
-    CHECK_OK(usage("{" JUNE ", 'max_demand_kw': '100'}"));
+    CHECK_OK(tu_usage(U, "{" JUNE ", 'max_demand_kw': '100'}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "declared_kw") != NULL);
     bill_tariff_free(t);
     /* the 1.05, x2 and 0.40 are tariff data */
-    t = load_t(ONE(CONTRACTED(", 'tolerance': '1.10', 'excess_multiplier': '3', "
+    t = tu_load(ONE(CONTRACTED(", 'tolerance': '1.10', 'excess_multiplier': '3', "
                               "'min_fraction': '0.5'")));
     bill("{" JUNE ", 'capacity_kva': '1000', 'declared_kw': '400', 'max_demand_kw': '600'}");
     CHECK_LINE(0, "", "550.000", "28", "15400.00");
@@ -1150,7 +1089,7 @@ static void test_demand_contracted(void)
 
 static void test_demand_actual(void)
 {
-    bill_tariff *t = load_t(ONE("{'id': 'basic', 'type': 'demand', 'basis': 'actual', "
+    bill_tariff *t = tu_load(ONE("{'id': 'basic', 'type': 'demand', 'basis': 'actual', "
                                 "'price': '40'}"));
     bill("{" JUNE ", 'max_demand_kw': '1950.5'}");
     CHECK_INT(bill_bill_line_count(B), 1);
@@ -1165,7 +1104,7 @@ static void test_demand_actual(void)
     CHECK_INT(bill_bill_line_count(B), 2);
     CHECK_LINE(0, "", "100", "40", "2000.00");
     CHECK_LINE(1, "", "100", "40", "1935.48");
-    CHECK_OK(usage("{" JUNE ", 'declared_kw': '100'}"));
+    CHECK_OK(tu_usage(U, "{" JUNE ", 'declared_kw': '100'}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "max_demand_kw") != NULL);
     bill_tariff_free(t);
@@ -1182,7 +1121,7 @@ static void test_demand_actual(void)
 
 static void test_power_factor(void)
 {
-    bill_tariff *t = load_t(PF_TARIFF(""));
+    bill_tariff *t = tu_load(PF_TARIFF(""));
     /* PF 0.60 (6000 kWh, 8000 kvarh) against 0.90: +25 % of basic + energy, not the funds */
     bill("{" JUNE ", 'kwh': '6000', 'kvarh': '8000', 'max_demand_kw': '100'}");
     CHECK_INT(bill_bill_line_count(B), 4);
@@ -1206,13 +1145,13 @@ static void test_power_factor(void)
     CHECK_EXPLAIN(3, "No kvarh in the usage: no power-factor adjustment");
     bill_tariff_free(t);
     /* ... or an error when the tariff requires kvarh */
-    t = load_t(PF_TARIFF(", 'require_kvarh': true"));
-    CHECK_OK(usage("{" JUNE ", 'kwh': '6000', 'max_demand_kw': '100'}"));
+    t = tu_load(PF_TARIFF(", 'require_kvarh': true"));
+    CHECK_OK(tu_usage(U, "{" JUNE ", 'kwh': '6000', 'max_demand_kw': '100'}"));
     CHECK_ERR(bill_tariff_compute(t, U, B), BILL_ERULE);
     CHECK(strstr(bill_errmsg(), "kvarh") != NULL);
     bill_tariff_free(t);
     /* a version change inside the period: one adjustment per segment, on its own base */
-    t = load_t(TARIFF(VERSION("2020-01-01", FLAT("0.5") ", " PF_E) ", "
+    t = tu_load(TARIFF(VERSION("2020-01-01", FLAT("0.5") ", " PF_E) ", "
                       VERSION("2025-06-16", FLAT("0.6") ", " PF_E)));
     bill("{" JUNE ", 'kwh': '6000', 'kvarh': '8000'}");
     CHECK_INT(bill_bill_line_count(B), 4);
@@ -1223,7 +1162,7 @@ static void test_power_factor(void)
     CHECK_TOTAL("4125.00");
     bill_tariff_free(t);
     /* a tariff's own table */
-    t = load_t(PF_TARIFF(", 'table': '0.00-0.89 1.5\\n0.90 0\\n0.91-1.00 -0.5'"));
+    t = tu_load(PF_TARIFF(", 'table': '0.00-0.89 1.5\\n0.90 0\\n0.91-1.00 -0.5'"));
     bill("{" JUNE ", 'kwh': '6000', 'kvarh': '8000', 'max_demand_kw': '100'}");
     CHECK_LINE(3, "", "4000.00", "1.5", "60.00");
     bill_tariff_free(t);
@@ -1231,49 +1170,49 @@ static void test_power_factor(void)
 
 static void test_two_part_rejections(void)
 {
-    reject(ONE("{'id': 'b', 'type': 'demand', 'basis': 'peak', 'price': '1'}"), BILL_ESYNTAX,
+    tu_reject(ONE("{'id': 'b', 'type': 'demand', 'basis': 'peak', 'price': '1'}"), BILL_ESYNTAX,
            "$.versions[0].charges[0].basis");
-    reject(ONE("{'id': 'b', 'type': 'demand', 'basis': 'actual', 'price': '1', "
+    tu_reject(ONE("{'id': 'b', 'type': 'demand', 'basis': 'actual', 'price': '1', "
                "'tolerance': '1.05'}"), BILL_ERULE, "$.versions[0].charges[0].tolerance");
-    reject(ONE(CONTRACTED(", 'tolerance': '0.95'")), BILL_ERANGE,
+    tu_reject(ONE(CONTRACTED(", 'tolerance': '0.95'")), BILL_ERANGE,
            "$.versions[0].charges[0].tolerance");
-    reject(ONE(CONTRACTED(", 'min_fraction': '1.5'")), BILL_ERANGE,
+    tu_reject(ONE(CONTRACTED(", 'min_fraction': '1.5'")), BILL_ERANGE,
            "$.versions[0].charges[0].min_fraction");
-    reject(ONE(CONTRACTED(", 'excess_multiplier': '0'")), BILL_ERANGE,
+    tu_reject(ONE(CONTRACTED(", 'excess_multiplier': '0'")), BILL_ERANGE,
            "$.versions[0].charges[0].excess_multiplier");
-    reject(ONE("{'id': 'b', 'type': 'capacity', 'price': '-1'}"), BILL_ERANGE,
+    tu_reject(ONE("{'id': 'b', 'type': 'capacity', 'price': '-1'}"), BILL_ERANGE,
            "$.versions[0].charges[0].price");
-    reject(ONE("{'id': 'b', 'type': 'capacity', 'price': '1', 'per': 'day'}"), BILL_ESYNTAX,
+    tu_reject(ONE("{'id': 'b', 'type': 'capacity', 'price': '1', 'per': 'day'}"), BILL_ESYNTAX,
            "$.versions[0].charges[0]");
-    reject(ONE(FLAT("1") ", " PF("")), BILL_ERULE, "$.versions[0].charges[1].base[0]");
-    reject(ONE(PF("") ", " CAPACITY ", " FLAT("1")), BILL_ERULE,
+    tu_reject(ONE(FLAT("1") ", " PF("")), BILL_ERULE, "$.versions[0].charges[1].base[0]");
+    tu_reject(ONE(PF("") ", " CAPACITY ", " FLAT("1")), BILL_ERULE,
            "$.versions[0].charges[0].base[0]");
-    reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', 'base': []}"),
+    tu_reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', 'base': []}"),
            BILL_ERANGE, "$.versions[0].charges[2].base");
-    reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', "
+    tu_reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', "
                "'base': ['basic'], 'standard': '0.95'}"),
            BILL_ESYNTAX, "$.versions[0].charges[2].standard");
-    reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', "
+    tu_reject(ONE(CAPACITY ", " FLAT("1") ", {'id': 'pf', 'type': 'power_factor', "
                "'base': ['basic'], 'table': '0.00-1.00 0'}"),
            BILL_ESYNTAX, "$.versions[0].charges[2]");
-    reject(ONE(CAPACITY ", " FLAT("1") ", " PF(", 'table': '0.00-0.50 1'")), BILL_ERULE,
+    tu_reject(ONE(CAPACITY ", " FLAT("1") ", " PF(", 'table': '0.00-0.50 1'")), BILL_ERULE,
            "$.versions[0].charges[2].table");
     /* usage */
-    CHECK_ERR(usage("{" JUNE ", 'pf_standard': '0.95'}"), BILL_ERANGE);
+    CHECK_ERR(tu_usage(U, "{" JUNE ", 'pf_standard': '0.95'}"), BILL_ERANGE);
     CHECK(strstr(bill_errmsg(), "$.pf_standard") != NULL);
-    CHECK_ERR(usage("{" JUNE ", 'suspended': [{'kva': '1', 'from': '2025-06-10', "
+    CHECK_ERR(tu_usage(U, "{" JUNE ", 'suspended': [{'kva': '1', 'from': '2025-06-10', "
                     "'to': '2025-06-01'}]}"), BILL_EDATE);
     CHECK(strstr(bill_errmsg(), "$.suspended[0]") != NULL);
-    CHECK_ERR(usage("{" JUNE ", 'capacity_kva': '-1'}"), BILL_ERANGE);
+    CHECK_ERR(tu_usage(U, "{" JUNE ", 'capacity_kva': '-1'}"), BILL_ERANGE);
     CHECK(strstr(bill_errmsg(), "$.capacity_kva") != NULL);
-    CHECK_ERR(usage("{" JUNE ", 'suspended': [{'kva': '1', 'from': '2025-06-10'}]}"),
+    CHECK_ERR(tu_usage(U, "{" JUNE ", 'suspended': [{'kva': '1', 'from': '2025-06-10'}]}"),
               BILL_ESYNTAX);
     CHECK(strstr(bill_errmsg(), "$.suspended[0]") != NULL);
 }
 
 static void test_two_part_setters(void)
 {
-    bill_tariff *t = load_t(ONE("{'id': 'cap', 'type': 'capacity', 'price': '20'}, "
+    bill_tariff *t = tu_load(ONE("{'id': 'cap', 'type': 'capacity', 'price': '20'}, "
                                 "{'id': 'dem', 'type': 'demand', 'basis': 'actual', "
                                 "'price': '30'}, " FLAT("0.5") ", {'id': 'pf', 'type': "
                                 "'power_factor', 'base': ['cap', 'dem', 'energy']}"));

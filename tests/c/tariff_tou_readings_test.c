@@ -5,10 +5,11 @@
  * meter's TOU registers, hand-computed against the pro-rata split; annual
  * tiers with TOU across 1 January; every rule and loader error.
  *
- * JSON in this file is written with single quotes; sq() turns them into
+ * JSON in this file is written with single quotes; tu_sq() turns them into
  * double quotes before the text is loaded.
  */
 #include "test.h"
+#include "tariff_util.h"
 #include "bill/tariff.h"
 
 /* tariff_fast.c (internal): which path computed the last bill */
@@ -16,47 +17,6 @@ int billi_bill_used_fast(const bill_bill *b);
 
 static bill_usage *U;
 static bill_bill *B;
-
-static char *sq(const char *text)
-{
-    size_t n = strlen(text);
-    char *r = malloc(n + 1);
-    if (!r)
-        abort();
-    for (size_t i = 0; i <= n; i++)
-        r[i] = text[i] == '\'' ? '"' : text[i];
-    return r;
-}
-
-static bill_tariff *load_t(const char *text)
-{
-    char *j = sq(text);
-    bill_tariff *t = NULL;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    if (rc != BILL_OK)
-        TEST_FAIL_("tariff load failed: %s", bill_errmsg());
-    else
-        test_passed++;
-    free(j);
-    return t;
-}
-
-static int usage(const char *text)
-{
-    char *j = sq(text);
-    int rc = bill_usage_load(U, j, (size_t)-1, "u.json");
-    free(j);
-    return rc;
-}
-
-static const char *dstr(const bill_dec *d)
-{
-    static char buf[4][128];
-    static int k;
-    k = (k + 1) % 4;
-    bill_dec_format(d, buf[k], sizeof buf[k]);
-    return buf[k];
-}
 
 static bill_date day(const char *s)
 {
@@ -72,16 +32,16 @@ static bill_date day(const char *s)
         bill_line_view v_;                                                                    \
         CHECK_OK(bill_bill_line(&v_, B, (i)));                                                \
         CHECK_STR(v_.band, band_);                                                            \
-        CHECK_STR(dstr(v_.quantity), qty);                                                    \
-        CHECK_STR(dstr(v_.unit_price), price);                                                \
-        CHECK_STR(dstr(v_.amount), amt);                                                      \
+        CHECK_STR(tu_dstr(v_.quantity), qty);                                                    \
+        CHECK_STR(tu_dstr(v_.unit_price), price);                                                \
+        CHECK_STR(tu_dstr(v_.amount), amt);                                                      \
     } while (0)
 
 #define CHECK_TOTAL(want)                                                                     \
     do {                                                                                      \
         bill_dec t_ = BILL_DEC_INIT;                                                          \
         CHECK_OK(bill_bill_total(&t_, B));                                                    \
-        CHECK_STR(dstr(&t_), want);                                                           \
+        CHECK_STR(tu_dstr(&t_), want);                                                           \
         bill_dec_clear(&t_);                                                                  \
     } while (0)
 
@@ -89,7 +49,7 @@ static bill_date day(const char *s)
 static void compute_fails(const bill_tariff *t, const char *usage_text, int code,
                           const char *want)
 {
-    CHECK_OK(usage(usage_text));
+    CHECK_OK(tu_usage(U, usage_text));
     CHECK_ERR(bill_tariff_compute(t, U, B), code);
     if (strstr(bill_errmsg(), want) == NULL)
         TEST_FAIL_("message \"%s\" does not contain \"%s\"", bill_errmsg(), want);
@@ -101,7 +61,7 @@ static void compute_fails(const bill_tariff *t, const char *usage_text, int code
 /* Loading fails with `code` and a message containing `want` (a JSON path). */
 static void load_fails(const char *usage_text, int code, const char *want)
 {
-    CHECK_ERR(usage(usage_text), code);
+    CHECK_ERR(tu_usage(U, usage_text), code);
     if (strstr(bill_errmsg(), want) == NULL)
         TEST_FAIL_("message \"%s\" does not contain \"%s\"", bill_errmsg(), want);
     else
@@ -127,9 +87,9 @@ static void load_fails(const char *usage_text, int code, const char *want)
 
 static void test_commercial_split(void)
 {
-    bill_tariff *t = load_t(COMMERCIAL);
+    bill_tariff *t = tu_load(COMMERCIAL);
     /* 15 + 15 days. By the registers on 2025-07-01: 120 / 90 / 40 before, the rest after. */
-    CHECK_OK(usage("{" PERIOD TOU_KWH ", 'readings': [{'date': '2025-07-01', 'tou_kwh': "
+    CHECK_OK(tu_usage(U, "{" PERIOD TOU_KWH ", 'readings': [{'date': '2025-07-01', 'tou_kwh': "
                    "{'peak': '120', 'flat': '90', 'valley': '40'}}]}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_INT(billi_bill_used_fast(B), 0);
@@ -148,7 +108,7 @@ static void test_commercial_split(void)
     CHECK_INT(bill_date_cmp(v.segment.start, day("2025-07-01")), 0);
 
     /* without readings: pro rata by days, 150 / 100 / 50 on each side */
-    CHECK_OK(usage("{" PERIOD TOU_KWH "}"));
+    CHECK_OK(tu_usage(U, "{" PERIOD TOU_KWH "}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_INT(bill_bill_line_count(B), 8);
     CHECK_LINE(0, "peak", "150", "1.00", "150.00");
@@ -162,14 +122,14 @@ static void test_commercial_split(void)
     CHECK_TOTAL("504.50");
 
     /* a total reading on the same date is a check: it must equal the TOU sum (250) */
-    CHECK_OK(usage("{" PERIOD "'kwh': '600', " TOU_KWH ", 'readings': [{'date': '2025-07-01', "
+    CHECK_OK(tu_usage(U, "{" PERIOD "'kwh': '600', " TOU_KWH ", 'readings': [{'date': '2025-07-01', "
                    "'kwh': '250', 'tou_kwh': {'peak': '120', 'flat': '90', 'valley': '40'}}]}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_LINE(3, "", "250", "0.02", "5.00");
     CHECK_TOTAL("512.00");
 
     /* readings at their own scale; the rest at the difference's scale */
-    CHECK_OK(usage("{" PERIOD "'tou_kwh': {'peak': '300', 'flat': '200.5', 'valley': '100'}, "
+    CHECK_OK(tu_usage(U, "{" PERIOD "'tou_kwh': {'peak': '300', 'flat': '200.5', 'valley': '100'}, "
                    "'readings': [{'date': '2025-07-01', 'tou_kwh': {'peak': '120.25', "
                    "'flat': '90', 'valley': '0'}}]}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
@@ -221,10 +181,10 @@ static void test_commercial_split(void)
 static void test_three_segments(void)
 {
     /* 15 + 10 + 5 days; a reading on the first change only: the rest by days (10:5) */
-    bill_tariff *t = load_t(HEAD TOU2("2020-01-01", "1.00", "0.30") ", "
+    bill_tariff *t = tu_load(HEAD TOU2("2020-01-01", "1.00", "0.30") ", "
                             TOU2("2025-07-01", "1.20", "0.35") ", "
                             TOU2("2025-07-11", "1.50", "0.40") "]}");
-    CHECK_OK(usage("{" PERIOD "'tou_kwh': {'peak': '300', 'valley': '100'}, 'readings': "
+    CHECK_OK(tu_usage(U, "{" PERIOD "'tou_kwh': {'peak': '300', 'valley': '100'}, 'readings': "
                    "[{'date': '2025-07-01', 'tou_kwh': {'peak': '120', 'valley': '40'}}]}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_INT(bill_bill_line_count(B), 6);
@@ -262,14 +222,14 @@ static void test_three_segments(void)
 
 static void test_annual_tiers_new_year(void)
 {
-    bill_tariff *t = load_t(
+    bill_tariff *t = tu_load(
         HEAD "{'effective': '2020-01-01', 'charges': [{'id': 'energy', 'type': 'energy', "
         "'tou': {'prices': {'peak': '0.60', 'valley': '0.30'}}, 'tiers': {'basis': 'annual', "
         "'boundary': 'lower', 'thresholds': ['3120', '4800'], "
         "'increments': ['0', '0.05', '0.30']}}]}]}");
     /* 16 days of December, 15 of January. By the registers: 200 + 100 in December, so
      * 3000 + 300 crosses 3120 (180 kWh in tier 2); January starts the year again. */
-    CHECK_OK(usage("{'period': '2025-12-16/2026-01-16', 'ytd_kwh': '3000', 'tou_kwh': "
+    CHECK_OK(tu_usage(U, "{'period': '2025-12-16/2026-01-16', 'ytd_kwh': '3000', 'tou_kwh': "
                    "{'peak': '300', 'valley': '200'}, 'readings': [{'date': '2026-01-01', "
                    "'tou_kwh': {'peak': '200', 'valley': '100'}}]}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
@@ -282,7 +242,7 @@ static void test_annual_tiers_new_year(void)
     CHECK_TOTAL("249.00");
     /* pro rata (16:15, largest fractions): peak 155 / 145, valley 103 / 97;
      * 3000 + 258 puts 138 kWh in tier 2 */
-    CHECK_OK(usage("{'period': '2025-12-16/2026-01-16', 'ytd_kwh': '3000', 'tou_kwh': "
+    CHECK_OK(tu_usage(U, "{'period': '2025-12-16/2026-01-16', 'ytd_kwh': '3000', 'tou_kwh': "
                    "{'peak': '300', 'valley': '200'}}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_INT(bill_bill_line_count(B), 5);
@@ -302,7 +262,7 @@ static void test_annual_tiers_new_year(void)
 
 static void test_rules(void)
 {
-    bill_tariff *t = load_t(COMMERCIAL);
+    bill_tariff *t = tu_load(COMMERCIAL);
     /* not at a split date */
     compute_fails(t, "{" PERIOD TOU_KWH ", 'readings': [{'date': '2025-06-30', 'tou_kwh': "
                      "{'peak': '120', 'flat': '90', 'valley': '40'}}]}",
@@ -387,8 +347,8 @@ static void test_setter_errors(void)
 static void test_json(void)
 {
     /* what the loader keeps: the reading splits as its setter would */
-    bill_tariff *t = load_t(COMMERCIAL);
-    CHECK_OK(usage("{" PERIOD TOU_KWH ", 'readings': [{'date': '2025-07-01', 'tou_kwh': "
+    bill_tariff *t = tu_load(COMMERCIAL);
+    CHECK_OK(tu_usage(U, "{" PERIOD TOU_KWH ", 'readings': [{'date': '2025-07-01', 'tou_kwh': "
                    "{'peak': 120, 'flat': 90, 'valley': '40'}}]}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_TOTAL("512.00");
@@ -417,7 +377,7 @@ static void test_json(void)
                "'c': 1, 'd': 1, 'e': 1, 'f': 1, 'g': 1, 'h': 1, 'i': 1}}]}", BILL_ERANGE,
                "$.readings[0].tou_kwh");
     /* a failed load leaves the usage reset: no readings are left over */
-    CHECK_ERR(bill_tariff_compute(t = load_t(COMMERCIAL), U, B), BILL_ESTATE);
+    CHECK_ERR(bill_tariff_compute(t = tu_load(COMMERCIAL), U, B), BILL_ESTATE);
     bill_tariff_free(t);
 }
 

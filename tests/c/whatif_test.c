@@ -4,19 +4,8 @@
  * candidates, and the best declared demand against a brute-force scan.
  */
 #include "test.h"
+#include "tariff_util.h"
 #include "bill/whatif.h"
-
-/* JSON written with single quotes, for readability. */
-static char *wq(const char *text)
-{
-    size_t n = strlen(text);
-    char *r = malloc(n + 1);
-    if (!r)
-        abort();
-    for (size_t i = 0; i <= n; i++)
-        r[i] = text[i] == '\'' ? '"' : text[i];
-    return r;
-}
 
 #define W_HEAD                                                                               \
     "{'format': 'libbill-tariff/1', 'id': 't', 'currency': 'CNY', "                          \
@@ -37,42 +26,6 @@ static char *wq(const char *text)
     "{'id': 'pf', 'type': 'power_factor', 'base': ['cap', 'con', 'act', 'energy'], "         \
     " 'standard': '0.90'}, "                                                                 \
     "{'id': 'fund', 'type': 'per_kwh', 'price': '0.0123'}]")
-
-static bill_tariff *wload(const char *text)
-{
-    char *j = wq(text);
-    bill_tariff *t = NULL;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    if (rc != BILL_OK)
-        TEST_FAIL_("tariff load failed: %s", bill_errmsg());
-    else
-        test_passed++;
-    free(j);
-    return t;
-}
-
-static void wreject(const char *text, int code, const char *want)
-{
-    char *j = wq(text);
-    bill_tariff *t = NULL;
-    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
-    CHECK_INT(rc, code);
-    if (rc != BILL_OK && strstr(bill_errmsg(), want) == NULL)
-        TEST_FAIL_("message \"%s\" does not contain \"%s\"", bill_errmsg(), want);
-    else
-        test_passed++;
-    bill_tariff_free(t);
-    free(j);
-}
-
-static const char *ds(const bill_dec *d)
-{
-    static char buf[8][128];
-    static int k;
-    k = (k + 1) % 8;
-    bill_dec_format(d, buf[k], sizeof buf[k]);
-    return buf[k];
-}
 
 static void dset(bill_dec *d, const char *text)
 {
@@ -121,7 +74,7 @@ static const char *bill_total_of(const bill_tariff *t, const bill_usage *u)
     if (bill_bill_create(&b) != BILL_OK)
         abort();
     if (bill_tariff_compute(t, u, b) == BILL_OK && bill_bill_total(&d, b) == BILL_OK)
-        r = ds(&d);
+        r = tu_dstr(&d);
     bill_dec_clear(&d);
     bill_bill_free(b);
     return r;
@@ -131,46 +84,46 @@ static const char *bill_total_of(const bill_tariff *t, const bill_usage *u)
 
 static void test_options_load_errors(void)
 {
-    wreject(W_TARIFF("'options': {'basis': {'values': ['a', 'b'], 'default': 'c'}}, "
+    tu_reject(W_TARIFF("'options': {'basis': {'values': ['a', 'b'], 'default': 'c'}}, "
                      "'charges': [{'id': 'e', 'type': 'energy', 'price': '1'}]"),
             BILL_ERULE, "default 'c' is not one of the option's values (at $.versions[0].options.basis.default)");
-    wreject(W_TARIFF("'options': {'basis': {'values': ['a', 'a'], 'default': 'a'}}, "
+    tu_reject(W_TARIFF("'options': {'basis': {'values': ['a', 'a'], 'default': 'a'}}, "
                      "'charges': [{'id': 'e', 'type': 'energy', 'price': '1'}]"),
             BILL_ECONFLICT, "$.versions[0].options.basis.values[1]");
-    wreject(W_TARIFF("'options': {'basis': {'values': [], 'default': 'a'}}, "
+    tu_reject(W_TARIFF("'options': {'basis': {'values': [], 'default': 'a'}}, "
                      "'charges': [{'id': 'e', 'type': 'energy', 'price': '1'}]"),
             BILL_ERANGE, "$.versions[0].options.basis.values");
-    wreject(W_TARIFF("'options': {'basis': {'values': ['a'], 'default': 'a', 'dflt': 1}}, "
+    tu_reject(W_TARIFF("'options': {'basis': {'values': ['a'], 'default': 'a', 'dflt': 1}}, "
                      "'charges': [{'id': 'e', 'type': 'energy', 'price': '1'}]"),
             BILL_ESYNTAX, "dflt");
-    wreject(W_TARIFF("'options': {'basis': {'values': ['a b'], 'default': 'a b'}}, "
+    tu_reject(W_TARIFF("'options': {'basis': {'values': ['a b'], 'default': 'a b'}}, "
                      "'charges': [{'id': 'e', 'type': 'energy', 'price': '1'}]"),
             BILL_ESYNTAX, "$.versions[0].options.basis.values[0]");
-    wreject(W_TARIFF("'options': {'basis': {'values': ['a'], 'default': 'a'}}, "
+    tu_reject(W_TARIFF("'options': {'basis': {'values': ['a'], 'default': 'a'}}, "
                      "'charges': [{'id': 'e', 'type': 'energy', 'price': '1', "
                      "'when': {'basics': 'a'}}]"),
             BILL_ERULE, "unknown option 'basics' (not in this version's \"options\") "
                         "(at $.versions[0].charges[0].when.basics)");
-    wreject(W_TARIFF("'charges': [{'id': 'e', 'type': 'fixed', 'amount': '1', "
+    tu_reject(W_TARIFF("'charges': [{'id': 'e', 'type': 'fixed', 'amount': '1', "
                      "'when': {'basis': 'a'}}]"),
             BILL_ERULE, "$.versions[0].charges[0].when.basis");
-    wreject(W_TARIFF("'options': {'basis': {'values': ['a', 'b'], 'default': 'a'}}, "
+    tu_reject(W_TARIFF("'options': {'basis': {'values': ['a', 'b'], 'default': 'a'}}, "
                      "'charges': [{'id': 'e', 'type': 'per_kwh', 'price': '1', "
                      "'when': {'basis': 'c'}}]"),
             BILL_ERULE, "option 'basis' has no value 'c' (at $.versions[0].charges[0].when.basis)");
-    wreject(W_TARIFF("'options': {'basis': {'values': ['a'], 'default': 'a'}}, "
+    tu_reject(W_TARIFF("'options': {'basis': {'values': ['a'], 'default': 'a'}}, "
                      "'charges': [{'id': 'e', 'type': 'energy', 'price': '1', 'when': {}}]"),
             BILL_ERANGE, "$.versions[0].charges[0].when");
-    wreject(W_TARIFF("'options': [], 'charges': [{'id': 'e', 'type': 'energy', 'price': '1'}]"),
+    tu_reject(W_TARIFF("'options': [], 'charges': [{'id': 'e', 'type': 'energy', 'price': '1'}]"),
             BILL_ESYNTAX, "$.versions[0].options");
     /* every charge type takes "when" */
-    bill_tariff *t = wload(TWO_PART);
+    bill_tariff *t = tu_load(TWO_PART);
     bill_tariff_free(t);
 }
 
 static void test_options_compute(void)
 {
-    bill_tariff *t = wload(TWO_PART);
+    bill_tariff *t = tu_load(TWO_PART);
     bill_usage *u = month_usage(6, "100000", NULL, "1000", "500", "540");
     /* default: capacity 1000 × 24 + 100000 × 0.6 + fund 1230, PF: no kvarh -> 0 line */
     CHECK_STR(bill_total_of(t, u), "85230.00");
@@ -202,16 +155,16 @@ static void test_options_compute(void)
     CHECK_OK(bill_usage_set_option(u, "o3", "w")); /* replacing is fine when full */
 
     /* JSON usage: "options" */
-    char *j = wq("{'period': '2025-06-01/2025-07-01', 'kwh': '100000', 'capacity_kva': '1000', "
+    char *j = tu_sq("{'period': '2025-06-01/2025-07-01', 'kwh': '100000', 'capacity_kva': '1000', "
                  "'max_demand_kw': '540', 'options': {'basic_charge': 'actual_demand'}}");
     CHECK_OK(bill_usage_load(u, j, (size_t)-1, "u.json"));
     CHECK_STR(bill_total_of(t, u), "80670.00");
     free(j);
-    j = wq("{'period': '2025-06-01/2025-07-01', 'options': {'basic_charge': 'a b'}}");
+    j = tu_sq("{'period': '2025-06-01/2025-07-01', 'options': {'basic_charge': 'a b'}}");
     CHECK_ERR(bill_usage_load(u, j, (size_t)-1, "u.json"), BILL_ESYNTAX);
     CHECK(strstr(bill_errmsg(), "$.options.basic_charge") != NULL);
     free(j);
-    j = wq("{'period': '2025-06-01/2025-07-01', 'options': {'basic_charge': 1}}");
+    j = tu_sq("{'period': '2025-06-01/2025-07-01', 'options': {'basic_charge': 1}}");
     CHECK_ERR(bill_usage_load(u, j, (size_t)-1, "u.json"), BILL_ESYNTAX);
     free(j);
     bill_bill_free(b);
@@ -229,8 +182,8 @@ static void test_options_compute(void)
 
 static void test_whatif_ranking(void)
 {
-    bill_tariff *a = wload(FLAT_T("a", "0.5")), *b = wload(FLAT_T("b", "0.4")),
-                *c = wload(FLAT_T("c", "0.5"));
+    bill_tariff *a = tu_load(FLAT_T("a", "0.5")), *b = tu_load(FLAT_T("b", "0.4")),
+                *c = tu_load(FLAT_T("c", "0.5"));
     bill_usage *u[2] = {month_usage(1, "100", NULL, NULL, NULL, NULL),
                         month_usage(2, "200.5", NULL, NULL, NULL, NULL)};
     bill_whatif *w;
@@ -252,15 +205,15 @@ static void test_whatif_ranking(void)
     CHECK_INT(bill_whatif_candidate(w, 0), 1);
     CHECK_INT(bill_whatif_candidate(w, 2), 2);
     CHECK_OK(bill_whatif_total(&d, w, 0));
-    CHECK_STR(ds(&d), "120.20");
+    CHECK_STR(tu_dstr(&d), "120.20");
     CHECK_OK(bill_whatif_saving(&d, w, 0));
-    CHECK_STR(ds(&d), "30.05");
+    CHECK_STR(tu_dstr(&d), "30.05");
     CHECK_OK(bill_whatif_saving(&d, w, 1));
-    CHECK_STR(ds(&d), "0.00");
+    CHECK_STR(tu_dstr(&d), "0.00");
     CHECK_OK(bill_whatif_total(&d, w, 2));
-    CHECK_STR(ds(&d), "150.25");
+    CHECK_STR(tu_dstr(&d), "150.25");
     CHECK_OK(bill_whatif_bill_total(&d, w, 0, 1));
-    CHECK_STR(ds(&d), "80.20");
+    CHECK_STR(tu_dstr(&d), "80.20");
     CHECK_INT(bill_whatif_status(w, 0), BILL_OK);
     CHECK_STR(bill_whatif_error(w, 0), "");
     CHECK_ERR(bill_whatif_total(&d, w, 3), BILL_EINVAL);
@@ -288,7 +241,7 @@ static void test_whatif_ranking(void)
     dset(&d, "-1");
     CHECK_ERR(bill_whatif_set_declared_kw(w, 0, &d), BILL_ERANGE);
     bill_tariff *usd;
-    char *j = wq("{'format': 'libbill-tariff/1', 'id': 'usd', 'currency': 'USD', "
+    char *j = tu_sq("{'format': 'libbill-tariff/1', 'id': 'usd', 'currency': 'USD', "
                  "'rounding': {'mode': 'HALF_UP', 'apply': 'line'}, "
                  "'price_basis': 'vat_inclusive', 'versions': [{'effective': '2020-01-01', "
                  "'charges': [{'id': 'energy', 'type': 'energy', 'price': '0.1'}]}]}");
@@ -308,7 +261,7 @@ static void test_whatif_ranking(void)
 
 static void test_whatif_options_and_failures(void)
 {
-    bill_tariff *t = wload(TWO_PART);
+    bill_tariff *t = tu_load(TWO_PART);
     bill_usage *u[3] = {month_usage(4, "100000", "50000", "1000", "500", "540"),
                         month_usage(5, "110000", "50000", "1000", "500", "480"),
                         month_usage(6, "120000", "50000", "1000", "500", "500")};
@@ -355,12 +308,12 @@ static void test_whatif_options_and_failures(void)
         if (r == 4)
             break;
         CHECK_OK(bill_whatif_total(&d, w, r));
-        CHECK_STR(ds(&d), totals[r]);
+        CHECK_STR(tu_dstr(&d), totals[r]);
         CHECK_OK(bill_whatif_saving(&d, w, r));
-        CHECK_STR(ds(&d), savings[r]);
+        CHECK_STR(tu_dstr(&d), savings[r]);
     }
     CHECK_OK(bill_whatif_bill_total(&d, w, 2, 0));
-    CHECK_STR(ds(&d), "83129.46");
+    CHECK_STR(tu_dstr(&d), "83129.46");
     /* the failed candidate: last, with its error */
     CHECK_INT(bill_whatif_status(w, 4), BILL_ERULE);
     CHECK(strstr(bill_whatif_error(w, 4), "candidate 'typo', usage 0: bill: option "
@@ -380,7 +333,7 @@ static void test_whatif_options_and_failures(void)
     CHECK_OK(bill_whatif_run(w2, (const bill_usage *const *)u, 3));
     CHECK_STR(bill_whatif_label(w2, 0), "capacity");
     CHECK_OK(bill_whatif_total(&d, w2, 0));
-    CHECK_STR(ds(&d), "274056.00");
+    CHECK_STR(tu_dstr(&d), "274056.00");
     CHECK_ERR(bill_whatif_saving(&d, w2, 0), BILL_ESTATE);
     CHECK(strstr(bill_errmsg(), "unknown option 'tariff_kind'") != NULL);
     CHECK_INT(bill_whatif_candidate(w2, 1), 0);
@@ -396,8 +349,8 @@ static void test_whatif_options_and_failures(void)
 /* The flat tariff prices the total of the TOU registers; the TOU one each period. */
 static void test_whatif_tou_vs_flat(void)
 {
-    bill_tariff *flat = wload(FLAT_T("flat", "0.5283"));
-    bill_tariff *tou = wload(
+    bill_tariff *flat = tu_load(FLAT_T("flat", "0.5283"));
+    bill_tariff *tou = tu_load(
         "{'format': 'libbill-tariff/1', 'id': 'tou', 'currency': 'CNY', "
         "'rounding': {'mode': 'HALF_UP', 'scale': 2, 'apply': 'line'}, "
         "'price_basis': 'vat_inclusive', 'versions': [{'effective': '2020-01-01', "
@@ -424,11 +377,11 @@ static void test_whatif_tou_vs_flat(void)
        150 × 0.5583 + 150 × 0.3583 = 83.75 + 53.75 = 137.50 (each line rounded); sum 295.00 */
     CHECK_STR(bill_whatif_label(w, 0), "tou");
     CHECK_OK(bill_whatif_total(&d, w, 0));
-    CHECK_STR(ds(&d), "295.00");
+    CHECK_STR(tu_dstr(&d), "295.00");
     CHECK_OK(bill_whatif_total(&d, w, 1));
-    CHECK_STR(ds(&d), "316.98");
+    CHECK_STR(tu_dstr(&d), "316.98");
     CHECK_OK(bill_whatif_saving(&d, w, 0));
-    CHECK_STR(ds(&d), "21.98");
+    CHECK_STR(tu_dstr(&d), "21.98");
     /* without TOU kWh the TOU tariff fails and is ranked last */
     bill_usage_clear_tou(u[1]);
     CHECK_OK(bill_whatif_run(w, (const bill_usage *const *)u, 2));
@@ -480,7 +433,7 @@ static void check_best_opt(const bill_tariff *t, bill_usage **u, size_t n, const
     CHECK_OK(bill_whatif_best_kw(&kw, w));
     CHECK_OK(bill_whatif_best_total(&best, w));
     if (want_kw)
-        CHECK_STR(ds(&kw), want_kw);
+        CHECK_STR(tu_dstr(&kw), want_kw);
     for (size_t i = 0; option && i < n; i++)
         CHECK_OK(bill_usage_set_option(u[i], "basic_charge", "contracted_demand"));
     dset(&c, from);
@@ -495,8 +448,8 @@ static void check_best_opt(const bill_tariff *t, bill_usage **u, size_t n, const
         }
     }
     if (bill_dec_cmp(&bf, &best) != 0 || bill_dec_cmp(&bc, &kw) != 0)
-        TEST_FAIL_("best declared %s kW at %s, brute force %s kW at %s", ds(&kw), ds(&best),
-                   ds(&bc), ds(&bf));
+        TEST_FAIL_("best declared %s kW at %s, brute force %s kW at %s", tu_dstr(&kw), tu_dstr(&best),
+                   tu_dstr(&bc), tu_dstr(&bf));
     else
         test_passed++;
     for (size_t i = 0; i < n; i++)
@@ -517,7 +470,7 @@ static void check_best_opt(const bill_tariff *t, bill_usage **u, size_t n, const
 
 static void test_whatif_best_declared(void)
 {
-    bill_tariff *t = wload(TWO_PART);
+    bill_tariff *t = tu_load(TWO_PART);
     static const char *const demand[12] = {"1650.37", "1720.1", "1890", "1950.44", "2080.9",
                                            "2150.25", "2260.8", "2240", "2010.66", "1880.5",
                                            "1760.02", "1700.77"};
@@ -579,12 +532,12 @@ static void test_whatif_best_declared(void)
     CHECK_OK(bill_whatif_best_declared_kw(w, 0, (const bill_usage *const *)&undeclared, 1, &step));
     CHECK_ERR(bill_whatif_current_total(&d, w), BILL_ENOTFOUND);
     CHECK_OK(bill_whatif_best_kw(&d, w));
-    CHECK_STR(ds(&d), "1905"); /* 2000 / 1.05 = 1904.76 */
+    CHECK_STR(tu_dstr(&d), "1905"); /* 2000 / 1.05 = 1904.76 */
     bill_usage_free(undeclared);
     bill_whatif_free(w);
 
     /* a minimum charge: refused */
-    bill_tariff *tm = wload(W_TARIFF("'charges': [{'id': 'con', 'type': 'demand', "
+    bill_tariff *tm = tu_load(W_TARIFF("'charges': [{'id': 'con', 'type': 'demand', "
                                      "'basis': 'contracted', 'price': '36'}, "
                                      "{'id': 'min', 'type': 'minimum', 'amount': '100'}]"));
     CHECK_OK(bill_whatif_create(&w));
@@ -606,7 +559,7 @@ static void test_whatif_best_declared(void)
 /* When 40 % of the capacity is above every month's demand / 1.05, the floor is the answer. */
 static void test_whatif_floor_binds(void)
 {
-    bill_tariff *t = wload(TWO_PART);
+    bill_tariff *t = tu_load(TWO_PART);
     bill_usage *u[3] = {month_usage(1, "500000", "200000", "5000", "2100", "1800"),
                         month_usage(2, "500000", "200000", "5000", "2100", "1900.5"),
                         month_usage(3, "500000", "200000", "5001", "2100", "1700")};
@@ -633,7 +586,7 @@ static void test_whatif_floor_binds(void)
  */
 static void test_whatif_flat_interval_is_scanned(void)
 {
-    bill_tariff *t = wload(W_TARIFF("'charges': ["
+    bill_tariff *t = tu_load(W_TARIFF("'charges': ["
         "{'id': 'con', 'type': 'demand', 'basis': 'contracted', 'price': '36.37'}, "
         "{'id': 'energy', 'type': 'energy', 'price': '0.6'}, "
         "{'id': 'pf', 'type': 'power_factor', 'base': ['con', 'energy'], 'standard': '0.90'}]"));

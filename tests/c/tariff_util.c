@@ -1,0 +1,64 @@
+/* Helpers shared by the tariff test suites (see tariff_util.h). */
+#include "test.h"
+#include "tariff_util.h"
+
+char *tu_sq(const char *text)
+{
+    size_t n = strlen(text);
+    char *r = malloc(n + 1);
+    if (!r)
+        abort();
+    for (size_t i = 0; i <= n; i++)
+        r[i] = text[i] == '\'' ? '"' : text[i];
+    return r;
+}
+
+bill_tariff *tu_load(const char *text)
+{
+    char *j = tu_sq(text);
+    bill_tariff *t = NULL;
+    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
+    if (rc != BILL_OK)
+        TEST_FAIL_("tariff load failed: %s", bill_errmsg());
+    else
+        test_passed++;
+    free(j);
+    return t;
+}
+
+void tu_reject(const char *text, int code, const char *want)
+{
+    char *j = tu_sq(text);
+    bill_tariff *t = (bill_tariff *)&t; /* must come back NULL on failure */
+    int rc = bill_tariff_load(&t, j, (size_t)-1, "t.json");
+    if (rc != code)
+        TEST_FAIL_("load returned %s, expected %s (%s) for %.160s", bill_status_name(rc),
+                   bill_status_name(code), rc ? bill_errmsg() : "", text);
+    else
+        test_passed++;
+    if (rc != BILL_OK && strstr(bill_errmsg(), want) == NULL)
+        TEST_FAIL_("message \"%s\" does not contain \"%s\"", bill_errmsg(), want);
+    else
+        test_passed++;
+    CHECK(rc == BILL_OK || t == NULL);
+    if (rc == BILL_OK)
+        bill_tariff_free(t);
+    free(j);
+}
+
+int tu_usage(bill_usage *u, const char *text)
+{
+    char *j = tu_sq(text);
+    int rc = bill_usage_load(u, j, (size_t)-1, "u.json");
+    free(j);
+    return rc;
+}
+
+const char *tu_dstr(const bill_dec *d)
+{
+    static char buf[8][128];
+    static int k;
+    k = (k + 1) % 8;
+    bill_dec_format(d, buf[k], sizeof buf[k]);
+    return buf[k];
+}

@@ -1,0 +1,21 @@
+/*
+ * Helpers shared by the tariff test suites: tariffs and usages are written in
+ * JSON with single quotes for readability and turned into JSON here.
+ */
+#ifndef BILL_TEST_TARIFF_UTIL_H
+#define BILL_TEST_TARIFF_UTIL_H
+
+#include "bill/tariff.h"
+
+/* `text` with every ' turned into " (malloc'd; aborts when memory runs out). */
+char *tu_sq(const char *text);
+/* The tariff loaded from single-quoted JSON; counts a pass, or a failure (then NULL). */
+bill_tariff *tu_load(const char *text);
+/* The tariff must be rejected with `code` and a message containing `want` (a JSON path). */
+void tu_reject(const char *text, int code, const char *want);
+/* bill_usage_load of single-quoted JSON into u. */
+int tu_usage(bill_usage *u, const char *text);
+/* The decimal as text, in one of 8 rotating buffers (several may appear in one CHECK). */
+const char *tu_dstr(const bill_dec *d);
+
+#endif
