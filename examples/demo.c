@@ -1,18 +1,36 @@
 /*
- * The `make demo` program: one customer's bill worked by hand with the
- * building blocks (exact decimals, money, dates, periods and working-day
- * calendars), then the power factor of two large customers, then the bills of
- * a handful of example customers under the example tariffs
- * (EXAMPLES-DIR/tariffs, EXAMPLES-DIR/usage). Every amount is an exact decimal; rounding happens only where
- * the text says so, with the mode it names.
+ * The `make demo` program, in two parts.
+ *
+ * The tariff engine: one customer's bill worked by hand with the building
+ * blocks (exact decimals, money, dates, periods and working-day calendars),
+ * the power factor of two large customers, then the bills of a handful of
+ * example customers under the example tariffs (EXAMPLES-DIR/tariffs,
+ * EXAMPLES-DIR/usage).
+ *
+ * The store, end to end (sections 10-16): an SQLite store file in a temporary
+ * folder gets the registry of EXAMPLES-DIR/data/demo/registry.csv (300
+ * accounts: residential, commercial TOU and large industry, with a
+ * master/sub pair, a shared meter and a meter exchange), imports a year of
+ * readings (EXAMPLES-DIR/data/demo/readings.csv, with bad rows that become
+ * exceptions), bills December 2025 for every account, runs the billing again
+ * (nothing is billed twice), imports a late reading and bills the account it
+ * completes, and checks a field audit (EXAMPLES-DIR/data/demo/audit.csv) and
+ * the reading history for anomalies. The data is made by
+ * tools/gen-demo-data.py. The output is deterministic (no time, UUID or
+ * temporary path is printed): examples/expected/demo.txt checks it.
+ *
+ * Every amount is an exact decimal; rounding happens only where the text says
+ * so, with the mode it names.
  *
  *     demo [EXAMPLES-DIR]      (default "examples"; reads EXAMPLES-DIR/calendars/cn-2025.txt)
  */
+#define _XOPEN_SOURCE 700   /* mkdtemp, rmdir */
 #include <bill.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Stop with the library's message when a call fails (it names the bad value). */
 #define TRY(call)                                                                   \
@@ -361,6 +379,535 @@ static void example_bills(const char *dir)
     bill_bill_free(b);
 }
 
+/* ---- the store: registry, import, billing run, field audit ----------------------- */
+
+/*
+ * Split `line` at commas in place into at most `max` fields; returns the count.
+ * The registry file has no quoted fields.
+ */
+static int split(char *line, char sep, char **f, int max)
+{
+    int n = 0;
+    f[n++] = line;
+    for (char *p = line; *p && n < max; p++)
+        if (*p == sep) {
+            *p = 0;
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+static bill_date day(const char *text)
+{
+    bill_date d;
+    TRY(bill_date_parse(&d, text, strlen(text)));
+    return d;
+}
+
+/* One record of examples/data/demo/registry.csv (the format is in its header). */
+static void registry_record(bill_store *s, char *line, int lineno, int counts[5])
+{
+    char *f[10];
+    int n = split(line, ',', f, 10);
+    bill_dec v = BILL_DEC_INIT;
+    if (strcmp(f[0], "account") == 0 && n == 8) {
+        bill_account *a;
+        TRY(bill_account_create(&a, f[1]));
+        TRY(bill_account_set_class(a, f[2]));
+        TRY(bill_account_set_tariff(a, f[3]));
+        TRY(bill_account_set_household_size(a, atoi(f[4])));
+        if (*f[5]) {
+            num(&v, f[5]);
+            TRY(bill_account_set_capacity_kva(a, &v));
+        }
+        if (*f[6]) {
+            num(&v, f[6]);
+            TRY(bill_account_set_declared_kw(a, &v));
+        }
+        TRY(bill_account_set_pf_standard(a, f[7]));
+        TRY(bill_registry_add_account(s, a));
+        bill_account_free(a);
+        counts[0]++;
+    } else if (strcmp(f[0], "meter") == 0 && n == 7) {
+        bill_meter *m;
+        char *regs[BILL_METER_MAX_REGISTERS];
+        TRY(bill_meter_create(&m, f[1]));
+        TRY(bill_meter_set_digits(m, atoi(f[2])));
+        num(&v, f[3]);
+        TRY(bill_meter_set_multiplier(m, &v));
+        TRY(bill_meter_set_installed(m, day(f[4])));
+        if (*f[5])
+            TRY(bill_meter_set_removed(m, day(f[5])));
+        int nr = split(f[6], ' ', regs, BILL_METER_MAX_REGISTERS);
+        for (int i = 0; i < nr; i++) {
+            char *kind[2];
+            if (split(regs[i], ':', kind, 2) != 2)
+                break;
+            int k = strcmp(kind[1], "reactive") == 0 ? BILL_REGISTER_REACTIVE
+                    : strcmp(kind[1], "demand") == 0 ? BILL_REGISTER_DEMAND
+                                                     : BILL_REGISTER_ENERGY;
+            TRY(bill_meter_add_register(m, kind[0], k, 0));
+        }
+        TRY(bill_registry_add_meter(s, m));
+        bill_meter_free(m);
+        counts[1]++;
+    } else if (strcmp(f[0], "link") == 0 && n == 5) {
+        TRY(bill_registry_link(s, f[1], f[2], day(f[3]), day(f[4])));
+        counts[2]++;
+    } else if (strcmp(f[0], "shared") == 0 && n == 5) {
+        char *parts[64], *refs[64];
+        bill_dec ratios[64];
+        int np = split(f[2], ' ', parts, 64);
+        for (int i = 0; i < np; i++) {
+            char *rr[2];
+            if (split(parts[i], ':', rr, 2) != 2) {
+                fprintf(stderr, "demo: registry line %d: REF:RATIO expected\n", lineno);
+                exit(1);
+            }
+            refs[i] = rr[0];
+            bill_dec_init(&ratios[i]);
+            num(&ratios[i], rr[1]);
+        }
+        TRY(bill_registry_link_shared(s, f[1], (const char *const *)refs, ratios, (size_t)np,
+                                      day(f[3]), day(f[4])));
+        for (int i = 0; i < np; i++)
+            bill_dec_clear(&ratios[i]);
+        counts[3]++;
+    } else if (strcmp(f[0], "sub") == 0 && n == 5) {
+        TRY(bill_registry_add_sub(s, f[1], f[2], day(f[3]), day(f[4])));
+        counts[4]++;
+    } else {
+        fprintf(stderr, "demo: registry line %d: unknown record '%s'\n", lineno, f[0]);
+        exit(1);
+    }
+    bill_dec_clear(&v);
+}
+
+static void load_registry(bill_store *s, const char *path)
+{
+    size_t len;
+    char *text = read_file(path, &len);
+    int counts[5] = {0}, lineno = 0;
+    TRY(bill_store_begin(s));   /* one transaction for the whole file */
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        lineno++;
+        if (*line && *line != '#')
+            registry_record(s, line, lineno, counts);
+        line = nl ? nl + 1 : NULL;
+    }
+    TRY(bill_store_commit(s));
+    free(text);
+    printf("   registry: %d accounts, %d meters, %d links, %d shared link, %d sub-meter relation\n",
+           counts[0], counts[1], counts[2], counts[3], counts[4]);
+}
+
+/* Replace every UUID in `text` by "<uuid>" (the output must not change between runs). */
+static void mask_uuids(char *text)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    for (char *p = text; *p; p++) {
+        size_t i = 0;
+        for (; i < 36 && p[i]; i++)
+            if (shape[i] == '-' ? p[i] != '-' : !strchr("0123456789abcdef", p[i]) || !p[i])
+                break;
+        if (i == 36) {
+            memcpy(p, "<uuid>", 6);
+            memmove(p + 6, p + 36, strlen(p + 36) + 1);
+        }
+    }
+}
+
+/* Import a readings file with "now" fixed (deterministic) and print its report. */
+static void import_readings(bill_store *s, const char *dir, const char *name)
+{
+    char path[4096];
+    bill_importer *imp;
+    bill_datetime now;
+    snprintf(path, sizeof path, "%s/data/demo/%s", dir, name);
+    TRY(bill_importer_create(&imp, s, BILL_IMPORT_READINGS, name));
+    TRY(bill_datetime_make(&now, ymd(2026, 1, 10), 0, 0));
+    TRY(bill_importer_set_now(imp, now));
+    TRY(bill_importer_read_file(imp, path));
+    printf("   %s: %lld rows: %lld accepted, %lld duplicate, %lld rejected\n", name,
+           (long long)bill_importer_total(imp), (long long)bill_importer_accepted(imp),
+           (long long)bill_importer_duplicate(imp), (long long)bill_importer_rejected(imp));
+    char *ex = bill_store_import_exceptions(s, bill_importer_uuid(imp));
+    if (!ex) {
+        fprintf(stderr, "demo: import exceptions: %s\n", bill_errmsg());
+        exit(1);
+    }
+    /* "<line>\t<field>\t<code>\t<message>\n" per exception */
+    for (char *line = ex; *line;) {
+        char *nl = strchr(line, '\n'), *f[4];
+        if (nl)
+            *nl = 0;
+        mask_uuids(line);
+        if (split(line, '\t', f, 4) == 4)
+            printf("     %-9s %s\n", f[2], f[3]);
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    bill_free(ex);
+    bill_importer_free(imp);
+}
+
+static void print_run(const bill_billing_report *r, const char *what)
+{
+    printf("   %s: %zu accounts: %zu billed, %zu already billed, %zu skipped\n", what,
+           bill_billing_report_accounts(r), bill_billing_report_billed(r),
+           bill_billing_report_already_billed(r), bill_billing_report_skipped(r));
+    for (size_t i = 0; i < bill_billing_report_skipped(r); i++)
+        printf("     skipped %s (%s): %s\n", bill_billing_report_skipped_account(r, i),
+               bill_status_name(bill_billing_report_skipped_status(r, i)),
+               bill_billing_report_skipped_reason(r, i));
+}
+
+/*
+ * Bill one account again from the store with the public pieces the run uses
+ * (determinants, usage with the account's fields, the tariff) into `b`; 1 if
+ * the result is byte-identical to the stored bill, 0 if not, -1 if the
+ * account has no stored bill.
+ */
+static int rebill(bill_store *s, bill_determinants *d, bill_usage *u, bill_bill *b,
+                  bill_tariff *const *tariffs, size_t nt, const bill_account *a, bill_period p)
+{
+    const char *ref = bill_account_reference(a);
+    char *stored = bill_store_bill_json(s, ref, p);
+    if (!stored)
+        return -1;
+    const bill_tariff *t = NULL;
+    for (size_t i = 0; i < nt; i++)
+        if (strcmp(bill_tariff_id(tariffs[i]), bill_account_tariff(a)) == 0)
+            t = tariffs[i];
+    bill_dec v = BILL_DEC_INIT;
+    TRY(bill_store_determinants(d, s, ref, p));
+    bill_usage_reset(u);
+    TRY(bill_determinants_to_usage(u, d));
+    TRY(bill_usage_set_class(u, bill_account_class(a)));
+    TRY(bill_usage_set_household_size(u, bill_account_household_size(a)));
+    TRY(bill_account_capacity_kva(&v, a));
+    if (bill_dec_sign(&v) > 0)
+        TRY(bill_usage_set_capacity_kva(u, &v));
+    TRY(bill_account_declared_kw(&v, a));
+    if (bill_dec_sign(&v) > 0)
+        TRY(bill_usage_set_declared_kw(u, &v));
+    if (*bill_account_pf_standard(a))
+        TRY(bill_usage_set_pf_standard(u, bill_account_pf_standard(a)));
+    TRY(bill_tariff_compute(t, u, b));
+    char *json = bill_bill_to_json(b);
+    int same = json && strcmp(json, stored) == 0;
+    bill_free(json);
+    bill_free(stored);
+    bill_dec_clear(&v);
+    return same;
+}
+
+static void print_determinants(const bill_determinants *d)
+{
+    bill_dec v = BILL_DEC_INIT;
+    printf("   determinants:");
+    for (size_t i = 0; i < bill_determinants_count(d); i++) {
+        TRY(bill_determinants_value(&v, d, i));
+        printf(" %s %s%s", bill_determinants_code(d, i), dec(&v),
+               bill_determinants_kind(d, i) == BILL_REGISTER_REACTIVE ? " kvarh"
+               : bill_determinants_kind(d, i) == BILL_REGISTER_DEMAND ? " kW"
+                                                                       : " kWh");
+    }
+    printf("\n");
+    bill_dec_clear(&v);
+}
+
+/* The meters and determinants of one account over p. */
+static void show_account(bill_store *s, bill_determinants *d, const char *ref, bill_period p,
+                         const char *what)
+{
+    bill_link_list *l;
+    bill_dec v = BILL_DEC_INIT;
+    printf("   %s, %s [%s, %s):\n", ref, what, date(p.start), date(p.end));
+    TRY(bill_registry_account_meters(&l, s, ref, p));
+    for (int i = 0; i < bill_link_list_count(l); i++) {
+        TRY(bill_link_list_ratio(&v, l, i));
+        printf("     meter %-8s linked [%s, %s) ratio %s\n", bill_link_list_meter(l, i),
+               date(bill_link_list_from(l, i)), date(bill_link_list_to(l, i)), dec(&v));
+    }
+    bill_link_list_free(l);
+    TRY(bill_store_determinants(d, s, ref, p));
+    printf("  ");
+    print_determinants(d);
+    bill_dec_clear(&v);
+}
+
+/* How the determinants handle a shared meter, a meter exchange and a rollover. */
+static void special_cases(bill_store *s, bill_determinants *d)
+{
+    bill_period dec25, jul25;
+    TRY(bill_period_make(&dec25, ymd(2025, 12, 1), ymd(2026, 1, 1)));
+    TRY(bill_period_make(&jul25, ymd(2025, 7, 1), ymd(2025, 8, 1)));
+    printf("\n   Determinants of the special cases in the data:\n");
+    show_account(s, d, "R-0003", dec25, "own meter plus half of the shared stairwell meter");
+    show_account(s, d, "R-0004", dec25, "the other half (the halves add up to the shared kWh)");
+    /* The shared meter's energy, split exactly (the rule the determinants use). */
+    bill_dec a = BILL_DEC_INIT, b = BILL_DEC_INIT, kwh = BILL_DEC_INIT, parts[2];
+    bill_datetime t0, t1;
+    bill_link_list *l;
+    TRY(bill_datetime_make(&t0, dec25.start, 0, 0));
+    TRY(bill_datetime_make(&t1, dec25.end, 0, 0));
+    TRY(bill_store_reading_before(&a, &t0, s, "E-SH01", "total", t0));
+    TRY(bill_store_reading_before(&b, &t1, s, "E-SH01", "total", t1));
+    TRY(bill_dec_sub(&kwh, &b, &a));
+    TRY(bill_registry_meter_accounts(&l, s, "E-SH01", dec25.start));
+    bill_dec_init(&parts[0]);
+    bill_dec_init(&parts[1]);
+    TRY(bill_link_list_split(parts, 2, l, &kwh, 0));
+    printf("     (E-SH01 read %s then %s: %s kWh, split %s to %s and %s to %s: the odd kWh goes\n"
+           "      to the earlier account on a tie)\n", dec(&a), dec(&b), dec(&kwh),
+           dec(&parts[0]), bill_link_list_account(l, 0), dec(&parts[1]),
+           bill_link_list_account(l, 1));
+    bill_link_list_free(l);
+    bill_dec_clear(&parts[0]);
+    bill_dec_clear(&parts[1]);
+    bill_dec_clear(&a);
+    bill_dec_clear(&b);
+    bill_dec_clear(&kwh);
+    show_account(s, d, "R-0005", jul25, "meter exchanged on 2025-07-15 (old to its final reading, "
+                                        "new from its initial one)");
+    show_account(s, d, "R-0040", dec25, "a 6-digit register that wrapped past 999999");
+}
+
+static void billing(bill_store *s, const char *dir)
+{
+    static const char *const ids[] = {"cn-residential-monthly-seasonal", "cn-commercial-tou",
+                                      "cn-large-industry"};
+    static const char *const classes[] = {"residential", "commercial", "large_industry"};
+    static const char *const samples[] = {"R-0001", "C-001", "I-01"};
+    enum { NT = 3, NC = 3 };
+    bill_tariff *tariffs[NT];
+    char path[4096];
+    size_t len;
+    for (int i = 0; i < NT; i++) {
+        snprintf(path, sizeof path, "%s/tariffs/%s.json", dir, ids[i]);
+        char *text = read_file(path, &len);
+        TRY(bill_tariff_load(&tariffs[i], text, len, path));
+        free(text);
+    }
+    bill_period p;
+    TRY(bill_period_make(&p, ymd(2025, 12, 1), ymd(2026, 1, 1)));
+    printf("\n12. Billing run for December 2025 [%s, %s), every account, tariffs:\n",
+           date(p.start), date(p.end));
+    for (int i = 0; i < NT; i++)
+        printf("   %-32s %s\n", ids[i], bill_tariff_name(tariffs[i]));
+
+    bill_billing_report *r;
+    TRY(bill_billing_run(&r, s, p, "cycle 2025-12", (const bill_tariff *const *)tariffs, NT,
+                         NULL, 0));
+    print_run(r, "first run");
+    bill_billing_report_free(r);
+
+    /* Totals by class, from bills recomputed from the store and compared with the stored ones. */
+    bill_determinants *d;
+    bill_usage *u;
+    bill_bill *b;
+    TRY(bill_determinants_create(&d));
+    TRY(bill_usage_create(&u));
+    TRY(bill_bill_create(&b));
+    bill_dec sum[NC], kwh[NC], v = BILL_DEC_INIT;
+    int nbills[NC] = {0}, same = 0, differ = 0;
+    for (int c = 0; c < NC; c++) {
+        bill_dec_init(&sum[c]);
+        bill_dec_init(&kwh[c]);
+    }
+    char *refs = bill_registry_account_refs(s);
+    if (!refs) {
+        fprintf(stderr, "demo: accounts: %s\n", bill_errmsg());
+        exit(1);
+    }
+    for (char *ref = refs; *ref;) {
+        char *nl = strchr(ref, '\n');
+        *nl = 0;
+        bill_account *a;
+        TRY(bill_registry_get_account(&a, s, ref));
+        int rc = rebill(s, d, u, b, tariffs, NT, a, p);
+        if (rc >= 0) {
+            rc ? same++ : differ++;
+            for (int c = 0; c < NC; c++)
+                if (strcmp(bill_account_class(a), classes[c]) == 0) {
+                    nbills[c]++;
+                    TRY(bill_bill_total(&v, b));
+                    TRY(bill_dec_add(&sum[c], &sum[c], &v));
+                    for (size_t i = 0; i < bill_determinants_count(d); i++)
+                        if (bill_determinants_kind(d, i) == BILL_REGISTER_ENERGY) {
+                            TRY(bill_determinants_value(&v, d, i));
+                            TRY(bill_dec_add(&kwh[c], &kwh[c], &v));
+                        }
+                }
+        }
+        bill_account_free(a);
+        ref = nl + 1;
+    }
+    bill_free(refs);
+    printf("\n   %-16s %6s %14s %16s\n", "class", "bills", "kWh", "total CNY");
+    bill_dec all = BILL_DEC_INIT;
+    for (int c = 0; c < NC; c++) {
+        printf("   %-16s %6d %14s %16s\n", classes[c], nbills[c], dec(&kwh[c]), dec(&sum[c]));
+        TRY(bill_dec_add(&all, &all, &sum[c]));
+    }
+    printf("   %-16s %6d %14s %16s\n", "all", nbills[0] + nbills[1] + nbills[2], "", dec(&all));
+    printf("   every bill recomputed from the store matches the stored one byte for byte: %s"
+           " (%d same, %d different)\n", differ ? "NO" : "yes", same, differ);
+
+    for (int k = 0; k < 3; k++) {
+        bill_account *a;
+        TRY(bill_registry_get_account(&a, s, samples[k]));
+        printf("\n---- %s (%s, %s) ----\n", samples[k], bill_account_class(a),
+               bill_account_tariff(a));
+        bill_link_list *l;
+        TRY(bill_registry_account_meters(&l, s, samples[k], p));
+        for (int i = 0; i < bill_link_list_count(l); i++) {
+            TRY(bill_link_list_ratio(&v, l, i));
+            printf("   meter %s, ratio %s\n", bill_link_list_meter(l, i), dec(&v));
+        }
+        bill_link_list_free(l);
+        if (k == 0) {   /* R-0001's meter is a master: its account pays master minus sub */
+            TRY(bill_registry_subs(&l, s, "E-R0001", p));
+            for (int i = 0; i < bill_link_list_count(l); i++)
+                printf("   minus sub-meter %s (under %s)\n", bill_link_list_meter(l, i),
+                       bill_link_list_master(l, i));
+            bill_link_list_free(l);
+        }
+        if (rebill(s, d, u, b, tariffs, NT, a, p) < 0) {
+            printf("   (no bill)\n");
+        } else {
+            print_determinants(d);
+            char *out = bill_bill_to_text(b);
+            printf("%s", out ? out : "");
+            bill_free(out);
+        }
+        bill_account_free(a);
+    }
+
+    special_cases(s, d);
+
+    printf("\n13. The same billing run again: nothing is billed twice\n");
+    TRY(bill_billing_run(&r, s, p, "cycle 2025-12 (again)", (const bill_tariff *const *)tariffs,
+                         NT, NULL, 0));
+    print_run(r, "second run");
+    bill_billing_report_free(r);
+
+    printf("\n14. The late reading arrives; the run bills only the account that was skipped\n");
+    import_readings(s, dir, "readings-late.csv");
+    TRY(bill_billing_run(&r, s, p, "cycle 2025-12 (late)", (const bill_tariff *const *)tariffs,
+                         NT, NULL, 0));
+    print_run(r, "third run");
+    bill_billing_report_free(r);
+
+    for (int c = 0; c < NC; c++) {
+        bill_dec_clear(&sum[c]);
+        bill_dec_clear(&kwh[c]);
+    }
+    bill_dec_clear(&v);
+    bill_dec_clear(&all);
+    bill_bill_free(b);
+    bill_usage_free(u);
+    bill_determinants_free(d);
+    for (int i = 0; i < NT; i++)
+        bill_tariff_free(tariffs[i]);
+}
+
+static void field_audit(bill_store *s, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data/demo/audit.csv", dir);
+    printf("\n15. Field audit (meter-to-account check) of %s/data/demo/audit.csv\n", dir);
+    bill_verify *v;
+    TRY(bill_verify_create(&v, s, NULL));
+    TRY(bill_verify_add_file(v, path));
+    TRY(bill_verify_run(v));
+    int per[9] = {0};
+    for (size_t i = 0; i < bill_verify_row_count(v); i++) {
+        int c = bill_verify_row_class(v, i);
+        if (c >= 0 && c < 9)
+            per[c]++;
+        if (c != BILL_VERIFY_CONFIRMED)
+            printf("   line %-3lld %-21s %s\n", (long long)bill_verify_row_line(v, i),
+                   bill_verify_class_name(c), bill_verify_row_evidence(v, i));
+    }
+    printf("   rows by class:");
+    for (int c = 0; c < 9; c++)
+        if (per[c])
+            printf(" %s %d", bill_verify_class_name(c), per[c]);
+    printf("\n   accounts (confirmed ones counted, the others listed):\n");
+    int confirmed = 0;
+    for (size_t i = 0; i < bill_verify_account_count(v); i++) {
+        int c = bill_verify_account_class(v, i);
+        if (c == BILL_VERIFY_ACCOUNT_CONFIRMED) {
+            confirmed++;
+            continue;
+        }
+        printf("   %-7s %-16s %s\n", bill_verify_account_reference(v, i), bill_verify_class_name(c),
+               bill_verify_account_evidence(v, i));
+    }
+    printf("   %d accounts confirmed\n", confirmed);
+    bill_verify_free(v);
+
+    printf("\n16. Anomalies in the 2025 reading history (3+ zero months; a month above 3x"
+           " or below 1/3 of the usual)\n");
+    bill_anomalies *an;
+    TRY(bill_anomalies_find(&an, s, NULL));
+    for (size_t i = 0; i < bill_anomalies_count(an); i++)
+        printf("   %-7s %-8s %-11s %s\n", bill_anomalies_text(an, i, "account"),
+               bill_anomalies_text(an, i, "meter_serial"),
+               bill_anomaly_kind_name(bill_anomalies_kind(an, i)),
+               bill_anomalies_text(an, i, "evidence"));
+    bill_anomalies_free(an);
+}
+
+/* The temporary folder of the store, removed at exit (also when a step fails). */
+static char store_dir[] = "/tmp/libbill-demo-XXXXXX";
+
+static void remove_store(void)
+{
+    static const char *const files[] = {"demo.db", "demo.db-wal", "demo.db-shm",
+                                        "demo.db-journal"};
+    char path[128];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", store_dir, files[i]);
+        remove(path);
+    }
+    rmdir(store_dir);
+}
+
+static void store_part(const char *dir)
+{
+    char path[4096];
+    if (!mkdtemp(store_dir)) {
+        perror("demo: mkdtemp");
+        exit(1);
+    }
+    atexit(remove_store);
+    snprintf(path, sizeof path, "%s/demo.db", store_dir);
+    printf("\n10. The store: an SQLite file (in a temporary folder, removed at the end)\n");
+    bill_store *s;
+    TRY(bill_store_open(&s, path, BILL_STORE_CREATE));
+    printf("   schema version %d\n", bill_store_schema_version(s));
+    snprintf(path, sizeof path, "%s/data/demo/registry.csv", dir);
+    load_registry(s, path);
+
+    printf("\n11. Import of a year of cycle readings (now = 2026-01-10); every rejected row\n"
+           "    is kept with its line, code, column and reason\n");
+    import_readings(s, dir, "readings.csv");
+    int64_t n;
+    TRY(bill_store_count_readings(&n, s, BILL_IMPORT_READINGS));
+    printf("   readings in the store: %lld\n", (long long)n);
+
+    billing(s, dir);
+    field_audit(s, dir);
+    bill_store_close(s);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "examples";
@@ -393,6 +940,7 @@ int main(int argc, char **argv)
     rejected();
     power_factor();
     example_bills(dir);
+    store_part(dir);
 
     bill_money_clear(&total);
     bill_calendar_free(cn);
