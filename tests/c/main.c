@@ -26,6 +26,7 @@ int main(void)
     suite_readings_csv();
     suite_tariff_fast();
     suite_tariff_tou_readings();
+    suite_billing_batch();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -91,5 +91,6 @@ void suite_billing(void);
 void suite_csv(void);
 void suite_meter(void);
 void suite_readings_csv(void);
+void suite_billing_batch(void);
 
 #endif
