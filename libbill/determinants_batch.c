@@ -62,6 +62,7 @@ struct billi_det_batch {
     char *text;
     size_t ntext, text_cap;
     bill_dec v;
+    size_t pos; /* member_seq's cursor of the current scan */
 };
 
 static const char sql_links[] =
@@ -160,6 +161,20 @@ static int member(const sqlite3_int64 *ids, size_t n, sqlite3_int64 id)
     return bsearch(&id, ids, n, sizeof *ids, cmp_id) != NULL;
 }
 
+/*
+ * Is id in the sorted ids? For the rows of one scan, whose keys come in
+ * ascending order: *pos moves forward only (a key below it falls back to a
+ * binary search).
+ */
+static int member_seq(const sqlite3_int64 *ids, size_t n, size_t *pos, sqlite3_int64 id)
+{
+    if (*pos < n && ids[*pos] > id && (*pos == 0 || ids[*pos - 1] >= id))
+        return member(ids, n, id);
+    while (*pos < n && ids[*pos] < id)
+        (*pos)++;
+    return *pos < n && ids[*pos] == id;
+}
+
 static int add_text(size_t *off, billi_det_batch *b, const char *t, size_t len)
 {
     BILLI_TRY(GROW(b, text, b->ntext + len + 1, text_cap));
@@ -182,7 +197,7 @@ typedef int (*row_fn)(billi_det_batch *b, sqlite3_stmt *st);
 static int row_link(billi_det_batch *b, sqlite3_stmt *st)
 {
     sqlite3_int64 account = sqlite3_column_int64(st, 0);
-    if (!member(b->ids, b->nids, account))
+    if (!member_seq(b->ids, b->nids, &b->pos, account))
         return BILL_OK;
     BILLI_TRY(GROW(b, links, b->nlinks + 1, links_cap));
     blink *l = &b->links[b->nlinks++];
@@ -203,7 +218,7 @@ static int row_link(billi_det_batch *b, sqlite3_stmt *st)
 static int row_reg(billi_det_batch *b, sqlite3_stmt *st)
 {
     sqlite3_int64 meter = sqlite3_column_int64(st, 0);
-    if (!member(b->meters, b->nmeters, meter))
+    if (!member_seq(b->meters, b->nmeters, &b->pos, meter))
         return BILL_OK;
     BILLI_TRY(GROW(b, regs, b->nregs + 1, regs_cap));
     breg *g = &b->regs[b->nregs++];
@@ -221,7 +236,7 @@ static int row_reg(billi_det_batch *b, sqlite3_stmt *st)
 static int row_mult(billi_det_batch *b, sqlite3_stmt *st)
 {
     sqlite3_int64 meter = sqlite3_column_int64(st, 0);
-    if (!member(b->meters, b->nmeters, meter))
+    if (!member_seq(b->meters, b->nmeters, &b->pos, meter))
         return BILL_OK;
     BILLI_TRY(GROW(b, mults, b->nmults + 1, mults_cap));
     bmult *m = &b->mults[b->nmults];
@@ -238,7 +253,7 @@ static int row_mult(billi_det_batch *b, sqlite3_stmt *st)
 static int row_read(billi_det_batch *b, sqlite3_stmt *st)
 {
     sqlite3_int64 reg = sqlite3_column_int64(st, 0);
-    if (!member(b->regids, b->nregids, reg))
+    if (!member_seq(b->regids, b->nregids, &b->pos, reg))
         return BILL_OK;
     BILLI_TRY(GROW(b, reads, b->nreads + 1, reads_cap));
     bread *r = &b->reads[b->nreads];
@@ -259,6 +274,7 @@ static int scan(billi_det_batch *b, const sqlite3_int64 *ids, size_t n, const ch
 {
     bill_store *s = b->s;
     int rc = BILL_OK;
+    b->pos = 0;
     for (size_t i = 0; i < n && rc == BILL_OK;) {
         size_t k = i;
         while (k + 1 < n && ids[k + 1] - ids[k] <= GAP)
