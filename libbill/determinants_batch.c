@@ -19,6 +19,8 @@
 /* Ids closer than this are scanned as one range (rows in the gaps are skipped). */
 #define GAP 64
 #define MAX_LINKS 32
+/* feed_meter: this account goes through bill_store_determinants (a register code too long) */
+#define FALLBACK 1
 
 typedef struct blink {
     sqlite3_int64 account, meter;
@@ -355,6 +357,8 @@ static int feed_meter(billi_det_batch *b, bill_determinants *d, const blink *l)
     size_t g = lower(b->regs, b->nregs, sizeof *b->regs, offsetof(breg, meter), l->meter);
     for (; g < b->nregs && b->regs[g].meter == l->meter; g++) {
         const breg *r = &b->regs[g];
+        if (r->bad)
+            return FALLBACK;
         BILLI_TRY(bill_determinants_add_register(d, l->serial, r->code, r->kind, r->digits));
         size_t k = lower(b->reads, b->nreads, sizeof *b->reads, offsetof(bread, reg), r->id);
         for (; k < b->nreads && b->reads[k].reg == r->id; k++) {
@@ -399,7 +403,11 @@ int billi_det_batch_compute(billi_det_batch *b, bill_determinants *d, sqlite3_in
     BILLI_TRY(bill_determinants_set_period(d, b->p));
     for (; i < k; i++) {
         const blink *l = &b->links[i];
-        BILLI_TRY(feed_meter(b, d, l));
+        int rc = feed_meter(b, d, l);
+        if (rc == FALLBACK)
+            return bill_store_determinants(d, b->s, reference, b->p);
+        if (rc != BILL_OK)
+            return rc;
         BILLI_TRY(bill_determinants_add_segment(d, l->serial, l->from, l->to, 1, NULL, 0, 0));
     }
     return bill_determinants_compute(d);
