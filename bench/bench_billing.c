@@ -4,13 +4,20 @@
  * Builds a file store of N residential accounts (one meter each with total,
  * peak and valley registers, cycle readings on 2025-06-01 and 2025-07-01, the
  * readings inserted with plain SQL), then times on one thread:
- *   determinants        bill_store_determinants for every account
- *   determinants+bill   the same, then bill_determinants_to_usage and
- *                       bill_tariff_compute (nothing stored)
- *   billing run         bill_billing_run: the above plus the bill's JSON,
+ *   determinants+bill-per-account  bill_store_determinants per account, then
+ *                       bill_determinants_to_usage and bill_tariff_compute
+ *   determinants        bill_store_determinants_each over every account
+ *   determinants+bill   the same, with the usage and the bill (nothing stored)
+ *   billing-run-stored  bill_billing_run: the above plus the bill's JSON,
  *                       line explanations and the inserts of bills and lines
+ *   determinants+bill-list  as determinants+bill with the N references given
+ *                       as a list (one lookup per reference more)
  * and prints "NAME ACCOUNTS RATE CHECKSUM" rows (the checksum is the sum of
- * the bill totals), then "maxrss KIB" (getrusage after everything).
+ * the bill totals; all must agree), "wall NAME ACCOUNTS RATE" rows and
+ * "maxrss ACCOUNTS KIB" (getrusage before the list pass, whose list of
+ * references is the benchmark's own memory). RATE is accounts per second of
+ * the process's CPU time (one thread: one core), so that a shared machine
+ * does not distort it; the wall rows give wall-clock rates.
  * The store file is left at PATH for the Python comparison (bench_billing.py).
  *
  *     build/bench/bench_billing N PATH
@@ -42,6 +49,16 @@ static double now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* CPU time of the process: the rates are per second of one core's time, so
+ * that a machine shared with other work does not halve them (the wall-clock
+ * rates follow on "wall" rows). */
+static double cpu(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -125,38 +142,80 @@ static void build(const char *path, int n, bill_period p)
     sqlite3_close(db);
 }
 
-/* Determinants (and bills) of every account; returns the rate, sums totals into `sum`. */
-static double pass(bill_store *s, const bill_tariff *t, bill_period p, int n, int with_bill,
-                   bill_dec *sum)
-{
-    bill_determinants *d;
+typedef struct each_ctx {
+    const bill_tariff *t;
     bill_usage *u;
     bill_bill *b;
+    bill_dec *sum, tot;
+    int with_bill;
+} each_ctx;
+
+static int each_account(void *ctx, const char *reference, int status, bill_determinants *d)
+{
+    each_ctx *c = ctx;
+    (void)reference;
+    if (status != BILL_OK)
+        return status;
+    if (!c->with_bill)
+        return BILL_OK;
+    bill_usage_reset(c->u);
+    TRY(bill_determinants_to_usage(c->u, d));
+    TRY(bill_tariff_compute(c->t, c->u, c->b));
+    TRY(bill_bill_total(&c->tot, c->b));
+    TRY(bill_dec_add(c->sum, c->sum, &c->tot));
+    return BILL_OK;
+}
+
+/*
+ * Determinants (and bills) of every account; returns the rate, sums totals
+ * into `sum`. each 1: bill_store_determinants_each over every account of the
+ * store (the stored month), each 2: the same over the list of the n
+ * references (a cycle given by the caller: one lookup per reference more),
+ * each 0: bill_store_determinants per account.
+ */
+static double pass(bill_store *s, const bill_tariff *t, bill_period p, int n, int with_bill,
+                   int each, bill_dec *sum, double *wall)
+{
+    bill_determinants *d;
+    each_ctx c = { t, NULL, NULL, sum, BILL_DEC_INIT, with_bill };
     TRY(bill_determinants_create(&d));
-    TRY(bill_usage_create(&u));
-    TRY(bill_bill_create(&b));
-    bill_dec tot = BILL_DEC_INIT;
+    TRY(bill_usage_create(&c.u));
+    TRY(bill_bill_create(&c.b));
     bill_dec_set_i64(sum, 0, 0);
-    double t0 = now();
+    char **refs = NULL;
+    if (each == 2) { /* the first n accounts by reference, as a caller's cycle list */
+        refs = malloc((size_t)n * sizeof *refs);
+        for (int i = 0; i < n; i++) {
+            refs[i] = malloc(16);
+            snprintf(refs[i], 16, "ACC-%07d", i);
+        }
+    }
+    double t0 = now(), c0 = cpu();
     /* one transaction: one snapshot, no lock taken and released per query */
     TRY(bill_store_begin(s));
-    for (int i = 0; i < n; i++) {
-        char ref[32];
-        snprintf(ref, sizeof ref, "ACC-%07d", i);
-        TRY(bill_store_determinants(d, s, ref, p));
-        if (!with_bill)
-            continue;
-        bill_usage_reset(u);
-        TRY(bill_determinants_to_usage(u, d));
-        TRY(bill_tariff_compute(t, u, b));
-        TRY(bill_bill_total(&tot, b));
-        TRY(bill_dec_add(sum, sum, &tot));
+    if (each) {
+        TRY(bill_store_determinants_each(s, p, (const char *const *)refs, refs ? (size_t)n : 0,
+                                         each_account, &c));
+    } else {
+        for (int i = 0; i < n; i++) {
+            char ref[32];
+            snprintf(ref, sizeof ref, "ACC-%07d", i);
+            TRY(bill_store_determinants(d, s, ref, p));
+            TRY(each_account(&c, ref, BILL_OK, d));
+        }
     }
     TRY(bill_store_rollback(s));
-    double dt = now() - t0;
-    bill_dec_clear(&tot);
-    bill_bill_free(b);
-    bill_usage_free(u);
+    double dt = cpu() - c0;
+    if (wall)
+        *wall = n / (now() - t0);
+    if (refs) {
+        for (int i = 0; i < n; i++)
+            free(refs[i]);
+        free(refs);
+    }
+    bill_dec_clear(&c.tot);
+    bill_bill_free(c.b);
+    bill_usage_free(c.u);
     bill_determinants_free(d);
     return n / dt;
 }
@@ -184,18 +243,28 @@ int main(int argc, char **argv)
     TRY(bill_store_open(&s, path, 0));
     bill_dec sum = BILL_DEC_INIT;
     char buf[64];
-    pass(s, t, p, n < 2000 ? n : 2000, 1, &sum); /* warm the page cache */
-    double r1 = pass(s, t, p, n, 0, &sum);
-    printf("determinants %d %.0f -\n", n, r1);
-    double r2 = pass(s, t, p, n, 1, &sum);
+    double w0, w1, w2;
+    pass(s, t, p, n < 2000 ? n : 2000, 1, 0, &sum, NULL); /* warm the page cache */
+    double r0 = pass(s, t, p, n, 1, 0, &sum, &w0);
     bill_dec_format(&sum, buf, sizeof buf);
+    printf("determinants+bill-per-account %d %.0f %s\n", n, r0, buf);
+    double r1 = pass(s, t, p, n, 0, 1, &sum, &w1);
+    printf("determinants %d %.0f -\n", n, r1);
+    double r2 = pass(s, t, p, n, 1, 1, &sum, &w2);
+    char buf2[64];
+    bill_dec_format(&sum, buf2, sizeof buf2);
+    if (strcmp(buf, buf2) != 0) {
+        fprintf(stderr, "bench_billing: totals differ: per account %s, batched %s\n", buf, buf2);
+        return 1;
+    }
     printf("determinants+bill %d %.0f %s\n", n, r2, buf);
 
     const bill_tariff *ts[] = { t };
     bill_billing_report *r;
     t0 = now();
+    double c0 = cpu();
     TRY(bill_billing_run(&r, s, p, "bench", ts, 1, NULL, 0));
-    double r3 = n / (now() - t0);
+    double r3 = n / (cpu() - c0), w3 = n / (now() - t0);
     if (bill_billing_report_billed(r) != (size_t)n) {
         fprintf(stderr, "bench_billing: billed %zu of %d (first skip: %s)\n",
                 bill_billing_report_billed(r), n,
@@ -204,11 +273,23 @@ int main(int argc, char **argv)
     }
     bill_billing_report_free(r);
     printf("billing-run-stored %d %.0f %s\n", n, r3, buf);
-    bill_dec_clear(&sum);
-    bill_store_close(s);
-    bill_tariff_free(t);
+    printf("wall determinants+bill-per-account %d %.0f\n", n, w0);
+    printf("wall determinants %d %.0f\n", n, w1);
+    printf("wall determinants+bill %d %.0f\n", n, w2);
+    printf("wall billing-run-stored %d %.0f\n", n, w3);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("maxrss %d %ld\n", n, ru.ru_maxrss);
+    /* after maxrss: the list of n references is the benchmark's own memory */
+    double r4 = pass(s, t, p, n, 1, 2, &sum, NULL);
+    bill_dec_format(&sum, buf2, sizeof buf2);
+    if (strcmp(buf, buf2) != 0) {
+        fprintf(stderr, "bench_billing: totals differ: per account %s, list %s\n", buf, buf2);
+        return 1;
+    }
+    printf("determinants+bill-list %d %.0f %s\n", n, r4, buf);
+    bill_dec_clear(&sum);
+    bill_store_close(s);
+    bill_tariff_free(t);
     return 0;
 }

@@ -195,15 +195,20 @@ if [ -x "$dir/bench_billing" ]; then
         $1 == "determinants" && $2 == 20000 { d = $3 }
         $1 == "determinants+bill" && $2 == 20000 { db = $3; csum = $4 }
         $1 == "billing-run-stored" && $2 == 20000 { st = $3 }
+        $1 == "determinants+bill-per-account" && $2 == 20000 { one = $3 }
+        $1 == "determinants+bill-list" && $2 == 20000 { lst = $3 }
+        $1 == "wall" && $3 == 20000 { wall[$2] = $4 }
         $1 == "python-sqlite3-decimal" { py = $3; psum = $4 }
         $1 == "maxrss" { rss[$2] = $3 }
         END {
             if (db == "" || py == "") { print "  (table not found)"; exit 1 }
-            printf "%-44s | %10s\n", "20,000 accounts, one thread", "accounts/s"
-            printf "%-44s | %10.0f\n", "libbill determinants", d
-            printf "%-44s | %10.0f  (%.1fx Python)\n", "libbill determinants + bill", db, db / py
-            printf "%-44s | %10.0f\n", "libbill billing run, bills and lines stored", st
-            printf "%-44s | %10.0f\n", "Python sqlite3 + Decimal, determinants + bill", py
+            printf "%-48s | %10s | %10s\n", "20,000 accounts, one thread", "per CPU s", "wall-clock"
+            printf "%-48s | %10.0f | %10.0f\n", "libbill determinants (each, every account)", d, wall["determinants"]
+            printf "%-48s | %10.0f | %10.0f  (%.1fx Python)\n", "libbill determinants + bill (each)", db, wall["determinants+bill"], db / py
+            printf "%-48s | %10.0f |\n", "libbill determinants + bill (each, a list)", lst
+            printf "%-48s | %10.0f | %10.0f\n", "libbill determinants + bill (one at a time)", one, wall["determinants+bill-per-account"]
+            printf "%-48s | %10.0f | %10.0f\n", "libbill billing run, bills and lines stored", st, wall["billing-run-stored"]
+            printf "%-48s | %10.0f |\n", "Python sqlite3 + Decimal, determinants + bill", py
             if (csum == psum) printf "sum of the totals agrees: %s in both\n", csum
             else { printf "TOTALS DISAGREE: libbill %s, Python %s\n", csum, psum; exit 1 }
             print ""

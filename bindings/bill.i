@@ -527,6 +527,9 @@ void billpy_meter_csv_free(bill_meter_csv *handle);
 %ignore bill_determinants_get;
 %ignore bill_billing_report_free;
 %ignore bill_billing_run;
+/* a C callback: not wrapped (the billing run uses it inside the library) */
+%ignore bill_store_determinants_each;
+%ignore bill_determinants_each_fn;
 %nodefaultctor bill_determinants;
 struct bill_determinants {};
 %extend bill_determinants {

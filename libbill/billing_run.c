@@ -2,13 +2,17 @@
  * The billing run (include/bill/billing.h): determinants, usage, bill, and
  * the bill with its lines stored in schema v3's tables; the run report.
  */
+#define _DEFAULT_SOURCE /* getrandom, clock_gettime */
 #include "bill/billing.h"
 #include "bill/determinants.h"
 #include "bill/registry.h"
 #include "store_internal.h"
+#include "determinants_batch.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #define BATCH 1000
 
@@ -109,9 +113,20 @@ typedef struct acct {
     char tariff[BILL_KEY_MAX];
 } acct;
 
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(dst, t, n);
+    dst[n] = 0;
+}
+
 static void read_acct(acct *a, sqlite3_stmt *st)
 {
-#define COPY(dst, col) snprintf(dst, sizeof dst, "%s", (const char *)sqlite3_column_text(st, col) ? (const char *)sqlite3_column_text(st, col) : "")
+#define COPY(dst, col) copy_col(dst, sizeof dst, st, col)
     a->id = sqlite3_column_int64(st, 0);
     COPY(a->ref, 1);
     COPY(a->cls, 2);
@@ -139,11 +154,61 @@ typedef struct run_ctx {
     const bill_tariff *const *tariffs;
     size_t ntariffs;
     bill_determinants *det;
+    billi_det_batch *batch; /* the registry and readings of the current page of accounts */
     bill_usage *u;
     bill_bill *b;
     bill_billing_report *r;
     char start[16], end[16];
+    char (*versions)[256]; /* per tariff: its versions in force in the period */
+    unsigned char rnd[480]; /* random bytes for the bills' UUIDs */
+    size_t nrnd;
+    uint64_t last_ms;
 } run_ctx;
+
+/*
+ * A bill's UUID: version 7 (RFC 9562: 48 bits of Unix milliseconds, then
+ * random bits), so that the bills' unique uuid index grows at its end rather
+ * than at a random page per bill. Random bytes from getrandom, 10 per UUID,
+ * fetched in blocks.
+ */
+static int bill_uuid(run_ctx *c, char *buf)
+{
+    if (c->nrnd < 10) {
+        size_t got = 0;
+        while (got < sizeof c->rnd) {
+            ssize_t k = getrandom(c->rnd + got, sizeof c->rnd - got, 0);
+            if (k <= 0) {
+                billi_uuid(buf); /* no getrandom: a version 4 UUID */
+                return BILL_OK;
+            }
+            got += (size_t)k;
+        }
+        c->nrnd = sizeof c->rnd;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    if (ms < c->last_ms)
+        ms = c->last_ms; /* the clock went back: stay in order */
+    c->last_ms = ms;
+    unsigned char u[16];
+    for (int i = 0; i < 6; i++)
+        u[i] = (unsigned char)(ms >> (40 - 8 * i));
+    memcpy(u + 6, c->rnd + c->nrnd - 10, 10);
+    c->nrnd -= 10;
+    u[6] = (unsigned char)(0x70 | (u[6] & 0x0f));
+    u[8] = (unsigned char)(0x80 | (u[8] & 0x3f));
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            buf[k++] = '-';
+        buf[k++] = hex[u[i] >> 4];
+        buf[k++] = hex[u[i] & 15];
+    }
+    buf[k] = 0;
+    return BILL_OK;
+}
 
 static int add_skip(run_ctx *c, const char *account, int status, const char *reason)
 {
@@ -267,9 +332,12 @@ static int store_bill(run_ctx *c, const acct *a, const bill_tariff *t, int estim
     char *json = bill_bill_to_json(c->b);
     if (!json)
         return billi_error(BILL_ENOMEM, "billing run: out of memory rendering the bill");
-    char uuid[BILL_UUID_LEN + 1], versions[256];
-    billi_uuid(uuid);
-    versions_text(versions, sizeof versions, t, c->p);
+    char uuid[BILL_UUID_LEN + 1];
+    bill_uuid(c, uuid);
+    const char *versions = "";
+    for (size_t i = 0; i < c->ntariffs; i++)
+        if (c->tariffs[i] == t)
+            versions = c->versions[i];
     bill_dec sub = BILL_DEC_INIT, tax = BILL_DEC_INIT, total = BILL_DEC_INIT;
     int rc = bill_bill_subtotal(&sub, c->b);
     if (rc == BILL_OK)
@@ -352,6 +420,21 @@ static int store_bill(run_ctx *c, const acct *a, const bill_tariff *t, int estim
     return rc;
 }
 
+static const char sql_savepoint[] = "SAVEPOINT billi_account";
+static const char sql_release[] = "RELEASE billi_account";
+
+/* A statement without results, prepared once per store (SAVEPOINT, RELEASE). */
+static int exec_cached(bill_store *s, const char *sql, const char *what)
+{
+    sqlite3_stmt *st;
+    BILLI_TRY(billi_store_prepare(s, &st, sql, what));
+    int src = sqlite3_step(st), rc = BILL_OK;
+    if (src != SQLITE_DONE)
+        rc = billi_store_err(s, src, what);
+    billi_store_done(s, st);
+    return rc;
+}
+
 /* Bill one account. Returns BILL_OK when the account was handled (billed,
  * already billed or skipped); an error only for failures of the run itself. */
 static int bill_one(run_ctx *c, const acct *a)
@@ -375,7 +458,7 @@ static int bill_one(run_ctx *c, const acct *a)
                  a->ref, a->tariff);
         return add_skip(c, a->ref, BILL_ENOTFOUND, reason);
     }
-    int rc = bill_store_determinants(c->det, c->s, a->ref, c->p);
+    int rc = billi_det_batch_compute(c->batch, c->det, a->id, a->ref);
     if (rc == BILL_OK && bill_determinants_count(c->det) == 0) {
         char reason[160];
         snprintf(reason, sizeof reason, "account %s: no meter reading counts in the period", a->ref);
@@ -393,7 +476,7 @@ static int bill_one(run_ctx *c, const acct *a)
         return add_skip(c, a->ref, rc, reason);
     }
     /* the bill and its lines, whole or not at all */
-    BILLI_TRY(billi_store_exec(c->s, "SAVEPOINT billi_account", "billing run: savepoint"));
+    BILLI_TRY(exec_cached(c->s, sql_savepoint, "billing run: savepoint"));
     rc = store_bill(c, a, t, bill_determinants_any_estimated(c->det));
     if (rc != BILL_OK) {
         char reason[BILLI_ERRMSG_MAX + 80];
@@ -405,7 +488,7 @@ static int bill_one(run_ctx *c, const acct *a)
             return frc;
         return add_skip(c, a->ref, frc, reason);
     }
-    BILLI_TRY(billi_store_exec(c->s, "RELEASE billi_account", "billing run: release"));
+    BILLI_TRY(exec_cached(c->s, sql_release, "billing run: release"));
     c->r->billed++;
     return BILL_OK;
 }
@@ -423,6 +506,17 @@ static int commit(run_ctx *c, int rc)
         return billi_store_exec(c->s, "COMMIT", "billing run: commit");
     sqlite3_exec(c->s->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+/* The registry and readings of the page's accounts (id -1: an unknown reference). */
+static int load_page(run_ctx *c, const acct *page, size_t n)
+{
+    sqlite3_int64 ids[BATCH];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (page[i].id >= 0)
+            ids[k++] = page[i].id;
+    return billi_det_batch_load(c->batch, ids, k);
 }
 
 static int run_all(run_ctx *c)
@@ -449,6 +543,8 @@ static int run_all(run_ctx *c)
             break;
         snprintf(last, sizeof last, "%s", page[n - 1].ref);
         rc = begin(c);
+        if (rc == BILL_OK)
+            rc = load_page(c, page, n);
         for (size_t i = 0; i < n && rc == BILL_OK; i++)
             rc = bill_one(c, &page[i]);
         rc = commit(c, rc);
@@ -461,38 +557,50 @@ static int run_all(run_ctx *c)
 
 static int run_list(run_ctx *c, const char *const *accounts, size_t naccounts)
 {
+    acct *page = malloc(BATCH * sizeof *page);
+    if (!page)
+        return billi_error(BILL_ENOMEM, "billing run: out of memory");
     int rc = BILL_OK;
     for (size_t off = 0; off < naccounts && rc == BILL_OK; off += BATCH) {
+        size_t n = naccounts - off < BATCH ? naccounts - off : BATCH;
         rc = begin(c);
-        for (size_t i = off; i < naccounts && i < off + BATCH && rc == BILL_OK; i++) {
-            const char *ref = accounts[i];
+        /* the page's accounts, then their registry and readings, then the bills */
+        for (size_t i = 0; i < n && rc == BILL_OK; i++) {
+            const char *ref = accounts[off + i];
             if (!ref) {
-                rc = billi_error(BILL_EINVAL, "billing run: account %zu is NULL", i);
+                rc = billi_error(BILL_EINVAL, "billing run: account %zu is NULL", off + i);
                 break;
             }
             sqlite3_stmt *st;
             rc = billi_store_prepare(c->s, &st, sql_account_one, "billing run: account");
             if (rc != BILL_OK)
                 break;
-            sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
             int src = sqlite3_step(st);
-            acct a;
             if (src == SQLITE_ROW)
-                read_acct(&a, st);
+                read_acct(&page[i], st);
+            else if (src == SQLITE_DONE)
+                page[i].id = -1;
+            else
+                rc = billi_store_err(c->s, src, "billing run: account");
             billi_store_done(c->s, st);
-            if (src == SQLITE_ROW) {
-                rc = bill_one(c, &a);
-            } else if (src == SQLITE_DONE) {
+        }
+        if (rc == BILL_OK)
+            rc = load_page(c, page, n);
+        for (size_t i = 0; i < n && rc == BILL_OK; i++) {
+            const char *ref = accounts[off + i];
+            if (page[i].id >= 0) {
+                rc = bill_one(c, &page[i]);
+            } else {
                 char reason[160];
                 c->r->accounts++;
                 snprintf(reason, sizeof reason, "account %.64s: no such account", ref);
                 rc = add_skip(c, ref, BILL_ENOTFOUND, reason);
-            } else {
-                rc = billi_store_err(c->s, src, "billing run: account");
             }
         }
         rc = commit(c, rc);
     }
+    free(page);
     return rc;
 }
 
@@ -529,9 +637,17 @@ int bill_billing_run(bill_billing_report **out, bill_store *s, bill_period p, co
     bill_date_format(p.start, c.start, sizeof c.start);
     bill_date_format(p.end, c.end, sizeof c.end);
     c.r = calloc(1, sizeof *c.r);
-    if (!c.r)
+    c.versions = calloc(ntariffs ? ntariffs : 1, sizeof *c.versions);
+    if (!c.r || !c.versions) {
+        free(c.r);
+        free(c.versions);
         return billi_error(BILL_ENOMEM, "billing run: out of memory");
+    }
+    for (size_t i = 0; i < ntariffs; i++)
+        versions_text(c.versions[i], sizeof c.versions[i], tariffs[i], p);
     int rc = bill_determinants_create(&c.det);
+    if (rc == BILL_OK)
+        rc = billi_det_batch_create(&c.batch, s, p);
     if (rc == BILL_OK)
         rc = bill_usage_create(&c.u);
     if (rc == BILL_OK)
@@ -570,6 +686,8 @@ int bill_billing_run(bill_billing_report **out, bill_store *s, bill_period p, co
         }
     }
     bill_determinants_free(c.det);
+    billi_det_batch_free(c.batch);
+    free(c.versions);
     bill_usage_free(c.u);
     bill_bill_free(c.b);
     if (rc != BILL_OK) {

@@ -94,5 +94,6 @@ void suite_csv(void);
 void suite_meter(void);
 void suite_readings_csv(void);
 void suite_import(void);
+void suite_billing_batch(void);
 
 #endif
