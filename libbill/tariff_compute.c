@@ -54,7 +54,6 @@ void bill_bill_free(bill_bill *b)
     for (size_t i = 0; i < b->cap; i++)
         line_clear(&b->lines[i]);
     free(b->lines);
-    free(b->flines);
     bill_dec_clear(&b->subtotal);
     bill_dec_clear(&b->tax);
     bill_dec_clear(&b->total);
@@ -1192,7 +1191,6 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         bill_date_format(u->period.start, p, sizeof p);
         b->n = 0;
         b->computed = 0;
-        b->lazy = 0;
         return billi_error(BILL_ERULE, "bill: the account opened on %s, after the start of the "
                                        "period (%s): a bill cannot cover days before it", o, p);
     }
@@ -1472,7 +1470,6 @@ int bill_bill_line(bill_line_view *out, const bill_bill *b, size_t i)
     BILLI_CHECK_ARG(b != NULL, "b");
     BILLI_CHECK_ARG(out != NULL, "out");
     BILLI_CHECK_ARG(b->computed && i < b->n, "i");
-    BILLI_TRY(billi_bill_lines_ready(b));
     const billi_line *l = &b->lines[i];
     out->kind = l->kind;
     out->charge = l->charge_id;

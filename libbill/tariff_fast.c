@@ -27,7 +27,10 @@
 __extension__ typedef __int128 fd_i128;
 __extension__ typedef unsigned __int128 fd_u128;
 
-typedef billi_fval fd;
+typedef struct fd {
+    int64_t c;
+    int32_t s;
+} fd;
 
 static const int64_t p10[19] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL,
                                 10000000LL, 100000000LL, 1000000000LL, 10000000000LL,
@@ -38,20 +41,14 @@ static const int64_t p10[19] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 100
 static inline fd get(const bill_dec *d) { return (fd){d->coef_, d->scale_}; }
 
 /*
- * *d = v, for d one of b's totals: these hold no big part while the fast path computes
- * (billi_fast_compute clears them after a general bill).
+ * *d = v, for d a value of b->lines[0 .. b->cap) or of b's totals: these hold no big part
+ * while the fast path computes (billi_fast_compute clears them after a general bill).
  */
 static inline void put(bill_dec *d, fd v)
 {
     d->coef_ = v.c;
     d->scale_ = v.s;
     d->flags_ = 0;
-}
-
-/* A value of a compact line (billi_fline). */
-static inline void fput(fd *d, fd v)
-{
-    *d = v;
 }
 
 /* The increment of a rounding (decimal.c's round_inc): 0 or 1, -1 if forbidden. */
@@ -356,17 +353,6 @@ static int pf_std_index(const char *s)
 
 static inline int compact(const bill_dec *d) { return d->big_ == NULL; }
 
-/* *r = *d after a call that returned rc into d, or -1 (d cleared) on an error or a big part */
-static int take(fd *r, int rc, bill_dec *d)
-{
-    if (rc != BILL_OK || d->big_ != NULL) {
-        bill_dec_clear(d);
-        return -1;
-    }
-    *r = get(d);
-    return 0;
-}
-
 /* *r = a usage value, or -1 (the general path) when it is too big for int64 */
 static inline int uget(fd *r, const bill_dec *d)
 {
@@ -581,22 +567,22 @@ void billi_fast_free(billi_fast *f)
 /* The same growth as tariff_compute.c's push_line. */
 static __attribute__((noinline)) int grow(bill_bill *b)
 {
-    size_t cap = b->fcap ? b->fcap * 2 : 16;
-    billi_fline *nl = realloc(b->flines, cap * sizeof *nl);
+    size_t cap = b->cap ? b->cap * 2 : 16;
+    billi_line *nl = realloc(b->lines, cap * sizeof *nl);
     if (!nl)
         return billi_error(BILL_ENOMEM, "bill: out of memory for %zu lines", cap);
-    memset(nl + b->fcap, 0, (cap - b->fcap) * sizeof *nl);
-    b->flines = nl;
-    b->fcap = cap;
+    memset(nl + b->cap, 0, (cap - b->cap) * sizeof *nl);
+    b->lines = nl;
+    b->cap = cap;
     return BILL_OK;
 }
 
-static inline billi_fline *push(bill_bill *b, int kind, int ex, const billi_charge *c,
+static inline billi_line *push(bill_bill *b, int kind, int ex, const billi_charge *c,
                                bill_period seg)
 {
-    if (BILLI_UNLIKELY(b->n == b->fcap) && grow(b) != BILL_OK)
+    if (BILLI_UNLIKELY(b->n == b->cap) && grow(b) != BILL_OK)
         return NULL;
-    billi_fline *l = &b->flines[b->n++];
+    billi_line *l = &b->lines[b->n++];
     l->kind = kind;
     l->ex = ex;
     l->charge = c;
@@ -624,12 +610,12 @@ static inline billi_fline *push(bill_bill *b, int kind, int ex, const billi_char
     } while (0)
 
 /* price_line: amount = qty × price, rounded per line or trimmed */
-static inline __attribute__((always_inline)) int f_price(const bill_tariff *t, billi_fline *l,
+static inline __attribute__((always_inline)) int f_price(const bill_tariff *t, billi_line *l,
                                                         fd qty, fd price)
 {
     fd a;
-    fput(&l->qty, qty);
-    fput(&l->price, price);
+    put(&l->qty, qty);
+    put(&l->price, price);
     if (f_mul(&a, qty, price))
         return -1;
     if (t->round_apply == BILLI_APPLY_LINE) {
@@ -638,7 +624,7 @@ static inline __attribute__((always_inline)) int f_price(const bill_tariff *t, b
     } else if (a.s > t->round_scale) {
         a = f_trim(a, t->round_scale);
     }
-    fput(&l->amount, a);
+    put(&l->amount, a);
     return 0;
 }
 
@@ -754,7 +740,7 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     int map[BILL_TARIFF_MAX_TOU];
     fd tk[BILL_TARIFF_MAX_TIERS + 1], lo[BILL_TARIFF_MAX_TIERS + 1], hi[BILL_TARIFF_MAX_TIERS + 1];
     int ntiers = c->has_tiers ? c->tiers.nthr + 1 : 0;
-    billi_fline *l;
+    billi_line *l;
     if (c->ntou > 0) {
         FX(u->ntou == 0);
         unsigned found = 0;
@@ -840,8 +826,8 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
                 l->band = billi_tier_band(i + 1);
                 l->unit = "kWh";
                 l->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
-                fput(&l->lo, lo[i]);
-                fput(&l->hi, hi[i]);
+                put(&l->lo, lo[i]);
+                put(&l->hi, hi[i]);
                 FX(f_price(t, l, tk[i], price));
             }
             return BILL_OK;
@@ -863,7 +849,7 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
                 l->component = fc->tou_comp_name[j];
                 l->band = c->tou_name[p];
                 l->unit = "kWh";
-                fput(&l->aux, c->tou_prices ? (fd){0, 0} : get(&c->tou_ratio[p]));
+                put(&l->aux, c->tou_prices ? (fd){0, 0} : get(&c->tou_ratio[p]));
                 l->per = c->tou_prices;
                 FX(f_price(t, l, x->tou[up], get(c->tou_prices ? &c->tou_price[p] : &c->comp_tou[k][p])));
             }
@@ -884,8 +870,8 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
         l->band = billi_tier_band(i + 1);
         l->unit = "kWh";
         l->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
-        fput(&l->lo, lo[i]);
-        fput(&l->hi, hi[i]);
+        put(&l->lo, lo[i]);
+        put(&l->hi, hi[i]);
         FX(f_price(t, l, tk[i], get(&c->tiers.inc[i])));
     }
     return BILL_OK;
@@ -897,7 +883,7 @@ static int fixed_one(bill_bill *b, const bill_tariff *t, const billi_charge *c, 
 {
     int32_t d = in.end.day - in.start.day;
     fd amt;
-    billi_fline *l;
+    billi_line *l;
     if (per == BILLI_PER_DAY)
         FX(f_mul(&amt, (fd){d, 0}, get(&c->amount)));
     else
@@ -920,10 +906,10 @@ static int fixed_one(bill_bill *b, const bill_tariff *t, const billi_charge *c, 
         l->unit = d == dm ? "month" : "day";
     else
         l->unit = per == BILLI_PER_DAY ? "day" : (d == dm ? "period" : "day");
-    fput(&l->qty, (fd){per == BILLI_PER_DAY || d != dm ? d : 1, 0});
-    fput(&l->price, price);
-    fput(&l->amount, amt);
-    fput(&l->aux, (fd){dm, 0});
+    put(&l->qty, (fd){per == BILLI_PER_DAY || d != dm ? d : 1, 0});
+    put(&l->price, price);
+    put(&l->amount, amt);
+    put(&l->aux, (fd){dm, 0});
     return BILL_OK;
 }
 
@@ -948,13 +934,13 @@ static int month_line(bill_bill *b, const bill_tariff *t, const billi_charge *c,
                       bill_period in, int32_t dm, fd qty, fd price, int neg, const char *unit)
 {
     int32_t d = in.end.day - in.start.day;
-    billi_fline *l;
+    billi_line *l;
     fd a;
     PUSH(l, b, c->type == BILLI_CH_CAPACITY ? BILL_LINE_CAPACITY : BILL_LINE_DEMAND, ex, c, in);
     l->unit = unit;
     l->per = BILLI_PER_MONTH;
-    fput(&l->qty, qty);
-    fput(&l->price, price);
+    put(&l->qty, qty);
+    put(&l->price, price);
     FX(f_mul(&a, qty, price));
     FX(f_prorate(&a, a, d, dm, t->round_scale, t->round_mode));
     if (t->round_apply == BILLI_APPLY_LINE)
@@ -963,11 +949,11 @@ static int month_line(bill_bill *b, const bill_tariff *t, const billi_charge *c,
         a = f_trim(a, t->round_scale);
     if (neg) {
         a.c = -a.c;
-        fput(&l->qty, (fd){-qty.c, qty.s});
+        put(&l->qty, (fd){-qty.c, qty.s});
     }
-    fput(&l->amount, a);
-    fput(&l->x, (fd){d, 0});
-    fput(&l->y, (fd){dm, 0});
+    put(&l->amount, a);
+    put(&l->x, (fd){d, 0});
+    put(&l->y, (fd){dm, 0});
     return BILL_OK;
 }
 
@@ -1006,21 +992,21 @@ static int demand(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
         if ((rc = month_line(b, t, c, BILLI_EX_DEMAND, in, dm, excess ? lim : billed,
                              get(&c->price), 0, "kW")) != BILL_OK)
             return rc;
-        billi_fline *l = &b->flines[b->n - 1];
+        billi_line *l = &b->lines[b->n - 1];
         l->flag = at_floor | (excess ? 2 : 0);
         if (c->basis == BILLI_DEMAND_CONTRACTED) {
-            fput(&l->aux, decl);
-            fput(&l->lo, floor);
-            fput(&l->hi, u->has_max_demand ? maxd : lim);
+            put(&l->aux, decl);
+            put(&l->lo, floor);
+            put(&l->hi, u->has_max_demand ? maxd : lim);
         }
         if (excess) {
             if ((rc = month_line(b, t, c, BILLI_EX_EXCESS, in, dm, over, p2, 0, "kW")) != BILL_OK)
                 return rc;
-            l = &b->flines[b->n - 1];
+            l = &b->lines[b->n - 1];
             l->band = "excess";
-            fput(&l->aux, lim);
-            fput(&l->lo, get(&c->excess_mult));
-            fput(&l->hi, maxd);
+            put(&l->aux, lim);
+            put(&l->lo, get(&c->excess_mult));
+            put(&l->hi, maxd);
         }
     }
     return BILL_OK;
@@ -1100,8 +1086,7 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     FX(si < 0 && !c->pf_table);
     const bill_pf_table *tab = c->pf_table ? c->pf_table : c->pf_std[si];
     const fast_pf *fp = &fc->pf[c->pf_table ? 0 : 1 + si];
-    billi_fline *l;
-    bill_dec tmp = {0, 0, 0, NULL};
+    billi_line *l;
     PUSH(l, b, BILL_LINE_PF, BILLI_EX_PF, c, x->seg);
     /* the lines of this segment before this one whose charge is in the base: those of the
      * base's charges before this one (charge i's lines are cstart[i] .. cstart[i + 1]) */
@@ -1110,19 +1095,19 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     for (uint64_t m = fc->pf_base & (((uint64_t)1 << ci) - 1); m; m &= m - 1) {
         int i = __builtin_ctzll(m);
         for (size_t j = cstart[i]; j < cstart[i + 1]; j++) {
-            const billi_fline *ml = &b->flines[j];
+            const billi_line *ml = &b->lines[j];
             if ((ml->seg.end.day < x->seg.end.day ? ml->seg.end.day : x->seg.end.day) >
                 (ml->seg.start.day > x->seg.start.day ? ml->seg.start.day : x->seg.start.day))
-                FX(f_add(&base, base, ml->amount));
+                FX(f_add(&base, base, get(&ml->amount)));
         }
     }
-    fput(&l->qty, base);
+    put(&l->qty, base);
     if (fp->ok)
-        fput(&l->y, fp->std);
+        put(&l->y, fp->std);
     else
-        FX(take(&l->y, bill_pf_table_standard(&tmp, tab), &tmp));
-    fput(&l->amount, (fd){0, 0});
-    fput(&l->price, (fd){0, 0});
+        FX(bill_pf_table_standard(&l->y, tab) != BILL_OK);
+    put(&l->amount, (fd){0, 0});
+    put(&l->price, (fd){0, 0});
     if (!u->has_kvarh) {
         l->ex = BILLI_EX_PF_NONE;
         return BILL_OK;
@@ -1131,29 +1116,24 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
     fd kvarh;
     int k = uget(&kvarh, &u->kvarh) ? -1 : pf_hundredths(x->total, kvarh);
     if (k >= 0) {
-        fput(&l->x, (fd){k, 2});
+        put(&l->x, (fd){k, 2});
         if (fp->ok)
-            fput(&l->price, fp->pct[k]);
-    } else if (bill_pf_compute(&tmp, &kwh, &u->kvarh) != BILL_OK) {
-        bill_dec_clear(&tmp);
+            put(&l->price, fp->pct[k]);
+    } else if (bill_pf_compute(&l->x, &kwh, &u->kvarh) != BILL_OK) {
         l->ex = BILLI_EX_PF_NONE;
         l->flag = 1;
         return BILL_OK;
-    } else {
-        FX(take(&l->x, BILL_OK, &tmp));
     }
-    if (k < 0 || !fp->ok) {
-        bill_dec pfx = {l->x.c, l->x.s, 0, NULL};
-        FX(take(&l->price, bill_pf_table_percent(&tmp, tab, &pfx), &tmp));
-    }
+    if (k < 0 || !fp->ok)
+        FX(bill_pf_table_percent(&l->price, tab, &l->x) != BILL_OK || !compact(&l->price));
     fd a;
-    FX(f_mul(&a, base, l->price));
+    FX(f_mul(&a, base, get(&l->price)));
     FX(f_mul(&a, a, (fd){1, 2}));
     if (t->round_apply == BILLI_APPLY_LINE)
         FX(f_rescale(&a, a, t->round_scale, t->round_mode));
     else if (a.s > t->round_scale)
         a = f_trim(a, t->round_scale);
-    fput(&l->amount, a);
+    put(&l->amount, a);
     return BILL_OK;
 }
 
@@ -1282,7 +1262,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     b->nsegments = n;
     fd minimum = {0, 0};
     int has_min = 0;
-    billi_fline *l;
+    billi_line *l;
     for (int s = 0; s < n; s++) {
         const billi_version *v = &t->versions[b->seg_ver[s]];
         const fast_version *fv = &f->v[b->seg_ver[s]];
@@ -1359,7 +1339,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
      * order) is the subtotal's plus those of the lines added after it */
     fd sub = {0, 0}, tax = {0, 0}, sum, total;
     for (size_t i = 0; i < b->n; i++)   /* written by put(): compact */
-        if (f_add(&sub, sub, b->flines[i].amount))
+        if (f_add(&sub, sub, get(&b->lines[i].amount)))
             return FAST_NO;
     size_t nsub = b->n;
     sum = sub;
@@ -1378,11 +1358,11 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         fd top;
         if (f_sub(&top, minimum, sub))
             return FAST_NO;
-        fput(&l->qty, (fd){1, 0});
+        put(&l->qty, (fd){1, 0});
         l->unit = "period";
-        fput(&l->price, top);
-        fput(&l->amount, top);
-        fput(&l->aux, minimum);
+        put(&l->price, top);
+        put(&l->amount, top);
+        put(&l->aux, minimum);
         sub = minimum;
     }
     /* VAT */
@@ -1391,11 +1371,11 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         l->component = "VAT";
         if (f_price(t, l, sub, get(&t->vat_rate)))
             return FAST_NO;
-        tax = l->amount;
+        tax = get(&l->amount);
     }
     /* total */
     for (size_t i = nsub; i < b->n; i++)
-        if (f_add(&sum, sum, b->flines[i].amount))
+        if (f_add(&sum, sum, get(&b->lines[i].amount)))
             return FAST_NO;
     sum = f_trim(sum, t->round_scale);
     if (f_rescale(&total, sum, t->round_scale, t->round_mode))
@@ -1405,10 +1385,10 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         if (f_sub(&r, total, sum))
             return FAST_NO;
         PUSH(l, b, BILL_LINE_ROUNDING, BILLI_EX_ROUNDING, NULL, p);
-        fput(&l->qty, (fd){1, 0});
-        fput(&l->amount, r);
-        fput(&l->price, r);
-        fput(&l->aux, sum);
+        put(&l->qty, (fd){1, 0});
+        put(&l->amount, r);
+        put(&l->price, r);
+        put(&l->aux, sum);
     }
     b->tax_included = 0;
     if (t->vat == BILLI_VAT_INCLUSIVE) {
@@ -1474,7 +1454,6 @@ int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     }
     int was_fast = b->fast;  /* 1: the last bill came from here, nothing big is left */
     b->fast = 0;
-    b->lazy = 0;
     if (!t->fast || b->general_only || !whitelist(t, NULL, u))
         return FAST_NO;
     if (!was_fast)
@@ -1487,61 +1466,7 @@ int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     if (rc != BILL_OK)
         b->n = 0;
     b->fast = rc == BILL_OK;
-    b->lazy = rc == BILL_OK;
     return rc;
-}
-
-static inline void mput(bill_dec *d, fd v)
-{
-    d->coef_ = v.c;
-    d->scale_ = v.s;
-    d->flags_ = 0;
-}
-
-int billi_fast_materialize(const bill_bill *cb)
-{
-    /* the line array is a cache of the compact lines: filled on the first read, by the one
-     * thread that uses the handle (tariff.h); the bill itself was not created const */
-    bill_bill *b = (bill_bill *)cb;
-    if (!b->lazy)
-        return BILL_OK;
-    if (b->cap < b->n) {
-        size_t cap = b->cap ? b->cap : 16;
-        while (cap < b->n)
-            cap *= 2;
-        billi_line *nl = realloc(b->lines, cap * sizeof *nl);
-        if (!nl)
-            return billi_error(BILL_ENOMEM, "bill: out of memory for %zu lines", cap);
-        memset(nl + b->cap, 0, (cap - b->cap) * sizeof *nl); /* zero decimals are valid */
-        b->lines = nl;
-        b->cap = cap;
-    }
-    /* no big part is left in lines[] (clear_big() ran before the first fast bill) */
-    for (size_t i = 0; i < b->n; i++) {
-        const billi_fline *f = &b->flines[i];
-        billi_line *l = &b->lines[i];
-        l->kind = f->kind;
-        l->ex = f->ex;
-        l->charge = f->charge;
-        l->charge_id = f->charge_id;
-        l->component = f->component;
-        l->band = f->band;
-        l->unit = f->unit;
-        mput(&l->qty, f->qty);
-        mput(&l->price, f->price);
-        mput(&l->amount, f->amount);
-        mput(&l->lo, f->lo);
-        mput(&l->hi, f->hi);
-        mput(&l->aux, f->aux);
-        mput(&l->x, f->x);
-        mput(&l->y, f->y);
-        l->annual = f->annual;
-        l->per = f->per;
-        l->flag = f->flag;
-        l->seg = f->seg;
-    }
-    b->lazy = 0;
-    return BILL_OK;
 }
 
 void billi_bill_set_general_only(bill_bill *b, int on)

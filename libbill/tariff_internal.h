@@ -236,26 +236,6 @@ typedef struct billi_line {
     bill_date ref;           /* demand ratchet: the month of the prior peak */
 } billi_line;
 
-/*
- * A line as the fast path writes it (tariff_fast.c): the fields of billi_line, values as
- * int64 coefficients with their scales (never a big part). bill_bill keeps these in
- * flines; the billi_line array is built from them when the bill is first read
- * (billi_bill_lines_ready).
- */
-typedef struct billi_fval {
-    int64_t c;
-    int32_t s;
-} billi_fval;
-
-typedef struct billi_fline {
-    int kind, ex;
-    const billi_charge *charge;
-    const char *charge_id, *component, *band, *unit;
-    billi_fval qty, price, amount, lo, hi, aux, x, y;
-    int annual, per, flag;
-    bill_period seg;
-} billi_fline;
-
 struct bill_bill {
     const bill_tariff *tariff;
     int computed;
@@ -287,11 +267,6 @@ struct bill_bill {
     int fast_ymd_ok;                    /* fast path: fast_ymd is the date of fast_ymd_day */
     int32_t fast_ymd_day;
     int fast_ymd[3];
-    /* fast path: lines [0, n) are in flines until the bill is first read (lazy set);
-     * reading builds lines[] from them once (billi_bill_lines_ready) */
-    int lazy;
-    size_t fcap;
-    billi_fline *flines;
 };
 
 /* tariff_interval.c: usage storage for intervals, demands and peaks; their JSON members */
@@ -334,16 +309,6 @@ void billi_fast_compile(bill_tariff *t);
 void billi_fast_free(billi_fast *f);
 /* BILL_OK (the bill computed), BILLI_FAST_NO, or BILL_ENOMEM. */
 int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);
-/*
- * Before b->lines is read: builds lines[0, n) from the fast path's compact lines when the
- * last bill left them there (b->lazy). A const bill's line cache is filled here (a bill
- * handle is used by one thread at a time, reads included). BILL_OK or BILL_ENOMEM.
- */
-int billi_fast_materialize(const bill_bill *b);
-static inline int billi_bill_lines_ready(const bill_bill *b)
-{
-    return b->lazy ? billi_fast_materialize(b) : BILL_OK;
-}
 /* Tests: with on != 0, bills into b always take the general path. */
 void billi_bill_set_general_only(bill_bill *b, int on);
 /* Tests: 1 when the last bill computed into b came from the fast path. */

@@ -464,8 +464,6 @@ char *bill_bill_line_explain(const bill_bill *b, size_t i)
         billi_error(BILL_EINVAL, "bill_bill_line_explain: no line %zu", i);
         return NULL;
     }
-    if (billi_bill_lines_ready(b) != BILL_OK)
-        return NULL;
     sbuf s = {NULL, 0, 0, 0};
     explain(&s, b, &b->lines[i]);
     return sb_finish(&s);
@@ -486,8 +484,6 @@ char *bill_bill_to_text(const bill_bill *b)
         billi_error(BILL_ESTATE, "bill_bill_to_text: no bill was computed");
         return NULL;
     }
-    if (billi_bill_lines_ready(b) != BILL_OK)
-        return NULL;
     const bill_tariff *t = b->tariff;
     sbuf s = {NULL, 0, 0, 0};
     sb_str(&s, "Bill under tariff ");
@@ -551,8 +547,6 @@ char *bill_bill_to_json(const bill_bill *b)
         billi_error(BILL_ESTATE, "bill_bill_to_json: no bill was computed");
         return NULL;
     }
-    if (billi_bill_lines_ready(b) != BILL_OK)
-        return NULL;
     const bill_tariff *t = b->tariff;
     sbuf s = {NULL, 0, 0, 0};
     sb_str(&s, "{\n  \"tariff\": ");
