@@ -29,6 +29,7 @@ int main(void)
     suite_import();
     suite_verify();
     suite_tariff_fast_lines();
+    suite_tariff_fast_read();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }
