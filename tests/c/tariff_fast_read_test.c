@@ -5,7 +5,9 @@
  * different line counts; the handle is also switched onto the general path
  * every third time. After each computation the bill is read through every
  * getter and renderer in one of the 120 orders of five groups (totals, line
- * views, explanations, text, JSON); what each group gives must equal what a
+ * views, explanations, text, JSON), most times just after another bill (a fast
+ * large-industry bill, or a general one with big amounts) was computed into the
+ * handle and read whole; what each group gives must equal what a
  * fresh general-path bill of the same usage gives, whatever was read before it.
  * The line views (bill_line_view pointers into the bill) are read again at the
  * end, after everything else: they must still hold the same values (tariff.h:
@@ -225,7 +227,8 @@ static void test_fast_read_every_order(void)
     int nt = list_dir("tariffs", tnames, 16), nu = list_dir("usage", unames, 32);
     int nextra = (int)(sizeof extra_usage / sizeof extra_usage[0]);
     bill_bill *b = NULL, *g = NULL;
-    bill_usage *u = NULL;
+    bill_usage *u = NULL, *iu[2] = {NULL, NULL};
+    bill_tariff *it[2] = {NULL, NULL};
     static bill_line_view views[MAXLINES];
     int compared = 0, fast = 0, general = 0, step = 0;
     CHECK(nt >= 5 && nu >= 5);
@@ -235,6 +238,23 @@ static void test_fast_read_every_order(void)
         goto out;
     }
     billi_bill_set_general_only(g, 1);
+    /* the bills computed in between: large industry (fast, many lines), residential with
+     * a kWh too big for int64 (general, big amounts) */
+    {
+        static const char *const tf[2] = {"cn-large-industry.json", "cn-residential-annual-tou.json"};
+        for (int k = 0; k < 2; k++) {
+            size_t len;
+            char *tj = slurp("tariffs", tf[k], &len);
+            char *uj = k == 0 ? slurp("usage", "large-industry-june.json", &len) : NULL;
+            const char *us = k == 0 ? uj : extra_usage[1];
+            if (!tj || bill_tariff_load(&it[k], tj, strlen(tj), tf[k]) != BILL_OK ||
+                bill_usage_create(&iu[k]) != BILL_OK || !us ||
+                bill_usage_load(iu[k], us, strlen(us), "interloper") != BILL_OK)
+                TEST_FAIL_("interloper %d: %s", k, bill_errmsg());
+            free(tj);
+            free(uj);
+        }
+    }
     for (int ti = 0; ti < nt; ti++) {
         size_t tlen;
         char *tj = slurp("tariffs", tnames[ti], &tlen);
@@ -263,6 +283,16 @@ static void test_fast_read_every_order(void)
             for (int k = 0; k < 120; k++, step++) {
                 int order[NGROUPS];
                 nth_order(order, k);
+                /* another bill first, read whole: what it leaves in the handle must not show */
+                if (it[step % 2] && iu[step % 2] && step % 5 != 4) {
+                    billi_bill_set_general_only(b, 0);
+                    CHECK_OK(bill_tariff_compute(it[step % 2], iu[step % 2], b));
+                    bill_free(bill_bill_to_json(b));
+                    size_t nx = 0;
+                    sbuf x = {0};
+                    read_group(&x, b, 1, views, &nx);
+                    free(x.p);
+                }
                 billi_bill_set_general_only(b, step % 3 == 2);
                 if (bill_tariff_compute(t, u, b) != BILL_OK) {
                     TEST_FAIL_("%s + %d: %s", tnames[ti], ui, bill_errmsg());
@@ -312,6 +342,10 @@ static void test_fast_read_every_order(void)
     CHECK(fast > 500);
     CHECK(general > 500);
 out:
+    for (int k = 0; k < 2; k++) {
+        bill_usage_free(iu[k]);
+        bill_tariff_free(it[k]);
+    }
     bill_usage_free(u);
     bill_bill_free(b);
     bill_bill_free(g);
