@@ -30,6 +30,7 @@ int main(void)
     suite_verify();
     suite_tariff_fast_lines();
     suite_billing_batch();
+    suite_tariff_fast_read();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }
