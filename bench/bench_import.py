@@ -26,7 +26,6 @@ CREATE TABLE registers (id INTEGER PRIMARY KEY, meter_id INTEGER NOT NULL REFERE
   code TEXT NOT NULL, UNIQUE (meter_id, code));
 CREATE TABLE imports (id INTEGER PRIMARY KEY, source TEXT NOT NULL);
 CREATE TABLE readings (
-  id INTEGER PRIMARY KEY,
   register_id INTEGER NOT NULL REFERENCES registers(id),
   read_at INTEGER NOT NULL,
   value TEXT NOT NULL,
@@ -34,7 +33,8 @@ CREATE TABLE readings (
   source TEXT NOT NULL DEFAULT '',
   import_id INTEGER REFERENCES imports(id),
   line INTEGER,
-  UNIQUE (register_id, read_at));
+  PRIMARY KEY (register_id, read_at)
+) WITHOUT ROWID;
 """
 
 EPOCH = datetime.date(1970, 1, 1)

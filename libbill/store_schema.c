@@ -97,8 +97,10 @@ static const char schema_v2[] =
     "  rows_duplicate INTEGER NOT NULL DEFAULT 0,"
     "  rows_rejected INTEGER NOT NULL DEFAULT 0"
     ");"
+    /* clustered by register and time: the key is the table (no rowid B-tree and no
+     * separate unique index to keep up on import; a period's readings of a range of
+     * registers are one ordered scan) */
     "CREATE TABLE readings ("
-    "  id INTEGER PRIMARY KEY,"
     "  register_id INTEGER NOT NULL REFERENCES registers(id),"
     "  read_at INTEGER NOT NULL,"
     "  value TEXT NOT NULL,"
@@ -106,8 +108,8 @@ static const char schema_v2[] =
     "  source TEXT NOT NULL DEFAULT '',"
     "  import_id INTEGER REFERENCES imports(id),"
     "  line INTEGER,"
-    "  UNIQUE (register_id, read_at)"
-    ");"
+    "  PRIMARY KEY (register_id, read_at)"
+    ") WITHOUT ROWID;"
     "CREATE TABLE interval_readings ("
     "  id INTEGER PRIMARY KEY,"
     "  meter_id INTEGER NOT NULL REFERENCES meters(id),"
@@ -189,10 +191,7 @@ static const char schema_v3[] =
     "  status TEXT NOT NULL,"
     "  reason TEXT NOT NULL"
     ");"
-    "CREATE INDEX billing_run_skips_run ON billing_run_skips(run_id);"
-    /* covering: a billing run reads the period's readings of a range of registers
-     * from the index alone (libbill/determinants_batch.c) */
-    "CREATE INDEX readings_period ON readings(register_id, read_at, value, estimated);";
+    "CREATE INDEX billing_run_skips_run ON billing_run_skips(run_id);";
 
 static const char *const steps[] = { schema_v1, schema_v2, schema_v3 };
 
