@@ -8,6 +8,7 @@
 #include "bill/registry.h"
 #include "store_internal.h"
 #include "determinants_batch.h"
+#include "tariff_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,9 @@ static const char sql_line_insert[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 static const char sql_skip_insert[] =
     "INSERT INTO billing_run_skips (run_id, account, status, reason) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_first_link[] =
+    "SELECT min(l.valid_from) FROM links l JOIN link_shares ls ON ls.link_id = l.id"
+    " WHERE ls.account_id = ?1";
 static const char sql_bill_json[] =
     "SELECT b.json FROM bills b JOIN accounts a ON a.id = b.account_id"
     " WHERE a.reference = ?1 AND b.period_start = ?2 AND b.period_end = ?3";
@@ -160,6 +164,10 @@ typedef struct run_ctx {
     bill_billing_report *r;
     char start[16], end[16];
     char (*versions)[256]; /* per tariff: its versions in force in the period */
+    unsigned char *annual; /* per tariff: 1 when a version in force has annual tiers */
+    bill_determinants *ytd_det; /* year-to-date determinants (annual-tier accounts only) */
+    bill_usage *ytd_u;
+    int ytd_estimated; /* the current account's year-to-date used an estimated reading */
     unsigned char rnd[480]; /* random bytes for the bills' UUIDs */
     size_t nrnd;
     uint64_t last_ms;
@@ -291,6 +299,81 @@ static int make_usage(run_ctx *c, const acct *a)
     if (rc == BILL_OK && a->pf[0])
         rc = bill_usage_set_pf_standard(c->u, a->pf);
     bill_dec_clear(&v);
+    return rc;
+}
+
+/* 1 when a version of t in force during p has an energy charge with annual tiers. */
+static int tariff_annual_in(const bill_tariff *t, bill_period p)
+{
+    for (int i = 0; i < t->nversions; i++) {
+        bill_date next = { BILL_DATE_OPEN_END };
+        if (i + 1 < t->nversions)
+            next = t->versions[i + 1].effective;
+        if (t->versions[i].effective.day < p.end.day && next.day > p.start.day &&
+            t->versions[i].has_annual)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Year-to-date for an annual-tier account (docs/billing.md): the energy from
+ * 1 January of the period's start year (or from the account's first link when
+ * that is later) up to the period's start, by the same determinants over
+ * [Jan 1, start); the opened date when the first link is inside that year.
+ * Sets `reason` (and returns the status) when it cannot be computed.
+ */
+static int set_ytd(run_ctx *c, const acct *a, char *reason, size_t cap)
+{
+    int y;
+    bill_date jan1;
+    bill_date_to_ymd(c->p.start, &y, NULL, NULL);
+    bill_date_from_ymd(&jan1, y, 1, 1);
+    /* the account's first link: the opened date when inside the year, before the start */
+    sqlite3_stmt *st;
+    BILLI_TRY(billi_store_prepare(c->s, &st, sql_first_link, "billing run: links"));
+    sqlite3_bind_int64(st, 1, a->id);
+    int src = sqlite3_step(st), rc = BILL_OK;
+    bill_date first = { 0 };
+    int has_first = 0;
+    if (src == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        has_first = t && bill_date_parse(&first, t, (size_t)-1) == BILL_OK;
+    } else if (src != SQLITE_ROW) {
+        rc = billi_store_err(c->s, src, "billing run: links");
+    }
+    billi_store_done(c->s, st);
+    BILLI_TRY(rc);
+    if (has_first && first.day > jan1.day && first.day <= c->p.start.day)
+        BILLI_TRY(bill_usage_set_opened(c->u, first));
+    bill_dec zero = BILL_DEC_INIT;
+    if (c->p.start.day <= jan1.day) { /* the period starts on 1 January */
+        rc = bill_usage_set_ytd_kwh(c->u, &zero);
+        bill_dec_clear(&zero);
+        return rc;
+    }
+    bill_dec_clear(&zero);
+    bill_period yp = { jan1, c->p.start };
+    rc = bill_store_determinants(c->ytd_det, c->s, a->ref, yp);
+    if (rc == BILL_OK) {
+        bill_usage_reset(c->ytd_u);
+        if (bill_determinants_count(c->ytd_det) == 0) {
+            bill_dec_set_i64(&c->ytd_u->kwh, 0, 0); /* no meter before the period: none used */
+        } else {
+            rc = bill_determinants_to_usage(c->ytd_u, c->ytd_det);
+        }
+    }
+    if (rc == BILL_OK)
+        rc = bill_usage_set_ytd_kwh(c->u, &c->ytd_u->kwh);
+    if (rc == BILL_OK && bill_determinants_any_estimated(c->ytd_det))
+        c->ytd_estimated = 1;
+    if (rc != BILL_OK) {
+        char from[16], to[16];
+        bill_date_format(jan1, from, sizeof from);
+        bill_date_format(c->p.start, to, sizeof to);
+        snprintf(reason, cap, "account %s: year-to-date: %s (the year's usage %s..%s)", a->ref,
+                 bill_errmsg(), from, to);
+    }
     return rc;
 }
 
@@ -466,6 +549,17 @@ static int bill_one(run_ctx *c, const acct *a)
     }
     if (rc == BILL_OK)
         rc = make_usage(c, a);
+    c->ytd_estimated = 0;
+    for (size_t i = 0; i < c->ntariffs && rc == BILL_OK; i++) {
+        if (c->tariffs[i] == t && c->annual[i]) {
+            char reason[BILLI_ERRMSG_MAX + 160];
+            reason[0] = 0;
+            rc = set_ytd(c, a, reason, sizeof reason);
+            if (rc != BILL_OK && reason[0] && rc != BILL_ENOMEM &&
+                bill_status_family_of(rc) != BILL_FAMILY_STORAGE)
+                return add_skip(c, a->ref, rc, reason);
+        }
+    }
     if (rc == BILL_OK)
         rc = bill_tariff_compute(t, c->u, c->b);
     if (rc != BILL_OK) {
@@ -477,7 +571,7 @@ static int bill_one(run_ctx *c, const acct *a)
     }
     /* the bill and its lines, whole or not at all */
     BILLI_TRY(exec_cached(c->s, sql_savepoint, "billing run: savepoint"));
-    rc = store_bill(c, a, t, bill_determinants_any_estimated(c->det));
+    rc = store_bill(c, a, t, bill_determinants_any_estimated(c->det) || c->ytd_estimated);
     if (rc != BILL_OK) {
         char reason[BILLI_ERRMSG_MAX + 80];
         snprintf(reason, sizeof reason, "account %s: storing the bill: %s", a->ref, bill_errmsg());
@@ -638,14 +732,22 @@ int bill_billing_run(bill_billing_report **out, bill_store *s, bill_period p, co
     bill_date_format(p.end, c.end, sizeof c.end);
     c.r = calloc(1, sizeof *c.r);
     c.versions = calloc(ntariffs ? ntariffs : 1, sizeof *c.versions);
-    if (!c.r || !c.versions) {
+    c.annual = calloc(ntariffs ? ntariffs : 1, 1);
+    if (!c.r || !c.versions || !c.annual) {
         free(c.r);
         free(c.versions);
+        free(c.annual);
         return billi_error(BILL_ENOMEM, "billing run: out of memory");
     }
-    for (size_t i = 0; i < ntariffs; i++)
+    for (size_t i = 0; i < ntariffs; i++) {
         versions_text(c.versions[i], sizeof c.versions[i], tariffs[i], p);
+        c.annual[i] = (unsigned char)tariff_annual_in(tariffs[i], p);
+    }
     int rc = bill_determinants_create(&c.det);
+    if (rc == BILL_OK)
+        rc = bill_determinants_create(&c.ytd_det);
+    if (rc == BILL_OK)
+        rc = bill_usage_create(&c.ytd_u);
     if (rc == BILL_OK)
         rc = billi_det_batch_create(&c.batch, s, p);
     if (rc == BILL_OK)
@@ -686,8 +788,11 @@ int bill_billing_run(bill_billing_report **out, bill_store *s, bill_period p, co
         }
     }
     bill_determinants_free(c.det);
+    bill_determinants_free(c.ytd_det);
+    bill_usage_free(c.ytd_u);
     billi_det_batch_free(c.batch);
     free(c.versions);
+    free(c.annual);
     bill_usage_free(c.u);
     bill_bill_free(c.b);
     if (rc != BILL_OK) {
