@@ -16,6 +16,11 @@ bytes. Files:
   readings-late.csv  the late corrected reading of the account the bad rows
                  left without its end reading
   audit.csv      a field audit (docs/verification.md) on 2026-01-10
+
+Residential accounts R-0001..R-0200 are on cn-residential-annual (annual tiers:
+the billing run takes their year-to-date from the 2025-01-01 readings; every
+25th account heats electrically and passes the tier thresholds by December),
+the others on cn-residential-monthly-seasonal.
 """
 import os
 import sys
