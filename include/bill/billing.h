@@ -57,6 +57,14 @@ typedef struct bill_billing_report bill_billing_report;
  * register total: no reading at 2025-01-01 00:00 ..."), never billed with 0.
  * Other accounts are billed exactly as before (docs/billing.md).
  *
+ * Interval data: for an account on a tariff pricing energy by a TOU schedule
+ * whose determinants have no TOU kWh, with one whole own meter over the whole
+ * period (not shared, no sub-meters, no multiplier change inside) that has
+ * interval readings in the period, the intervals × multiplier go to the usage
+ * (bill_usage_set_intervals); a gap in them skips the account with the first
+ * missing interval; their sum must equal the register's kWh (else the
+ * compute error skips it).
+ *
  * Errors of the run itself (the report is then not created and the accounts
  * billed in earlier batches stay billed): BILL_EINVAL (NULL argument, two
  * tariffs with one id), BILL_EDATE (bad period), BILL_ESTATE (read-only store

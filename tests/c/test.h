@@ -97,5 +97,6 @@ void suite_readings_csv(void);
 void suite_import(void);
 void suite_billing_batch(void);
 void suite_billing_ytd(void);
+void suite_billing_intervals(void);
 
 #endif
