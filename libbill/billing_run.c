@@ -8,6 +8,7 @@
 #include "bill/registry.h"
 #include "store_internal.h"
 #include "determinants_batch.h"
+#include "tariff_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,26 @@ static const char sql_line_insert[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 static const char sql_skip_insert[] =
     "INSERT INTO billing_run_skips (run_id, account, status, reason) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_first_link[] =
+    "SELECT min(l.valid_from) FROM links l JOIN link_shares ls ON ls.link_id = l.id"
+    " WHERE ls.account_id = ?1";
+static const char sql_iv_links[] =
+    "SELECT l.meter_id, m.serial, l.valid_from, l.valid_to,"
+    " (SELECT count(*) FROM link_shares x WHERE x.link_id = l.id)"
+    " FROM links l JOIN link_shares ls ON ls.link_id = l.id JOIN meters m ON m.id = l.meter_id"
+    " WHERE ls.account_id = ?1 AND l.valid_from < ?3 AND (l.valid_to IS NULL OR l.valid_to > ?2)";
+static const char sql_iv_subs[] =
+    "SELECT count(*) FROM submeters WHERE master_id = ?1 AND valid_from < ?3"
+    " AND (valid_to IS NULL OR valid_to > ?2)";
+static const char sql_iv_mult[] =
+    "SELECT multiplier FROM multipliers WHERE meter_id = ?1 AND effective_from <= ?2"
+    " ORDER BY effective_from DESC LIMIT 1";
+static const char sql_iv_changes[] =
+    "SELECT count(*) FROM multipliers WHERE meter_id = ?1 AND effective_from > ?2"
+    " AND effective_from < ?3";
+static const char sql_iv_rows[] =
+    "SELECT start_minute, minutes, kwh, estimated FROM interval_readings"
+    " WHERE meter_id = ?1 AND start_minute >= ?2 AND start_minute < ?3 ORDER BY start_minute";
 static const char sql_bill_json[] =
     "SELECT b.json FROM bills b JOIN accounts a ON a.id = b.account_id"
     " WHERE a.reference = ?1 AND b.period_start = ?2 AND b.period_end = ?3";
@@ -160,6 +181,14 @@ typedef struct run_ctx {
     bill_billing_report *r;
     char start[16], end[16];
     char (*versions)[256]; /* per tariff: its versions in force in the period */
+    unsigned char *annual; /* per tariff: 1 when a version in force has annual tiers */
+    bill_determinants *ytd_det; /* year-to-date determinants (annual-tier accounts only) */
+    bill_usage *ytd_u;
+    int ytd_estimated; /* the current account's year-to-date used an estimated reading */
+    unsigned char *tou; /* per tariff: 1 when a version in force prices energy by a schedule */
+    bill_dec *iv;       /* interval kWh of the current account (grows) */
+    size_t iv_cap;
+    int iv_estimated;
     unsigned char rnd[480]; /* random bytes for the bills' UUIDs */
     size_t nrnd;
     uint64_t last_ms;
@@ -291,6 +320,236 @@ static int make_usage(run_ctx *c, const acct *a)
     if (rc == BILL_OK && a->pf[0])
         rc = bill_usage_set_pf_standard(c->u, a->pf);
     bill_dec_clear(&v);
+    return rc;
+}
+
+/* 1 when a version of t in force during p has an energy charge with annual tiers. */
+static int tariff_annual_in(const bill_tariff *t, bill_period p)
+{
+    for (int i = 0; i < t->nversions; i++) {
+        bill_date next = { BILL_DATE_OPEN_END };
+        if (i + 1 < t->nversions)
+            next = t->versions[i + 1].effective;
+        if (t->versions[i].effective.day < p.end.day && next.day > p.start.day &&
+            t->versions[i].has_annual)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Year-to-date for an annual-tier account (docs/billing.md): the energy from
+ * 1 January of the period's start year (or from the account's first link when
+ * that is later) up to the period's start, by the same determinants over
+ * [Jan 1, start); the opened date when the first link is inside that year.
+ * Sets `reason` (and returns the status) when it cannot be computed.
+ */
+static int set_ytd(run_ctx *c, const acct *a, char *reason, size_t cap)
+{
+    int y;
+    bill_date jan1;
+    bill_date_to_ymd(c->p.start, &y, NULL, NULL);
+    bill_date_from_ymd(&jan1, y, 1, 1);
+    /* the account's first link: the opened date when inside the year, before the start */
+    sqlite3_stmt *st;
+    BILLI_TRY(billi_store_prepare(c->s, &st, sql_first_link, "billing run: links"));
+    sqlite3_bind_int64(st, 1, a->id);
+    int src = sqlite3_step(st), rc = BILL_OK;
+    bill_date first = { 0 };
+    int has_first = 0;
+    if (src == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        has_first = t && bill_date_parse(&first, t, (size_t)-1) == BILL_OK;
+    } else if (src != SQLITE_ROW) {
+        rc = billi_store_err(c->s, src, "billing run: links");
+    }
+    billi_store_done(c->s, st);
+    BILLI_TRY(rc);
+    if (has_first && first.day > jan1.day && first.day <= c->p.start.day)
+        BILLI_TRY(bill_usage_set_opened(c->u, first));
+    bill_dec zero = BILL_DEC_INIT;
+    if (c->p.start.day <= jan1.day) { /* the period starts on 1 January */
+        rc = bill_usage_set_ytd_kwh(c->u, &zero);
+        bill_dec_clear(&zero);
+        return rc;
+    }
+    bill_dec_clear(&zero);
+    bill_period yp = { jan1, c->p.start };
+    rc = bill_store_determinants(c->ytd_det, c->s, a->ref, yp);
+    if (rc == BILL_OK) {
+        bill_usage_reset(c->ytd_u);
+        if (bill_determinants_count(c->ytd_det) == 0) {
+            bill_dec_set_i64(&c->ytd_u->kwh, 0, 0); /* no meter before the period: none used */
+        } else {
+            rc = bill_determinants_to_usage(c->ytd_u, c->ytd_det);
+        }
+    }
+    if (rc == BILL_OK)
+        rc = bill_usage_set_ytd_kwh(c->u, &c->ytd_u->kwh);
+    if (rc == BILL_OK && bill_determinants_any_estimated(c->ytd_det))
+        c->ytd_estimated = 1;
+    if (rc != BILL_OK) {
+        char from[16], to[16];
+        bill_date_format(jan1, from, sizeof from);
+        bill_date_format(c->p.start, to, sizeof to);
+        snprintf(reason, cap, "account %s: year-to-date: %s (the year's usage %s..%s)", a->ref,
+                 bill_errmsg(), from, to);
+    }
+    return rc;
+}
+
+/* 1 when a version of t in force during p has an energy charge priced by a TOU schedule. */
+static int tariff_tou_in(const bill_tariff *t, bill_period p)
+{
+    for (int i = 0; i < t->nversions; i++) {
+        bill_date next = { BILL_DATE_OPEN_END };
+        if (i + 1 < t->nversions)
+            next = t->versions[i + 1].effective;
+        if (t->versions[i].effective.day >= p.end.day || next.day <= p.start.day)
+            continue;
+        for (int k = 0; k < t->versions[i].ncharges; k++) {
+            const billi_charge *ch = &t->versions[i].charges[k];
+            if (ch->type == BILLI_CH_ENERGY && ch->ntou > 0 && ch->schedule >= 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The integer of a one-row query bound to (id, period start, period end). */
+static int count_query(run_ctx *c, const char *sql, sqlite3_int64 id, sqlite3_int64 *out)
+{
+    sqlite3_stmt *st;
+    BILLI_TRY(billi_store_prepare(c->s, &st, sql, "billing run: intervals"));
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, c->start, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c->end, -1, SQLITE_STATIC);
+    int src = sqlite3_step(st), rc = BILL_OK;
+    if (src == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = billi_store_err(c->s, src, "billing run: intervals");
+    billi_store_done(c->s, st);
+    return rc;
+}
+
+/*
+ * Interval data for a TOU tariff (docs/billing.md): when the usage has no TOU
+ * kWh and the account has one whole own meter over the whole period (not
+ * shared, no sub-meters, no multiplier change inside) with interval readings
+ * in the period, the intervals × multiplier go to the usage. Partial interval
+ * data is an error naming the first missing interval (`reason` set).
+ */
+static int set_intervals(run_ctx *c, const acct *a, char *reason, size_t cap)
+{
+    c->iv_estimated = 0;
+    if (c->u->ntou > 0)
+        return BILL_OK;
+    sqlite3_stmt *st;
+    BILLI_TRY(billi_store_prepare(c->s, &st, sql_iv_links, "billing run: intervals"));
+    sqlite3_bind_int64(st, 1, a->id);
+    sqlite3_bind_text(st, 2, c->start, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c->end, -1, SQLITE_STATIC);
+    int nlinks = 0, whole = 0, src;
+    sqlite3_int64 meter = 0;
+    char serial[BILL_KEY_MAX] = "";
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        nlinks++;
+        meter = sqlite3_column_int64(st, 0);
+        copy_col(serial, sizeof serial, st, 1);
+        const char *from = (const char *)sqlite3_column_text(st, 2);
+        const char *to = (const char *)sqlite3_column_text(st, 3);
+        whole = from && strcmp(from, c->start) <= 0 && (!to || strcmp(to, c->end) >= 0) &&
+                sqlite3_column_int(st, 4) == 1;
+    }
+    int rc = src == SQLITE_DONE ? BILL_OK : billi_store_err(c->s, src, "billing run: intervals");
+    billi_store_done(c->s, st);
+    BILLI_TRY(rc);
+    if (nlinks != 1 || !whole)
+        return BILL_OK;
+    sqlite3_int64 n = 0;
+    BILLI_TRY(count_query(c, sql_iv_subs, meter, &n));
+    if (n)
+        return BILL_OK;
+    BILLI_TRY(count_query(c, sql_iv_changes, meter, &n));
+    if (n)
+        return BILL_OK;
+    bill_dec mult = BILL_DEC_INIT;
+    bill_dec_set_i64(&mult, 1, 0);
+    rc = billi_store_prepare(c->s, &st, sql_iv_mult, "billing run: intervals");
+    if (rc == BILL_OK) {
+        sqlite3_bind_int64(st, 1, meter);
+        sqlite3_bind_text(st, 2, c->start, -1, SQLITE_STATIC);
+        src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+            const char *m = (const char *)sqlite3_column_text(st, 0);
+            rc = bill_dec_parse(&mult, m ? m : "", (size_t)-1);
+        } else if (src != SQLITE_DONE) {
+            rc = billi_store_err(c->s, src, "billing run: intervals");
+        }
+        billi_store_done(c->s, st);
+    }
+    sqlite3_int64 first = (sqlite3_int64)c->p.start.day * 1440,
+                  last = (sqlite3_int64)c->p.end.day * 1440, at = first;
+    size_t k = 0;
+    int minutes = 0;
+    if (rc == BILL_OK)
+        rc = billi_store_prepare(c->s, &st, sql_iv_rows, "billing run: intervals");
+    if (rc == BILL_OK) {
+        sqlite3_bind_int64(st, 1, meter);
+        sqlite3_bind_int64(st, 2, first);
+        sqlite3_bind_int64(st, 3, last);
+        while (rc == BILL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+            sqlite3_int64 sm = sqlite3_column_int64(st, 0);
+            int mi = sqlite3_column_int(st, 1);
+            if (!minutes)
+                minutes = mi;
+            if (sm != at || mi != minutes)
+                break; /* a gap or a change of length: reported below */
+            if (k == c->iv_cap) {
+                size_t ncap = c->iv_cap ? c->iv_cap * 2 : 1024;
+                bill_dec *x = realloc(c->iv, ncap * sizeof *x);
+                if (!x) {
+                    rc = billi_error(BILL_ENOMEM, "billing run: out of memory");
+                    break;
+                }
+                for (size_t i = c->iv_cap; i < ncap; i++)
+                    bill_dec_init(&x[i]);
+                c->iv = x;
+                c->iv_cap = ncap;
+            }
+            const char *v = (const char *)sqlite3_column_text(st, 2);
+            rc = bill_dec_parse(&c->iv[k], v ? v : "", (size_t)-1);
+            if (rc == BILL_OK)
+                rc = bill_dec_mul(&c->iv[k], &c->iv[k], &mult);
+            if (sqlite3_column_int(st, 3))
+                c->iv_estimated = 1;
+            k++;
+            at += mi;
+        }
+        if (rc == BILL_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+            rc = billi_store_err(c->s, src, "billing run: intervals");
+        billi_store_done(c->s, st);
+    }
+    bill_dec_clear(&mult);
+    BILLI_TRY(rc);
+    if (k == 0 && at == first && !minutes)
+        return BILL_OK; /* no interval data: the registers' quantities */
+    if (at != last) {
+        bill_datetime t = { at };
+        char when[32];
+        bill_datetime_format(t, when, sizeof when);
+        snprintf(reason, cap,
+                 "account %s: meter %s: interval data does not cover the period: none of %d"
+                 " minutes starting at %s",
+                 a->ref, serial, minutes, when);
+        return billi_error(BILL_ENOTFOUND, "%s", reason);
+    }
+    bill_datetime t0 = { first };
+    rc = bill_usage_set_intervals(c->u, t0, minutes, c->iv, k);
+    if (rc != BILL_OK)
+        snprintf(reason, cap, "account %s: meter %s: interval data: %s", a->ref, serial,
+                 bill_errmsg());
     return rc;
 }
 
@@ -466,6 +725,28 @@ static int bill_one(run_ctx *c, const acct *a)
     }
     if (rc == BILL_OK)
         rc = make_usage(c, a);
+    c->ytd_estimated = 0;
+    for (size_t i = 0; i < c->ntariffs && rc == BILL_OK; i++) {
+        if (c->tariffs[i] == t && c->annual[i]) {
+            char reason[BILLI_ERRMSG_MAX + 160];
+            reason[0] = 0;
+            rc = set_ytd(c, a, reason, sizeof reason);
+            if (rc != BILL_OK && reason[0] && rc != BILL_ENOMEM &&
+                bill_status_family_of(rc) != BILL_FAMILY_STORAGE)
+                return add_skip(c, a->ref, rc, reason);
+        }
+    }
+    c->iv_estimated = 0;
+    for (size_t i = 0; i < c->ntariffs && rc == BILL_OK; i++) {
+        if (c->tariffs[i] == t && c->tou[i]) {
+            char reason[BILLI_ERRMSG_MAX + 160];
+            reason[0] = 0;
+            rc = set_intervals(c, a, reason, sizeof reason);
+            if (rc != BILL_OK && reason[0] && rc != BILL_ENOMEM &&
+                bill_status_family_of(rc) != BILL_FAMILY_STORAGE)
+                return add_skip(c, a->ref, rc, reason);
+        }
+    }
     if (rc == BILL_OK)
         rc = bill_tariff_compute(t, c->u, c->b);
     if (rc != BILL_OK) {
@@ -477,7 +758,8 @@ static int bill_one(run_ctx *c, const acct *a)
     }
     /* the bill and its lines, whole or not at all */
     BILLI_TRY(exec_cached(c->s, sql_savepoint, "billing run: savepoint"));
-    rc = store_bill(c, a, t, bill_determinants_any_estimated(c->det));
+    rc = store_bill(c, a, t, bill_determinants_any_estimated(c->det) || c->ytd_estimated ||
+                             c->iv_estimated);
     if (rc != BILL_OK) {
         char reason[BILLI_ERRMSG_MAX + 80];
         snprintf(reason, sizeof reason, "account %s: storing the bill: %s", a->ref, bill_errmsg());
@@ -638,14 +920,25 @@ int bill_billing_run(bill_billing_report **out, bill_store *s, bill_period p, co
     bill_date_format(p.end, c.end, sizeof c.end);
     c.r = calloc(1, sizeof *c.r);
     c.versions = calloc(ntariffs ? ntariffs : 1, sizeof *c.versions);
-    if (!c.r || !c.versions) {
+    c.annual = calloc(ntariffs ? ntariffs : 1, 1);
+    c.tou = calloc(ntariffs ? ntariffs : 1, 1);
+    if (!c.r || !c.versions || !c.annual || !c.tou) {
         free(c.r);
         free(c.versions);
+        free(c.annual);
+        free(c.tou);
         return billi_error(BILL_ENOMEM, "billing run: out of memory");
     }
-    for (size_t i = 0; i < ntariffs; i++)
+    for (size_t i = 0; i < ntariffs; i++) {
         versions_text(c.versions[i], sizeof c.versions[i], tariffs[i], p);
+        c.annual[i] = (unsigned char)tariff_annual_in(tariffs[i], p);
+        c.tou[i] = (unsigned char)tariff_tou_in(tariffs[i], p);
+    }
     int rc = bill_determinants_create(&c.det);
+    if (rc == BILL_OK)
+        rc = bill_determinants_create(&c.ytd_det);
+    if (rc == BILL_OK)
+        rc = bill_usage_create(&c.ytd_u);
     if (rc == BILL_OK)
         rc = billi_det_batch_create(&c.batch, s, p);
     if (rc == BILL_OK)
@@ -686,8 +979,15 @@ int bill_billing_run(bill_billing_report **out, bill_store *s, bill_period p, co
         }
     }
     bill_determinants_free(c.det);
+    bill_determinants_free(c.ytd_det);
+    bill_usage_free(c.ytd_u);
     billi_det_batch_free(c.batch);
     free(c.versions);
+    free(c.annual);
+    free(c.tou);
+    for (size_t i = 0; i < c.iv_cap; i++)
+        bill_dec_clear(&c.iv[i]);
+    free(c.iv);
     bill_usage_free(c.u);
     bill_bill_free(c.b);
     if (rc != BILL_OK) {

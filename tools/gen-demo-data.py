@@ -16,6 +16,11 @@ bytes. Files:
   readings-late.csv  the late corrected reading of the account the bad rows
                  left without its end reading
   audit.csv      a field audit (docs/verification.md) on 2026-01-10
+
+Residential accounts R-0001..R-0200 are on cn-residential-annual (annual tiers:
+the billing run takes their year-to-date from the 2025-01-01 readings; every
+25th account heats electrically and passes the tier thresholds by December),
+the others on cn-residential-monthly-seasonal.
 """
 import os
 import sys
@@ -24,6 +29,7 @@ from decimal import Decimal
 OUT = sys.argv[1] if len(sys.argv) > 1 else "examples/data/demo"
 
 N_RES, N_COM, N_IND = 270, 24, 6
+N_ANNUAL = 200  # residential accounts R-0001..R-0200 on cn-residential-annual
 OPEN = "9999-12-31"
 INSTALLED = "2024-01-01"
 CYCLE = ["2025-%02d-01" % m for m in range(1, 13)] + ["2026-01-01"]
@@ -79,7 +85,10 @@ def wrap(values, digits):
 adv_of = {}
 for i in range(1, N_RES + 1):
     hh = 1 + rng.below(5)
-    accounts.append((res_ref(i), "residential", "cn-residential-monthly-seasonal", hh, "", "", ""))
+    # R-0001..R-0200 on annual tiers (year-to-date from the 2025-01-01 readings), the rest
+    # on monthly tiers
+    tariff = "cn-residential-annual" if i <= N_ANNUAL else "cn-residential-monthly-seasonal"
+    accounts.append((res_ref(i), "residential", tariff, hh, "", "", ""))
     scale = 60 + 10 * hh + rng.below(40)          # percent of the one-person profile
     adv = [Decimal(SEASON[m] * scale // 100 + rng.below(30)) for m in range(12)]
     if i == 150:                                   # a vacant flat: nothing used Mar..Jul
@@ -87,6 +96,8 @@ for i in range(1, N_RES + 1):
             adv[m] = Decimal(0)
     if i == 160:                                   # a new electric heater in November
         adv[10] = adv[10] * 6
+    if i % 25 == 0:                                # electric heating: twice the use, the
+        adv = [a * 2 for a in adv]                 # year passes the annual tier thresholds
     adv_of[i] = adv
     start = Decimal(1000 + rng.below(20000))
     if i in (40, 41, 42):                          # old registers that wrap in December

@@ -47,6 +47,24 @@ typedef struct bill_billing_report bill_billing_report;
  * reference, an account without meters in the period (no quantities), a
  * determinant error (a missing reading...), a compute error.
  *
+ * Annual tiers: for an account whose tariff has annual tiers in a version in
+ * force in p, the usage also gets its year-to-date kWh (the energy from
+ * 1 January of p's start year, or from its first link when later, up to
+ * p.start, by the determinants of the stored readings over that range; 0 for
+ * a period starting on 1 January) and its opened date (the first link's
+ * start, when after 1 January of that year and not after p.start). A missing
+ * reading for it skips the account ("account R: year-to-date: meter M-7
+ * register total: no reading at 2025-01-01 00:00 ..."), never billed with 0.
+ * Other accounts are billed exactly as before (docs/billing.md).
+ *
+ * Interval data: for an account on a tariff pricing energy by a TOU schedule
+ * whose determinants have no TOU kWh, with one whole own meter over the whole
+ * period (not shared, no sub-meters, no multiplier change inside) that has
+ * interval readings in the period, the intervals × multiplier go to the usage
+ * (bill_usage_set_intervals); a gap in them skips the account with the first
+ * missing interval; their sum must equal the register's kWh (else the
+ * compute error skips it).
+ *
  * Errors of the run itself (the report is then not created and the accounts
  * billed in earlier batches stay billed): BILL_EINVAL (NULL argument, two
  * tariffs with one id), BILL_EDATE (bad period), BILL_ESTATE (read-only store

@@ -96,5 +96,7 @@ void suite_meter(void);
 void suite_readings_csv(void);
 void suite_import(void);
 void suite_billing_batch(void);
+void suite_billing_ytd(void);
+void suite_billing_intervals(void);
 
 #endif
