@@ -424,8 +424,15 @@ static int energy_charge(bill_bill *b, const bill_tariff *t, const billi_charge 
 
     if (c->ntou == 0) {
         if (c->has_tiers && c->plain) {
+            /* tiers with kWh; with no kWh at all, the one tier the next kWh would fall in */
+            int z = -1;
+            if (bill_dec_is_zero(s->kwh)) {
+                const bill_dec *start = c->tiers.basis == BILLI_BASIS_ANNUAL ? s->cum : &zero;
+                for (z = 0; z < c->tiers.nthr && bill_dec_cmp(&q[z], start) <= 0; z++)
+                    ;
+            }
             for (int i = 0; i < ntiers; i++) {
-                if (i > 0 && bill_dec_is_zero(&tk[i]))
+                if (bill_dec_is_zero(&tk[i]) && i != z)
                     continue;
                 if (!(l = push_line(b, BILL_LINE_ENERGY, BILLI_EX_TIER, c, &s->seg)))
                     goto nomem;

@@ -767,6 +767,7 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             FX(found != (1u << u->ntou) - 1);
         }
     }
+    int z = -1; /* with no kWh: the tier the next kWh would fall in */
     if (c->has_tiers) {
         const billi_tiers *tr = &c->tiers;
         int large = tr->lh_min_persons > 0 && u->household >= tr->lh_min_persons;
@@ -777,6 +778,9 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
             q = mq;
             start = zero;
         }
+        if (x->kwh.c == 0)
+            for (z = 0; z < tr->nthr && f_cmp(q[z], start) <= 0; z++)
+                ;
         FX(f_add(&end, start, x->kwh));
         /* the comparisons below on integers at the largest scale, when they fit */
         int32_t sc = start.s > end.s ? start.s : end.s;
@@ -817,8 +821,10 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
     }
     if (c->ntou == 0) {
         if (c->has_tiers && c->plain) {
+            /* tiers with kWh; with no kWh at all, the one tier z the next kWh would fall
+             * in (as tariff_compute.c's energy_charge) */
             for (int i = 0; i < ntiers; i++) {
-                if (i > 0 && tk[i].c == 0)
+                if (tk[i].c == 0 && i != z)
                     continue;
                 fd price;
                 FX(f_add(&price, get(&c->base), get(&c->tiers.inc[i])));

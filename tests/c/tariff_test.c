@@ -326,11 +326,21 @@ static void test_annual_tiers_ytd(void)
     CHECK_LINE(2, "tier 3", "200", "0.8283", "165.66");
     CHECK_TOTAL("1200.60");
 
-    /* already in tier 3 */
+    /* already in tier 3: no empty tier 1 line with a backwards range */
     bill("{'period': '2025-11-01/2025-12-01', 'kwh': '10', 'ytd_kwh': 5000}");
-    CHECK_INT(bill_bill_line_count(B), 2);
+    CHECK_INT(bill_bill_line_count(B), 1);
+    CHECK_LINE(0, "tier 3", "10", "0.8283", "8.28");
+    CHECK_EXPLAIN(0, "kWh 5000–5010 of this year fall in tier 3 at 0.8283");
+    /* no kWh at all: the one tier the next kWh would fall in */
+    bill("{'period': '2025-11-01/2025-12-01', 'kwh': '0', 'ytd_kwh': 5000}");
+    CHECK_INT(bill_bill_line_count(B), 1);
+    CHECK_LINE(0, "tier 3", "0", "0.8283", "0.00");
+    bill("{'period': '2025-11-01/2025-12-01', 'kwh': '0', 'ytd_kwh': 3120}");
+    CHECK_INT(bill_bill_line_count(B), 1);
+    CHECK_LINE(0, "tier 2", "0", "0.5783", "0.00"); /* 3120 itself was the last of tier 1 */
+    bill("{'period': '2025-11-01/2025-12-01', 'kwh': '0'}");
+    CHECK_INT(bill_bill_line_count(B), 1);
     CHECK_LINE(0, "tier 1", "0", "0.5283", "0.00");
-    CHECK_LINE(1, "tier 3", "10", "0.8283", "8.28");
 
     /* ending exactly on the threshold (boundary lower): all in tier 1 */
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '359', 'ytd_kwh': '2761'}");
