@@ -34,13 +34,17 @@ class NativeHandleTest {
     return new Usage().period(JUNE_1, JULY_1).kwh(new BigDecimal("100"));
   }
 
-  /** Closes {@code h} twice, then expects every use to throw ESTATE naming {@code what}. */
+  /**
+   * Closes {@code h} twice, then expects every use to throw ESTATE naming {@code what}
+   * ({@code closedText} null: the class has no toString of its own).
+   */
   private static void checkClosed(NativeHandle h, String what, String closedText, List<Executable> uses) {
     assertFalse(h.isClosed());
     h.close();
     h.close(); // harmless
     assertTrue(h.isClosed());
-    assertEquals(closedText, h.toString());
+    if (closedText != null)
+      assertEquals(closedText, h.toString());
     StateException direct = assertThrows(StateException.class, h::checkOpen);
     assertEquals("ESTATE", direct.codeName());
     for (Executable use : uses) {
@@ -52,8 +56,9 @@ class NativeHandleTest {
 
   @Test
   void everyHandleClassExtendsTheBaseWithoutWideningTheApi() {
-    for (Class<?> c : List.of(Calendar.class, PowerFactorTable.class, Tariff.class, Usage.class,
-                              WhatIf.class)) {
+    for (Class<?> c : List.of(Calendar.class, Determinants.class, Importer.class, MeterCsv.class,
+                              PowerFactorTable.class, Store.class, Tariff.class, Usage.class,
+                              Verification.class, WhatIf.class)) {
       assertEquals(NativeHandle.class, c.getSuperclass(), c.getName());
       assertTrue(AutoCloseable.class.isAssignableFrom(c), c.getName());
       assertTrue(Modifier.isFinal(c.getModifiers()), c.getName());
@@ -107,11 +112,70 @@ class NativeHandleTest {
   }
 
   @Test
+  void closedStore() {
+    Store s = Store.memory();
+    checkClosed(s, "store", null,
+                List.of(s::schemaVersion, s::accounts, s::begin,
+                        () -> s.determinants("A-1", JUNE_1, JULY_1),
+                        () -> new Importer(s, "x.csv", Importer.Kind.READINGS, null, 0),
+                        () -> new Verification(s),
+                        () -> Importer.countReadings(s, Importer.Kind.READINGS)));
+  }
+
+  @Test
+  void closedImporter() {
+    try (Store s = Store.memory()) {
+      Importer imp = new Importer(s, "x.csv", Importer.Kind.READINGS, null, 0);
+      checkClosed(imp, "importer", null,
+                  List.of(() -> imp.feed("meter_serial,register,read_at,value\n"), imp::finish,
+                          imp::report, () -> imp.readFile("x.csv")));
+      assertFalse(s.isClosed()); // closing the importer leaves the store open
+      assertEquals(0, Importer.countReadings(s, Importer.Kind.READINGS));
+    }
+  }
+
+  @Test
+  void closedVerification() {
+    try (Store s = Store.memory()) {
+      Verification v = new Verification(s);
+      checkClosed(v, "verification", null,
+                  List.of(() -> v.feed("x"), v::finish, v::run, v::rows, v::toCsv, v::toJson,
+                          () -> v.addRow("M-1", "A-1", null, BigDecimal.ONE, JUNE_1)));
+      assertFalse(s.isClosed()); // closing the verification leaves the store open
+    }
+  }
+
+  @Test
+  void closedDeterminants() {
+    Determinants d = new Determinants(JUNE_1, JULY_1);
+    try (Usage u = new Usage()) {
+      checkClosed(d, "determinants: the handle", null,
+                  List.of(d::compute, d::days, d::isEstimated, d::quantities,
+                          () -> d.setPeriod(JUNE_1, JULY_1), () -> d.addMeter("M-1", 6),
+                          () -> d.toUsage(u)));
+    }
+  }
+
+  @Test
+  void closedMeterCsv() {
+    MeterCsv r = new MeterCsv(MeterCsv.Format.READINGS);
+    checkClosed(r, "reader", null,
+                List.of(() -> r.feed("meter_serial,register,read_at,value\n"), r::finish, r::rows,
+                        r::rejected));
+    assertEquals(MeterCsv.Format.READINGS, r.format()); // Java-side state stays readable
+  }
+
+  @Test
   void tryWithResourcesCloses() {
-    NativeHandle[] seen = new NativeHandle[5];
+    NativeHandle[] seen = new NativeHandle[10];
     try (Calendar c = new Calendar(); PowerFactorTable p = PowerFactorTable.standard("0.85");
-         Tariff t = tariff("cn-commercial-tou"); Usage u = new Usage(); WhatIf w = new WhatIf()) {
+         Tariff t = tariff("cn-commercial-tou"); Usage u = new Usage(); WhatIf w = new WhatIf();
+         Store s = Store.memory(); Determinants d = new Determinants();
+         MeterCsv r = new MeterCsv(MeterCsv.Format.INTERVALS);
+         Importer imp = new Importer(s, "x.csv", Importer.Kind.INTERVALS, null, 0);
+         Verification v = new Verification(s)) {
       seen[0] = c; seen[1] = p; seen[2] = t; seen[3] = u; seen[4] = w;
+      seen[5] = s; seen[6] = d; seen[7] = r; seen[8] = imp; seen[9] = v;
       for (NativeHandle h : seen)
         assertFalse(h.isClosed());
     }

@@ -1,6 +1,5 @@
 package org.libbill;
 
-import java.lang.ref.Cleaner;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -22,7 +21,7 @@ import org.libbill.jni.bill_determinants;
  *
  * <p>Owns a C handle: use try-with-resources or {@link #close()}.
  */
-public final class Determinants implements AutoCloseable {
+public final class Determinants extends NativeHandle implements AutoCloseable {
 
   static {
     Native.load();
@@ -34,16 +33,21 @@ public final class Determinants implements AutoCloseable {
   private static final LocalDate OPEN_END = bill.bill_registry_open_end();
 
   private final bill_determinants handle;
-  private final Cleaner.Cleanable cleanable;
-  private volatile boolean closed;
 
   /** An empty handle without a period. */
   public Determinants() {
+    this(create());
+  }
+
+  private Determinants(bill_determinants h) {
+    super(h::delete, "determinants: the handle is closed"); // must not capture `this`
+    handle = h;
+  }
+
+  private static bill_determinants create() {
     bill_determinants[] out = new bill_determinants[1];
     bill.bill_determinants_create(out);
-    bill_determinants h = out[0];
-    handle = h;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
+    return out[0];
   }
 
   /** An empty handle for the period [start, end). */
@@ -146,15 +150,5 @@ public final class Determinants implements AutoCloseable {
   public Usage toUsage(Usage usage) {
     bill.bill_determinants_to_usage(Objects.requireNonNull(usage, "usage").handle(), handle);
     return usage;
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    cleanable.clean();
-  }
-
-  public boolean isClosed() {
-    return closed;
   }
 }

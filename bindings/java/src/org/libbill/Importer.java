@@ -1,6 +1,5 @@
 package org.libbill;
 
-import java.lang.ref.Cleaner;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import org.libbill.jni.bill_importer;
  * <p>Owns a C handle: use try-with-resources or {@link #close()}; closing
  * twice is harmless, use after closing throws {@link StateException}.
  */
-public final class Importer implements AutoCloseable {
+public final class Importer extends NativeHandle implements AutoCloseable {
   static {
     Native.load();
   }
@@ -42,7 +41,6 @@ public final class Importer implements AutoCloseable {
   }
 
   private final bill_importer handle;
-  private final Cleaner.Cleanable cleanable;
 
   /**
    * Starts an import of {@code kind} into {@code store}, named {@code source}.
@@ -51,18 +49,30 @@ public final class Importer implements AutoCloseable {
    * transaction.
    */
   public Importer(Store store, String source, Kind kind, LocalDateTime now, int batchRows) {
+    this(create(store, source, kind));
+    try {
+      if (now != null) {
+        bill.bill_importer_set_now(handle, now);
+      }
+      if (batchRows != 0) {
+        bill.bill_importer_set_batch_rows(handle, batchRows);
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private Importer(bill_importer h) {
+    super(h::delete, "import: the importer is closed"); // must not capture `this`
+    handle = h;
+  }
+
+  private static bill_importer create(Store store, String source, Kind kind) {
     Objects.requireNonNull(store, "store");
     bill_importer[] out = new bill_importer[1];
     bill.bill_importer_create(out, store.raw(), kind(kind), Objects.requireNonNull(source, "source"));
-    handle = out[0];
-    bill_importer h = handle;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
-    if (now != null) {
-      bill.bill_importer_set_now(handle, now);
-    }
-    if (batchRows != 0) {
-      bill.bill_importer_set_batch_rows(handle, batchRows);
-    }
+    return out[0];
   }
 
   private static int kind(Kind kind) {
@@ -139,11 +149,5 @@ public final class Importer implements AutoCloseable {
     long[] out = new long[1];
     bill.bill_store_count_readings(out, store.raw(), kind(kind));
     return out[0];
-  }
-
-  /** Frees the importer (an unfinished import stays unfinished). Harmless when already closed. */
-  @Override
-  public void close() {
-    cleanable.clean();
   }
 }

@@ -1,6 +1,5 @@
 package org.libbill;
 
-import java.lang.ref.Cleaner;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -20,7 +19,7 @@ import org.libbill.jni.bill_meter_csv;
  * <p>Owns a C handle: use try-with-resources or {@link #close()}; closing
  * twice is harmless, use after closing throws {@link StateException}.
  */
-public final class MeterCsv implements AutoCloseable {
+public final class MeterCsv extends NativeHandle implements AutoCloseable {
   static {
     Native.load();
   }
@@ -46,17 +45,23 @@ public final class MeterCsv implements AutoCloseable {
   }
 
   private final bill_meter_csv handle;
-  private final Cleaner.Cleanable cleanable;
   private final Format format;
 
   /** A reader for {@code format}. */
   public MeterCsv(Format format) {
-    this.format = Objects.requireNonNull(format, "format");
+    this(Objects.requireNonNull(format, "format"), create(format));
+  }
+
+  private MeterCsv(Format format, bill_meter_csv h) {
+    super(h::delete, "meter CSV: the reader is closed"); // must not capture `this`
+    this.format = format;
+    handle = h;
+  }
+
+  private static bill_meter_csv create(Format format) {
     bill_meter_csv[] out = new bill_meter_csv[1];
     bill.bill_meter_csv_create(out, format.ordinal());
-    handle = out[0];
-    bill_meter_csv h = handle;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
+    return out[0];
   }
 
   private List<Row> drain() {
@@ -111,11 +116,5 @@ public final class MeterCsv implements AutoCloseable {
   /** The format read. */
   public Format format() {
     return format;
-  }
-
-  /** Frees the handle; harmless twice. */
-  @Override
-  public void close() {
-    cleanable.clean();
   }
 }

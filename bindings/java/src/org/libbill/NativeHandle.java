@@ -5,7 +5,9 @@ import org.libbill.jni.bill_status;
 
 /**
  * The base of the classes that own a C handle ({@link Calendar},
- * {@link PowerFactorTable}, {@link Tariff}, {@link Usage}, {@link WhatIf}):
+ * {@link Determinants}, {@link Importer}, {@link MeterCsv},
+ * {@link PowerFactorTable}, {@link Store}, {@link Tariff}, {@link Usage},
+ * {@link Verification}, {@link WhatIf}):
  * it registers the handle's destructor with the package's one
  * {@link Native#CLEANER}, and gives {@link #close()} (harmless when already
  * closed), {@link #isClosed()} and the closed-handle check. A subclass keeps

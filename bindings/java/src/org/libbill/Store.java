@@ -1,6 +1,5 @@
 package org.libbill;
 
-import java.lang.ref.Cleaner;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ import org.libbill.jni.bill_store_flag;
  * after closing throws {@link StateException}. One store must not be used
  * from two threads at once: open one per thread (they may share the file).
  */
-public final class Store implements AutoCloseable {
+public final class Store extends NativeHandle implements AutoCloseable {
 
   static {
     Native.load();
@@ -41,15 +40,20 @@ public final class Store implements AutoCloseable {
   private static final LocalDate OPEN_END = bill.bill_registry_open_end();
 
   private final bill_store handle;
-  private final Cleaner.Cleanable cleanable;
-  private volatile boolean closed;
 
   private Store(String path, long flags) {
+    this(create(path, flags));
+  }
+
+  private Store(bill_store h) {
+    super(h::delete, "store: the store is closed"); // must not capture `this`
+    handle = h;
+  }
+
+  private static bill_store create(String path, long flags) {
     bill_store[] out = new bill_store[1];
     bill.bill_store_open(out, Objects.requireNonNull(path, "path"), flags);
-    bill_store h = out[0];
-    handle = h;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
+    return out[0];
   }
 
   /** Opens (creating if needed) and migrates the store at {@code path}. */
@@ -405,17 +409,6 @@ public final class Store implements AutoCloseable {
   /** The stored bill of {@code reference} for [start, end) as JSON (ENOTFOUND if none). */
   public String billJson(String reference, LocalDate start, LocalDate end) {
     return bill.bill_store_bill_json(handle, reference, new LocalDate[] {start, end});
-  }
-
-  /** Closes the store. Harmless when already closed. */
-  @Override
-  public void close() {
-    closed = true;
-    cleanable.clean();
-  }
-
-  public boolean isClosed() {
-    return closed;
   }
 
   /** The C handle, for the other classes of the package that work on a store (Importer, Verification). */

@@ -1,6 +1,5 @@
 package org.libbill;
 
-import java.lang.ref.Cleaner;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import org.libbill.jni.bill_verify;
  * {@link BigDecimal}. Errors raise the exception of their family (bad header: InputException;
  * run twice or closed: StateException). Not for use by two threads at once.
  */
-public final class Verification implements AutoCloseable {
+public final class Verification extends NativeHandle implements AutoCloseable {
   static {
     Native.load();
   }
@@ -57,7 +56,6 @@ public final class Verification implements AutoCloseable {
   private static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
 
   private final bill_verify handle;
-  private final Cleaner.Cleanable cleanable;
   private final Store store; // keeps the store alive as long as the verification
 
   /** Defaults: scope AUDITED, K = 3, floor 50 kWh a day, each row on its own date. */
@@ -68,15 +66,24 @@ public final class Verification implements AutoCloseable {
   /** With options; {@code auditDate} null keeps the rows' own dates. */
   public Verification(Store store, Scope scope, BigDecimal jumpFactor, BigDecimal jumpFloor,
                       LocalDate auditDate) {
-    this.store = Objects.requireNonNull(store, "store");
+    this(Objects.requireNonNull(store, "store"),
+         create(store, scope, jumpFactor, jumpFloor, auditDate));
+  }
+
+  private Verification(Store store, bill_verify h) {
+    super(h::delete, "verify: the verification is closed"); // must not capture `this`
+    this.store = store;
+    handle = h;
+  }
+
+  private static bill_verify create(Store store, Scope scope, BigDecimal jumpFactor,
+                                    BigDecimal jumpFloor, LocalDate auditDate) {
     bill_verify[] out = new bill_verify[1];
     bill.billb_verify_create(out, store.raw(), Objects.requireNonNull(scope, "scope").ordinal(),
         Objects.requireNonNull(jumpFactor, "jumpFactor"),
         Objects.requireNonNull(jumpFloor, "jumpFloor"), auditDate != null ? 1 : 0,
         auditDate != null ? auditDate : EPOCH);
-    bill_verify h = out[0];
-    handle = h;
-    cleanable = Native.CLEANER.register(this, h::delete); // must not capture `this`
+    return out[0];
   }
 
   /** Feed audit CSV text in chunks of any size. */
@@ -185,10 +192,5 @@ public final class Verification implements AutoCloseable {
     } finally {
       h.delete();
     }
-  }
-
-  @Override
-  public void close() {
-    cleanable.clean();
   }
 }
