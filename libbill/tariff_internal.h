@@ -269,6 +269,14 @@ struct bill_bill {
     int fast_ymd[3];
 };
 
+/* tariff_usage.c: a quantity a usage may take (>= 0, at most 12 decimals and 15 integer
+ * digits); `what` (and " index" when indexed) names it in the message. */
+int billi_usage_check_qty(const bill_dec *v, const char *what, size_t index, int indexed);
+/* tariff_usage.c: set the value of date `at` in date[]/val[] (sorted by date, *n of at most
+ * max): replaced when the date is there, else inserted in order (BILL_ERANGE "at most max
+ * <what>" when full). `v` is copied, already checked. */
+int billi_usage_dated_set(bill_date *date, bill_dec *val, int *n, int max, bill_date at,
+                          const bill_dec *v, const char *what);
 /* tariff_interval.c: usage storage for intervals, demands and peaks; their JSON members */
 void billi_usage_free_demand(bill_usage *u);
 void billi_usage_reset_demand(bill_usage *u);

@@ -56,21 +56,6 @@ static int reserve(bill_usage *u, size_t n)
 }
 
 /* The sizes a meter can give (the rule of the other usage quantities); 0 or an error. */
-static int check_qty(const bill_dec *v, const char *what, size_t index, int indexed)
-{
-    char at[48] = "";
-    if (indexed)
-        snprintf(at, sizeof at, " %zu", index);
-    if (bill_dec_sign(v) < 0)
-        return billi_error(BILL_ERANGE, "usage: %s%s must not be negative", what, at);
-    if (bill_dec_scale(v) > 12)
-        return billi_error(BILL_ERANGE, "usage: %s%s may have at most 12 digits after the point",
-                           what, at);
-    if (bill_dec_precision(v) - bill_dec_scale(v) > 15)
-        return billi_error(BILL_ERANGE, "usage: %s%s is too large (at most 15 digits before the "
-                                        "point)", what, at);
-    return BILL_OK;
-}
 
 static int check_minutes(int minutes)
 {
@@ -94,7 +79,7 @@ int bill_usage_set_intervals(bill_usage *u, bill_datetime start, int minutes, co
         return billi_error(BILL_ERANGE, "usage: at most %d intervals, not %zu",
                            BILL_USAGE_MAX_INTERVALS, n);
     for (size_t i = 0; i < n; i++)
-        BILLI_TRY(check_qty(&kwh[i], "interval", i, 1));
+        BILLI_TRY(billi_usage_check_qty(&kwh[i], "interval", i, 1));
     BILLI_TRY(reserve(u, n));
     for (size_t i = 0; i < n; i++) {
         int rc = bill_dec_copy(&u->iv_kwh[i], &kwh[i]);
@@ -145,7 +130,7 @@ int bill_usage_set_tou_max_demand_kw(bill_usage *u, const char *period, const bi
         billi_quote(q, sizeof q, period, strlen(period));
         return billi_error(BILL_ESYNTAX, "usage: bad TOU period name '%s'", q);
     }
-    BILLI_TRY(check_qty(kw, "TOU maximum demand", 0, 0));
+    BILLI_TRY(billi_usage_check_qty(kw, "TOU maximum demand", 0, 0));
     int i;
     for (i = 0; i < u->ntou_md; i++)
         if (strcmp(u->tou_md_name[i], period) == 0)
@@ -174,33 +159,12 @@ int bill_usage_add_prior_peak(bill_usage *u, bill_date month, const bill_dec *kw
     BILLI_CHECK_ARG(kw != NULL, "kw");
     if (!bill_date_is_valid(month))
         return billi_error(BILL_EDATE, "usage: prior peak month out of range");
-    BILLI_TRY(check_qty(kw, "a prior peak", 0, 0));
+    BILLI_TRY(billi_usage_check_qty(kw, "a prior peak", 0, 0));
     int dom;
     bill_date_to_ymd(month, NULL, NULL, &dom);
     bill_date first = {month.day - (dom - 1)};
-    int i = 0;
-    while (i < u->nprior && bill_date_cmp(u->prior_month[i], first) < 0)
-        i++;
-    if (i < u->nprior && bill_date_cmp(u->prior_month[i], first) == 0)
-        return bill_dec_copy(&u->prior_kw[i], kw);
-    if (u->nprior == BILL_USAGE_MAX_PRIOR_PEAKS)
-        return billi_error(BILL_ERANGE, "usage: at most %d prior peaks",
-                           BILL_USAGE_MAX_PRIOR_PEAKS);
-    /* sorted by month: shift the later ones up, reusing the free last slot's storage */
-    bill_dec spare = u->prior_kw[u->nprior];
-    int rc = bill_dec_copy(&spare, kw);
-    if (rc != BILL_OK) {
-        u->prior_kw[u->nprior] = spare;
-        return rc;
-    }
-    for (int k = u->nprior; k > i; k--) {
-        u->prior_kw[k] = u->prior_kw[k - 1];
-        u->prior_month[k] = u->prior_month[k - 1];
-    }
-    u->prior_kw[i] = spare;
-    u->prior_month[i] = first;
-    u->nprior++;
-    return BILL_OK;
+    return billi_usage_dated_set(u->prior_month, u->prior_kw, &u->nprior,
+                                 BILL_USAGE_MAX_PRIOR_PEAKS, first, kw, "prior peaks");
 }
 
 void bill_usage_clear_prior_peaks(bill_usage *u)
@@ -268,7 +232,7 @@ static int load_intervals(bill_usage *u, const billi_json_node *o)
     for (size_t i = 0; i < n; i++) {
         const billi_json_node *v = billi_json_at(arr, i);
         BILLI_TRY(billi_json_to_dec(v, &u->iv_kwh[i]));
-        if (check_qty(&u->iv_kwh[i], "interval", i, 1) != BILL_OK)
+        if (billi_usage_check_qty(&u->iv_kwh[i], "interval", i, 1) != BILL_OK)
             return refail(v);
     }
     u->niv = n;

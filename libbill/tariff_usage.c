@@ -127,18 +127,54 @@ int bill_usage_set_household_size(bill_usage *u, int persons)
     return BILL_OK;
 }
 
+int billi_usage_check_qty(const bill_dec *v, const char *what, size_t index, int indexed)
+{
+    char at[48] = "";
+    if (indexed)
+        snprintf(at, sizeof at, " %zu", index);
+    if (bill_dec_sign(v) < 0)
+        return billi_error(BILL_ERANGE, "usage: %s%s must not be negative", what, at);
+    /* sizes a meter can give; keeps bills on the decimal's fast path */
+    if (bill_dec_scale(v) > 12)
+        return billi_error(BILL_ERANGE, "usage: %s%s may have at most 12 digits after the point",
+                           what, at);
+    if (bill_dec_precision(v) - bill_dec_scale(v) > 15)
+        return billi_error(BILL_ERANGE, "usage: %s%s is too large (at most 15 digits before the "
+                                        "point)", what, at);
+    return BILL_OK;
+}
+
 static int set_qty(bill_dec *dst, const bill_dec *kwh, const char *what)
 {
-    if (bill_dec_sign(kwh) < 0)
-        return billi_error(BILL_ERANGE, "usage: %s must not be negative", what);
-    /* sizes a meter can give; keeps bills on the decimal's fast path */
-    if (bill_dec_scale(kwh) > 12)
-        return billi_error(BILL_ERANGE, "usage: %s may have at most 12 digits after the point",
-                           what);
-    if (bill_dec_precision(kwh) - bill_dec_scale(kwh) > 15)
-        return billi_error(BILL_ERANGE, "usage: %s is too large (at most 15 digits before the "
-                                        "point)", what);
+    BILLI_TRY(billi_usage_check_qty(kwh, what, 0, 0));
     return bill_dec_copy(dst, kwh);
+}
+
+int billi_usage_dated_set(bill_date *date, bill_dec *val, int *n, int max, bill_date at,
+                          const bill_dec *v, const char *what)
+{
+    int i = 0;
+    while (i < *n && bill_date_cmp(date[i], at) < 0)
+        i++;
+    if (i < *n && bill_date_cmp(date[i], at) == 0)
+        return bill_dec_copy(&val[i], v);
+    if (*n == max)
+        return billi_error(BILL_ERANGE, "usage: at most %d %s", max, what);
+    /* keep them sorted by date: shift the later ones up, reusing the free last slot's storage */
+    bill_dec spare = val[*n];
+    int rc = bill_dec_copy(&spare, v);
+    if (rc != BILL_OK) {
+        val[*n] = spare;
+        return rc;
+    }
+    for (int k = *n; k > i; k--) {
+        val[k] = val[k - 1];
+        date[k] = date[k - 1];
+    }
+    val[i] = spare;
+    date[i] = at;
+    (*n)++;
+    return BILL_OK;
 }
 
 int bill_usage_set_kwh(bill_usage *u, const bill_dec *kwh)
@@ -205,28 +241,9 @@ int bill_usage_set_reading(bill_usage *u, bill_date at, const bill_dec *kwh)
     BILLI_CHECK_ARG(kwh != NULL, "kwh");
     if (!bill_date_is_valid(at))
         return billi_error(BILL_EDATE, "usage: reading date out of range");
-    int i = 0;
-    while (i < u->nreadings && bill_date_cmp(u->reading_date[i], at) < 0)
-        i++;
-    if (i < u->nreadings && bill_date_cmp(u->reading_date[i], at) == 0)
-        return set_qty(&u->reading_kwh[i], kwh, "a reading");
-    if (u->nreadings == BILLI_MAX_READINGS)
-        return billi_error(BILL_ERANGE, "usage: at most %d readings", BILLI_MAX_READINGS);
-    /* keep them sorted by date: shift the later ones up (the last slot is free) */
-    bill_dec spare = u->reading_kwh[u->nreadings];
-    int rc = set_qty(&spare, kwh, "a reading");
-    if (rc != BILL_OK) {
-        u->reading_kwh[u->nreadings] = spare;
-        return rc;
-    }
-    for (int k = u->nreadings; k > i; k--) {
-        u->reading_kwh[k] = u->reading_kwh[k - 1];
-        u->reading_date[k] = u->reading_date[k - 1];
-    }
-    u->reading_kwh[i] = spare;
-    u->reading_date[i] = at;
-    u->nreadings++;
-    return BILL_OK;
+    BILLI_TRY(billi_usage_check_qty(kwh, "a reading", 0, 0));
+    return billi_usage_dated_set(u->reading_date, u->reading_kwh, &u->nreadings,
+                                 BILLI_MAX_READINGS, at, kwh, "readings");
 }
 
 int bill_usage_set_tou_reading(bill_usage *u, bill_date at, const char *period,
