@@ -269,6 +269,9 @@ struct bill_bill {
     int fast_ymd[3];
 };
 
+/* tariff_usage.c: 1 when s is a class or TOU period name (1 to BILL_NAME_MAX-1 letters,
+ * digits, '_' or '-'), its length into *len when len is not NULL; else 0. */
+int billi_usage_valid_name(const char *s, size_t *len);
 /* tariff_usage.c: a quantity a usage may take (>= 0, at most 12 decimals and 15 integer
  * digits); `what` (and " index" when indexed) names it in the message. */
 int billi_usage_check_qty(const bill_dec *v, const char *what, size_t index, int indexed);

@@ -106,26 +106,12 @@ int bill_usage_set_calendar(bill_usage *u, const bill_calendar *cal)
     return BILL_OK;
 }
 
-static int valid_period_name(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= BILL_NAME_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-'))
-            return 0;
-    }
-    return 1;
-}
-
 int bill_usage_set_tou_max_demand_kw(bill_usage *u, const char *period, const bill_dec *kw)
 {
     BILLI_CHECK_ARG(u != NULL, "u");
     BILLI_CHECK_ARG(period != NULL, "period");
     BILLI_CHECK_ARG(kw != NULL, "kw");
-    if (!valid_period_name(period)) {
+    if (!billi_usage_valid_name(period, NULL)) {
         char q[64];
         billi_quote(q, sizeof q, period, strlen(period));
         return billi_error(BILL_ESYNTAX, "usage: bad TOU period name '%s'", q);
@@ -255,7 +241,7 @@ int billi_usage_load_demand(bill_usage *u, const billi_json_node *root)
             const billi_json_node *v = billi_json_at(n, i);
             size_t kl;
             const char *key = billi_json_key(v, &kl);
-            if (kl != strlen(key) || !valid_period_name(key))
+            if (kl != strlen(key) || !billi_usage_valid_name(key, NULL))
                 return billi_json_fail(v, BILL_ESYNTAX, "bad TOU period name");
             bill_dec d = BILL_DEC_INIT;
             int rc = billi_json_to_dec(v, &d);

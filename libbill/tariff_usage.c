@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int valid_name(const char *s, size_t *len)
+int billi_usage_valid_name(const char *s, size_t *len)
 {
     size_t n = strlen(s);
     if (n == 0 || n >= BILL_NAME_MAX)
@@ -19,7 +19,8 @@ static int valid_name(const char *s, size_t *len)
               c == '_' || c == '-'))
             return 0;
     }
-    *len = n;
+    if (len)
+        *len = n;
     return 1;
 }
 
@@ -105,7 +106,7 @@ int bill_usage_set_class(bill_usage *u, const char *cls)
     size_t n;
     BILLI_CHECK_ARG(u != NULL, "u");
     BILLI_CHECK_ARG(cls != NULL, "cls");
-    if (!valid_name(cls, &n)) {
+    if (!billi_usage_valid_name(cls, &n)) {
         char q[64];
         billi_quote(q, sizeof q, cls, strlen(cls));
         return billi_error(BILL_ESYNTAX,
@@ -193,7 +194,7 @@ int bill_usage_set_tou_kwh(bill_usage *u, const char *period, const bill_dec *kw
     BILLI_CHECK_ARG(u != NULL, "u");
     BILLI_CHECK_ARG(period != NULL, "period");
     BILLI_CHECK_ARG(kwh != NULL, "kwh");
-    if (!valid_name(period, &n)) {
+    if (!billi_usage_valid_name(period, &n)) {
         char q[64];
         billi_quote(q, sizeof q, period, strlen(period));
         return billi_error(BILL_ESYNTAX, "usage: bad TOU period name '%s'", q);
@@ -253,7 +254,7 @@ int bill_usage_set_tou_reading(bill_usage *u, bill_date at, const char *period,
     BILLI_CHECK_ARG(u != NULL, "u");
     BILLI_CHECK_ARG(period != NULL, "period");
     BILLI_CHECK_ARG(kwh != NULL, "kwh");
-    if (!valid_name(period, &n)) {
+    if (!billi_usage_valid_name(period, &n)) {
         char q[64];
         billi_quote(q, sizeof q, period, strlen(period));
         return billi_error(BILL_ESYNTAX, "usage: bad TOU period name '%s' in a reading", q);
@@ -538,7 +539,7 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
                     const billi_json_node *tv = billi_json_at(tn, j);
                     size_t kl, vl;
                     const char *key = billi_json_key(tv, &kl);
-                    if (kl != strlen(key) || !valid_name(key, &vl)) {
+                    if (kl != strlen(key) || !billi_usage_valid_name(key, &vl)) {
                         rc = billi_json_fail(tv, BILL_ESYNTAX, "bad TOU period name");
                         break;
                     }
@@ -579,7 +580,7 @@ static int load_usage(bill_usage *u, const billi_json_node *root)
             size_t kl;
             const char *key = billi_json_key(v, &kl);
             size_t vl;
-            if (kl != strlen(key) || !valid_name(key, &vl))
+            if (kl != strlen(key) || !billi_usage_valid_name(key, &vl))
                 return billi_json_fail(v, BILL_ESYNTAX, "bad TOU period name");
             bill_dec d = BILL_DEC_INIT;
             int rc = billi_json_to_dec(v, &d);
