@@ -28,7 +28,8 @@ SRCS    := $(sort $(wildcard libbill/*.c))
 HDRS    := $(wildcard include/*.h include/bill/*.h libbill/*.h)
 OBJS    := $(SRCS:libbill/%.c=$(B)/obj/%.o)
 
-TEST_SRCS := $(sort $(wildcard tests/c/*_test.c)) tests/c/tariff_util.c tests/c/main.c
+TEST_SRCS := $(sort $(wildcard tests/c/*_test.c)) tests/c/tariff_util.c tests/c/store_util.c \
+             tests/c/main.c
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all help deps check check-c check-asan check-headers check-exports check-dectest \

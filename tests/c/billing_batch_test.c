@@ -9,23 +9,10 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "test.h"
+#include "store_util.h"
 #include "../../libbill/store_internal.h"
 
 #include <stddef.h>
-
-static bill_date bD(const char *text)
-{
-    bill_date d = { 0 };
-    bill_date_parse(&d, text, (size_t)-1);
-    return d;
-}
-
-static bill_dec *bN(bill_dec *d, const char *text)
-{
-    bill_dec_init(d);
-    bill_dec_parse(d, text, (size_t)-1);
-    return d;
-}
 
 static int b_account(bill_store *s, const char *ref)
 {
@@ -47,7 +34,7 @@ static int b_meter(bill_store *s, const char *serial, const char *installed, con
     bill_dec k;
     int rc = bill_meter_create(&m, serial);
     if (rc == BILL_OK)
-        rc = bill_meter_set_installed(m, bD(installed));
+        rc = bill_meter_set_installed(m, su_date(installed));
     if (rc == BILL_OK)
         rc = bill_meter_add_register(m, "total", BILL_REGISTER_ENERGY, 0);
     if (rc == BILL_OK && tou)
@@ -57,36 +44,13 @@ static int b_meter(bill_store *s, const char *serial, const char *installed, con
     if (rc == BILL_OK && demand)
         rc = bill_meter_add_register(m, "md", BILL_REGISTER_DEMAND, 0);
     if (rc == BILL_OK && mult) {
-        rc = bill_meter_set_multiplier(m, bN(&k, mult));
+        rc = bill_meter_set_multiplier(m, su_dec(&k, mult));
         bill_dec_clear(&k);
     }
     if (rc == BILL_OK)
         rc = bill_registry_add_meter(s, m);
     bill_meter_free(m);
     return rc;
-}
-
-static int b_reading(bill_store *s, const char *serial, const char *code, const char *date,
-                     const char *value, int est)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(
-        s->db,
-        "INSERT INTO readings (register_id, read_at, value, estimated, source)"
-        " SELECT g.id, ?3, ?4, ?5, 'test' FROM registers g JOIN meters m ON m.id = g.meter_id"
-        " WHERE m.serial = ?1 AND g.code = ?2",
-        -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return BILL_ESTORE;
-    sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)bD(date).day * 1440);
-    sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, est);
-    rc = sqlite3_step(st);
-    int changes = sqlite3_changes(s->db);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE && changes == 1 ? BILL_OK : BILL_ESTORE;
 }
 
 /* Readings of all registers of a meter at a date: base (+1 per register code), estimated. */
@@ -96,18 +60,18 @@ static int b_reads(bill_store *s, const char *serial, int tou, int demand, const
     char v[32];
     int rc;
     snprintf(v, sizeof v, "%ld.%ld", base, base % 10);
-    rc = b_reading(s, serial, "total", date, v, est);
+    rc = su_reading(s, serial, "total", date, v, est);
     if (rc == BILL_OK && tou) {
         snprintf(v, sizeof v, "%ld", base / 2);
-        rc = b_reading(s, serial, "peak", date, v, 0);
+        rc = su_reading(s, serial, "peak", date, v, 0);
         if (rc == BILL_OK) {
             snprintf(v, sizeof v, "%ld", base - base / 2);
-            rc = b_reading(s, serial, "valley", date, v, 0);
+            rc = su_reading(s, serial, "valley", date, v, 0);
         }
     }
     if (rc == BILL_OK && demand) {
         snprintf(v, sizeof v, "%ld.%ld", 3 + base % 7, base % 10);
-        rc = b_reading(s, serial, "md", date, v, 0);
+        rc = su_reading(s, serial, "md", date, v, 0);
     }
     return rc;
 }
@@ -155,7 +119,7 @@ static bill_store *generate(int n, int corrupt)
         case 0: /* plain, maybe estimated */
         case 1:
             bad |= b_meter(s, m1, "2020-01-01", i % 3 ? NULL : "40", tou, kind) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
             bad |= b_reads(s, m1, tou, kind, "2025-06-01", base, 0) != BILL_OK;
             bad |= b_reads(s, m1, tou, kind, "2025-06-15", base + use / 3, 0) != BILL_OK;
             bad |= b_reads(s, m1, tou, kind, "2025-07-01", base + use, est) != BILL_OK;
@@ -165,15 +129,15 @@ static bill_store *generate(int n, int corrupt)
             break;
         case 2: /* missing end reading */
             bad |= b_meter(s, m1, "2020-01-01", NULL, tou, 0) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
             bad |= b_reads(s, m1, tou, 0, "2025-06-01", base, 0) != BILL_OK;
             break;
         case 3: /* meter exchange on 06-11, new meter ×2, demand on both */
             bad |= b_meter(s, m1, "2020-01-01", NULL, tou, 1) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), open) != BILL_OK;
-            bad |= bill_registry_remove_meter(s, m1, bD("2025-06-11")) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_remove_meter(s, m1, su_date("2025-06-11")) != BILL_OK;
             bad |= b_meter(s, m2, "2025-06-11", "2", tou, 1) != BILL_OK;
-            bad |= bill_registry_link(s, m2, ref, bD("2025-06-11"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m2, ref, su_date("2025-06-11"), open) != BILL_OK;
             bad |= b_reads(s, m1, tou, 1, "2025-06-01", base, 0) != BILL_OK;
             bad |= b_reads(s, m1, tou, 1, "2025-06-11", base + use, est) != BILL_OK;
             bad |= b_reads(s, m2, tou, 1, "2025-06-11", 0, 0) != BILL_OK;
@@ -181,10 +145,10 @@ static bill_store *generate(int n, int corrupt)
             break;
         case 4: /* multiplier change on 06-16 with (or, every other time, without) a reading */
             bad |= b_meter(s, m1, "2020-01-01", "10", tou, 0) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
             {
                 bill_dec k;
-                bad |= bill_registry_set_multiplier(s, m1, bD("2025-06-16"), bN(&k, "20")) !=
+                bad |= bill_registry_set_multiplier(s, m1, su_date("2025-06-16"), su_dec(&k, "20")) !=
                        BILL_OK;
                 bill_dec_clear(&k);
             }
@@ -200,8 +164,8 @@ static bill_store *generate(int n, int corrupt)
                 const char *refs[] = { prev, ref };
                 bill_dec r[2];
                 bad |= b_meter(s, m1, "2020-01-01", NULL, 0, 0) != BILL_OK;
-                bad |= bill_registry_link_shared(s, m1, refs, (bN(&r[0], "0.3"), bN(&r[1], "0.7"), r),
-                                                 2, bD("2020-01-01"), open) != BILL_OK;
+                bad |= bill_registry_link_shared(s, m1, refs, (su_dec(&r[0], "0.3"), su_dec(&r[1], "0.7"), r),
+                                                 2, su_date("2020-01-01"), open) != BILL_OK;
                 bill_dec_clear(&r[0]);
                 bill_dec_clear(&r[1]);
                 bad |= b_reads(s, m1, 0, 0, "2025-06-01", base, 0) != BILL_OK;
@@ -211,8 +175,8 @@ static bill_store *generate(int n, int corrupt)
         case 6: /* a master meter with a sub-meter of nobody */
             bad |= b_meter(s, m1, "2020-01-01", NULL, 0, 0) != BILL_OK;
             bad |= b_meter(s, m2, "2020-01-01", NULL, 0, 0) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), open) != BILL_OK;
-            bad |= bill_registry_add_sub(s, m1, m2, bD("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_add_sub(s, m1, m2, su_date("2020-01-01"), open) != BILL_OK;
             bad |= b_reads(s, m1, 0, 0, "2025-06-01", base, 0) != BILL_OK;
             bad |= b_reads(s, m1, 0, 0, "2025-07-01", base + use, 0) != BILL_OK;
             bad |= b_reads(s, m2, 0, 0, "2025-06-01", 100, 0) != BILL_OK;
@@ -223,32 +187,32 @@ static bill_store *generate(int n, int corrupt)
             break;
         case 8: /* the register went down */
             bad |= b_meter(s, m1, "2020-01-01", NULL, 0, 0) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
             bad |= b_reads(s, m1, 0, 0, "2025-06-01", base, 0) != BILL_OK;
             bad |= b_reads(s, m1, 0, 0, "2025-07-01", base - use, 0) != BILL_OK;
             break;
         case 9: /* a stored value that is not a decimal (corrupt: ECORRUPT stops a billing run) */
             bad |= b_meter(s, m1, "2020-01-01", NULL, 0, 0) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), open) != BILL_OK;
-            bad |= b_reading(s, m1, "total", "2025-06-01", corrupt ? "12x" : "12", 0) != BILL_OK;
-            bad |= b_reading(s, m1, "total", "2025-07-01", "20", 0) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
+            bad |= su_reading(s, m1, "total", "2025-06-01", corrupt ? "12x" : "12", 0) != BILL_OK;
+            bad |= su_reading(s, m1, "total", "2025-07-01", "20", 0) != BILL_OK;
             break;
         case 10: /* linked from 06-10 on (a new connection) */
             bad |= b_meter(s, m1, "2025-06-10", NULL, tou, 0) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2025-06-10"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2025-06-10"), open) != BILL_OK;
             bad |= b_reads(s, m1, tou, 0, "2025-06-10", 0, 0) != BILL_OK;
             bad |= b_reads(s, m1, tou, 0, "2025-07-01", use, 0) != BILL_OK;
             break;
         case 11: /* the link ended before the period: no quantities */
             bad |= b_meter(s, m1, "2020-01-01", NULL, 0, 0) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), bD("2025-05-01")) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), su_date("2025-05-01")) != BILL_OK;
             bad |= b_reads(s, m1, 0, 0, "2025-06-01", base, 0) != BILL_OK;
             break;
         default: /* two meters at once (e.g. house and heat pump) */
             bad |= b_meter(s, m1, "2020-01-01", NULL, tou, 0) != BILL_OK;
             bad |= b_meter(s, m2, "2020-01-01", "3", 0, 1) != BILL_OK;
-            bad |= bill_registry_link(s, m2, ref, bD("2020-01-01"), open) != BILL_OK;
-            bad |= bill_registry_link(s, m1, ref, bD("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m2, ref, su_date("2020-01-01"), open) != BILL_OK;
+            bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
             bad |= b_reads(s, m1, tou, 0, "2025-06-01", base, 0) != BILL_OK;
             bad |= b_reads(s, m1, tou, 0, "2025-07-01", base + use, 0) != BILL_OK;
             bad |= b_reads(s, m2, 0, 1, "2025-06-01", 50, 0) != BILL_OK;
@@ -259,7 +223,7 @@ static bill_store *generate(int n, int corrupt)
     if (corrupt) { /* a register code longer than any key, put in with SQL */
         bad |= b_account(s, "ZLONG") != BILL_OK;
         bad |= b_meter(s, "MLONG", "2020-01-01", NULL, 0, 0) != BILL_OK;
-        bad |= bill_registry_link(s, "MLONG", "ZLONG", bD("2020-01-01"), open) != BILL_OK;
+        bad |= bill_registry_link(s, "MLONG", "ZLONG", su_date("2020-01-01"), open) != BILL_OK;
         bad |= sqlite3_exec(s->db,
                             "INSERT INTO registers (meter_id, code, kind, digits) SELECT id,"
                             " 'c23456789012345678901234567890123456789012345678901234567890123456789',"

@@ -6,17 +6,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "test.h"
+#include "store_util.h"
 #include "../../libbill/store_internal.h"
 
 #include <stdlib.h>
 #include <unistd.h>
-
-static bill_date D(const char *text)
-{
-    bill_date d = { 0 };
-    bill_date_parse(&d, text, (size_t)-1);
-    return d;
-}
 
 /* Account `ref` (commercial, cn-commercial-tou) with meter `serial` (register total,
  * multiplier 2) since 2024-01-01. */
@@ -37,7 +31,7 @@ static int account_meter(bill_store *s, const char *ref, const char *serial)
     if (rc == BILL_OK)
         rc = bill_meter_create(&m, serial);
     if (rc == BILL_OK)
-        rc = bill_meter_set_installed(m, D("2024-01-01"));
+        rc = bill_meter_set_installed(m, su_date("2024-01-01"));
     if (rc == BILL_OK)
         rc = bill_meter_add_register(m, "total", BILL_REGISTER_ENERGY, 0);
     if (rc == BILL_OK)
@@ -47,7 +41,7 @@ static int account_meter(bill_store *s, const char *ref, const char *serial)
     bill_meter_free(m);
     bill_dec_clear(&two);
     if (rc == BILL_OK)
-        rc = bill_registry_link(s, serial, ref, D("2024-01-01"), bill_registry_open_end());
+        rc = bill_registry_link(s, serial, ref, su_date("2024-01-01"), bill_registry_open_end());
     return rc;
 }
 
@@ -68,10 +62,10 @@ static int june_data(bill_store *s, const char *serial, const char *kwh, int mis
              "INSERT INTO readings (register_id, read_at, value, estimated, source)"
              " SELECT g.id, %lld, '1720', 0, 't' FROM registers g JOIN meters m"
              " ON m.id = g.meter_id WHERE m.serial = '%s';",
-             (long long)D("2025-06-01").day * 1440, serial,
-             (long long)D("2025-07-01").day * 1440, serial);
+             (long long)su_date("2025-06-01").day * 1440, serial,
+             (long long)su_date("2025-07-01").day * 1440, serial);
     int rc = exec_sql(s, sql);
-    sqlite3_int64 first = (sqlite3_int64)D("2025-06-01").day * 1440;
+    sqlite3_int64 first = (sqlite3_int64)su_date("2025-06-01").day * 1440;
     for (int i = 0; rc == BILL_OK && i < 30 * 48 - missing; i++) {
         snprintf(sql, sizeof sql,
                  "INSERT INTO interval_readings (meter_id, start_minute, minutes, kwh)"
@@ -112,7 +106,7 @@ static void test_billing_intervals(void)
     CHECK_OK(exec_sql(s, "COMMIT"));
 
     bill_period june;
-    CHECK_OK(bill_period_make(&june, D("2025-06-01"), D("2025-07-01")));
+    CHECK_OK(bill_period_make(&june, su_date("2025-06-01"), su_date("2025-07-01")));
     const bill_tariff *ts[] = { t };
     bill_billing_report *r = NULL;
     CHECK_OK(bill_billing_run(&r, s, june, "june", ts, 1, NULL, 0));

@@ -1,30 +1,10 @@
 /* Tests for store-backed determinants (bill_store_determinants) and the billing run. */
 #define _POSIX_C_SOURCE 200809L
 #include "test.h"
+#include "store_util.h"
 #include "../../libbill/store_internal.h"
 
 #include <unistd.h>
-
-static bill_date D(const char *text)
-{
-    bill_date d = { 0 };
-    bill_date_parse(&d, text, (size_t)-1);
-    return d;
-}
-
-static bill_period P(const char *text)
-{
-    bill_period p = { { 0 }, { 0 } };
-    bill_period_parse(&p, text, (size_t)-1);
-    return p;
-}
-
-static bill_dec *N(bill_dec *d, const char *text)
-{
-    bill_dec_init(d);
-    bill_dec_parse(d, text, (size_t)-1);
-    return d;
-}
 
 static int account(bill_store *s, const char *ref, const char *tariff)
 {
@@ -46,43 +26,19 @@ static int meter(bill_store *s, const char *serial, const char *installed, const
     bill_dec k;
     int rc = bill_meter_create(&m, serial);
     if (rc == BILL_OK)
-        rc = bill_meter_set_installed(m, D(installed));
+        rc = bill_meter_set_installed(m, su_date(installed));
     if (rc == BILL_OK)
         rc = bill_meter_add_register(m, "total", BILL_REGISTER_ENERGY, 0);
     if (rc == BILL_OK && demand)
         rc = bill_meter_add_register(m, "md", BILL_REGISTER_DEMAND, 0);
     if (rc == BILL_OK && mult) {
-        rc = bill_meter_set_multiplier(m, N(&k, mult));
+        rc = bill_meter_set_multiplier(m, su_dec(&k, mult));
         bill_dec_clear(&k);
     }
     if (rc == BILL_OK)
         rc = bill_registry_add_meter(s, m);
     bill_meter_free(m);
     return rc;
-}
-
-/* A reading put into the store with plain SQL (the importer is another part). */
-static int reading(bill_store *s, const char *serial, const char *code, const char *date,
-                   const char *value, int est)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(
-        s->db,
-        "INSERT INTO readings (register_id, read_at, value, estimated, source)"
-        " SELECT g.id, ?3, ?4, ?5, 'test' FROM registers g JOIN meters m ON m.id = g.meter_id"
-        " WHERE m.serial = ?1 AND g.code = ?2",
-        -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return BILL_ESTORE;
-    sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)D(date).day * 1440);
-    sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, est);
-    rc = sqlite3_step(st);
-    int changes = sqlite3_changes(s->db);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE && changes == 1 ? BILL_OK : BILL_ESTORE;
 }
 
 static int sql_int(bill_store *s, const char *sql)
@@ -135,45 +91,45 @@ static bill_store *fixture(const char *path)
     CHECK_OK(account(s, "A-8", "other"));
     bill_date open = bill_registry_open_end();
     CHECK_OK(meter(s, "M1", "2020-01-01", NULL, 0));
-    CHECK_OK(bill_registry_link(s, "M1", "A-1", D("2020-01-01"), open));
-    CHECK_OK(reading(s, "M1", "total", "2025-06-01", "100", 0));
-    CHECK_OK(reading(s, "M1", "total", "2025-07-01", "520", 0));
+    CHECK_OK(bill_registry_link(s, "M1", "A-1", su_date("2020-01-01"), open));
+    CHECK_OK(su_reading(s, "M1", "total", "2025-06-01", "100", 0));
+    CHECK_OK(su_reading(s, "M1", "total", "2025-07-01", "520", 0));
 
     CHECK_OK(meter(s, "OLD", "2020-01-01", NULL, 1));
-    CHECK_OK(bill_registry_link(s, "OLD", "A-2", D("2020-01-01"), open));
-    CHECK_OK(bill_registry_remove_meter(s, "OLD", D("2025-06-11")));
+    CHECK_OK(bill_registry_link(s, "OLD", "A-2", su_date("2020-01-01"), open));
+    CHECK_OK(bill_registry_remove_meter(s, "OLD", su_date("2025-06-11")));
     CHECK_OK(meter(s, "NEW", "2025-06-11", "2", 1));
-    CHECK_OK(bill_registry_link(s, "NEW", "A-2", D("2025-06-11"), open));
-    CHECK_OK(reading(s, "OLD", "total", "2025-06-01", "1000", 0));
-    CHECK_OK(reading(s, "OLD", "total", "2025-06-11", "1100", 0));
-    CHECK_OK(reading(s, "OLD", "md", "2025-06-11", "5.2", 0));
-    CHECK_OK(reading(s, "NEW", "total", "2025-06-11", "0", 0));
-    CHECK_OK(reading(s, "NEW", "total", "2025-07-01", "125", 1));
-    CHECK_OK(reading(s, "NEW", "md", "2025-07-01", "4.1", 0));
+    CHECK_OK(bill_registry_link(s, "NEW", "A-2", su_date("2025-06-11"), open));
+    CHECK_OK(su_reading(s, "OLD", "total", "2025-06-01", "1000", 0));
+    CHECK_OK(su_reading(s, "OLD", "total", "2025-06-11", "1100", 0));
+    CHECK_OK(su_reading(s, "OLD", "md", "2025-06-11", "5.2", 0));
+    CHECK_OK(su_reading(s, "NEW", "total", "2025-06-11", "0", 0));
+    CHECK_OK(su_reading(s, "NEW", "total", "2025-07-01", "125", 1));
+    CHECK_OK(su_reading(s, "NEW", "md", "2025-07-01", "4.1", 0));
 
     bill_dec r[2];
     const char *sh[] = { "A-3", "A-4" };
     CHECK_OK(meter(s, "SH", "2020-01-01", NULL, 0));
-    CHECK_OK(bill_registry_link_shared(s, "SH", sh, (N(&r[0], "0.6"), N(&r[1], "0.4"), r), 2,
-                                       D("2020-01-01"), open));
+    CHECK_OK(bill_registry_link_shared(s, "SH", sh, (su_dec(&r[0], "0.6"), su_dec(&r[1], "0.4"), r), 2,
+                                       su_date("2020-01-01"), open));
     bill_dec_clear(&r[0]);
     bill_dec_clear(&r[1]);
-    CHECK_OK(reading(s, "SH", "total", "2025-06-01", "0", 0));
-    CHECK_OK(reading(s, "SH", "total", "2025-07-01", "101", 0));
+    CHECK_OK(su_reading(s, "SH", "total", "2025-06-01", "0", 0));
+    CHECK_OK(su_reading(s, "SH", "total", "2025-07-01", "101", 0));
 
     CHECK_OK(meter(s, "MA", "2020-01-01", NULL, 0));
     CHECK_OK(meter(s, "SU", "2020-01-01", NULL, 0));
-    CHECK_OK(bill_registry_link(s, "MA", "A-5", D("2020-01-01"), open));
-    CHECK_OK(bill_registry_link(s, "SU", "A-6", D("2020-01-01"), open));
-    CHECK_OK(bill_registry_add_sub(s, "MA", "SU", D("2020-01-01"), open));
-    CHECK_OK(reading(s, "MA", "total", "2025-06-01", "0", 0));
-    CHECK_OK(reading(s, "MA", "total", "2025-07-01", "1000", 0));
-    CHECK_OK(reading(s, "SU", "total", "2025-06-01", "0", 0));
-    CHECK_OK(reading(s, "SU", "total", "2025-07-01", "300", 0));
+    CHECK_OK(bill_registry_link(s, "MA", "A-5", su_date("2020-01-01"), open));
+    CHECK_OK(bill_registry_link(s, "SU", "A-6", su_date("2020-01-01"), open));
+    CHECK_OK(bill_registry_add_sub(s, "MA", "SU", su_date("2020-01-01"), open));
+    CHECK_OK(su_reading(s, "MA", "total", "2025-06-01", "0", 0));
+    CHECK_OK(su_reading(s, "MA", "total", "2025-07-01", "1000", 0));
+    CHECK_OK(su_reading(s, "SU", "total", "2025-06-01", "0", 0));
+    CHECK_OK(su_reading(s, "SU", "total", "2025-07-01", "300", 0));
 
     CHECK_OK(meter(s, "M9", "2020-01-01", NULL, 0));
-    CHECK_OK(bill_registry_link(s, "M9", "A-9", D("2020-01-01"), open));
-    CHECK_OK(reading(s, "M9", "total", "2025-06-01", "7", 0));
+    CHECK_OK(bill_registry_link(s, "M9", "A-9", su_date("2020-01-01"), open));
+    CHECK_OK(su_reading(s, "M9", "total", "2025-06-01", "7", 0));
     return s;
 }
 
@@ -182,7 +138,7 @@ static void test_store_determinants(void)
     bill_store *s = fixture(":memory:");
     if (!s)
         return;
-    bill_period june = P("2025-06-01/2025-07-01");
+    bill_period june = su_period("2025-06-01/2025-07-01");
     bill_determinants *d = NULL;
     CHECK_OK(bill_determinants_create(&d));
     CHECK_OK(bill_store_determinants(d, s, "A-1", june));
@@ -203,11 +159,11 @@ static void test_store_determinants(void)
     CHECK_OK(bill_determinants_add_meter(p, "NEW", 6));
     CHECK_OK(bill_determinants_add_register(p, "NEW", "total", 0, 0));
     CHECK_OK(bill_determinants_add_register(p, "NEW", "md", 2, 0));
-    CHECK_OK(bill_determinants_add_multiplier(p, "NEW", D("2025-06-11"), N(&v, "2")));
+    CHECK_OK(bill_determinants_add_multiplier(p, "NEW", su_date("2025-06-11"), su_dec(&v, "2")));
     bill_dec_clear(&v);
-    CHECK_OK(bill_determinants_add_segment(p, "OLD", D("2020-01-01"), D("2025-06-11"), 1, NULL,
+    CHECK_OK(bill_determinants_add_segment(p, "OLD", su_date("2020-01-01"), su_date("2025-06-11"), 1, NULL,
                                            0, 0));
-    CHECK_OK(bill_determinants_add_segment(p, "NEW", D("2025-06-11"), bill_registry_open_end(), 1,
+    CHECK_OK(bill_determinants_add_segment(p, "NEW", su_date("2025-06-11"), bill_registry_open_end(), 1,
                                            NULL, 0, 0));
     const struct { const char *m, *c, *d, *v; int e; } rs[] = {
         { "OLD", "total", "2025-06-01", "1000", 0 }, { "OLD", "total", "2025-06-11", "1100", 0 },
@@ -215,8 +171,8 @@ static void test_store_determinants(void)
         { "NEW", "total", "2025-07-01", "125", 1 },  { "NEW", "md", "2025-07-01", "4.1", 0 },
     };
     for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++) {
-        bill_datetime at = { (int64_t)D(rs[i].d).day * 1440 };
-        CHECK_OK(bill_determinants_add_reading(p, rs[i].m, rs[i].c, at, N(&v, rs[i].v), rs[i].e));
+        bill_datetime at = { (int64_t)su_date(rs[i].d).day * 1440 };
+        CHECK_OK(bill_determinants_add_reading(p, rs[i].m, rs[i].c, at, su_dec(&v, rs[i].v), rs[i].e));
         bill_dec_clear(&v);
     }
     CHECK_OK(bill_determinants_compute(p));
@@ -271,12 +227,12 @@ static void test_billing_run(void)
     bill_store *s = fixture(path);
     if (!s)
         return;
-    bill_period june = P("2025-06-01/2025-07-01");
+    bill_period june = su_period("2025-06-01/2025-07-01");
     bill_tariff *t = NULL;
     CHECK_OK(bill_tariff_load(&t, FLAT_TARIFF, (size_t)-1, "flat.json"));
     const bill_tariff *ts[] = { t };
     bill_billing_report *r = NULL;
-    CHECK_ERR(bill_billing_run(&r, s, P("2025-07-01/2025-06-01"), "x", ts, 1, NULL, 0),
+    CHECK_ERR(bill_billing_run(&r, s, su_period("2025-07-01/2025-06-01"), "x", ts, 1, NULL, 0),
               BILL_EDATE);
     const bill_tariff *twice[] = { t, t };
     CHECK_ERR(bill_billing_run(&r, s, june, "x", twice, 2, NULL, 0), BILL_EINVAL);
@@ -344,7 +300,7 @@ static void test_billing_run(void)
     CHECK_INT(sql_int(s, "SELECT count(*) FROM bills"), 6);
 
     /* the missing reading arrives: a run over a list bills only that account */
-    CHECK_OK(reading(s, "M9", "total", "2025-07-01", "17", 0));
+    CHECK_OK(su_reading(s, "M9", "total", "2025-07-01", "17", 0));
     const char *cycle[] = { "A-9", "A-1", "GHOST" };
     CHECK_OK(bill_billing_run(&r, s, june, "late", ts, 1, cycle, 3));
     CHECK_INT(bill_billing_report_accounts(r), 3);
@@ -384,9 +340,9 @@ static void test_billing_migration(void)
         return;
     CHECK_OK(account(s, "OLD-1", "flat"));
     CHECK_OK(meter(s, "OM", "2020-01-01", NULL, 0));
-    CHECK_OK(bill_registry_link(s, "OM", "OLD-1", D("2020-01-01"), bill_registry_open_end()));
-    CHECK_OK(reading(s, "OM", "total", "2025-06-01", "1", 0));
-    CHECK_OK(reading(s, "OM", "total", "2025-07-01", "11", 0));
+    CHECK_OK(bill_registry_link(s, "OM", "OLD-1", su_date("2020-01-01"), bill_registry_open_end()));
+    CHECK_OK(su_reading(s, "OM", "total", "2025-06-01", "1", 0));
+    CHECK_OK(su_reading(s, "OM", "total", "2025-07-01", "11", 0));
     CHECK_INT(sql_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'bills'"), 0);
     bill_store_close(s);
     s = NULL;
@@ -398,7 +354,7 @@ static void test_billing_migration(void)
     CHECK_INT(sql_int(s, "SELECT count(*) FROM readings"), 2);
     bill_determinants *d = NULL;
     CHECK_OK(bill_determinants_create(&d));
-    CHECK_OK(bill_store_determinants(d, s, "OLD-1", P("2025-06-01/2025-07-01")));
+    CHECK_OK(bill_store_determinants(d, s, "OLD-1", su_period("2025-06-01/2025-07-01")));
     CHECK_STR(Q(d, "total"), "10");
     bill_determinants_free(d);
     bill_store_close(s);

@@ -5,24 +5,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "test.h"
+#include "store_util.h"
 #include "../../libbill/store_internal.h"
 
 #include <stdlib.h>
 #include <unistd.h>
-
-static bill_date D(const char *text)
-{
-    bill_date d = { 0 };
-    bill_date_parse(&d, text, (size_t)-1);
-    return d;
-}
-
-static bill_period P(const char *text)
-{
-    bill_period p = { { 0 }, { 0 } };
-    bill_period_parse(&p, text, (size_t)-1);
-    return p;
-}
 
 /* Account `ref` on the annual tariff with meter `serial` (register total) installed and
  * linked on `from`. */
@@ -39,36 +26,21 @@ static int account_meter(bill_store *s, const char *ref, const char *serial, con
     if (rc == BILL_OK)
         rc = bill_meter_create(&m, serial);
     if (rc == BILL_OK)
-        rc = bill_meter_set_installed(m, D(from));
+        rc = bill_meter_set_installed(m, su_date(from));
     if (rc == BILL_OK)
         rc = bill_meter_add_register(m, "total", BILL_REGISTER_ENERGY, 0);
     if (rc == BILL_OK)
         rc = bill_registry_add_meter(s, m);
     bill_meter_free(m);
     if (rc == BILL_OK)
-        rc = bill_registry_link(s, serial, ref, D(from), bill_registry_open_end());
+        rc = bill_registry_link(s, serial, ref, su_date(from), bill_registry_open_end());
     return rc;
 }
 
-/* A reading put into the store with plain SQL. */
+/* An actual reading of register total. */
 static int reading(bill_store *s, const char *serial, const char *date, const char *value)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(
-        s->db,
-        "INSERT INTO readings (register_id, read_at, value, estimated, source)"
-        " SELECT g.id, ?2, ?3, 0, 'test' FROM registers g JOIN meters m ON m.id = g.meter_id"
-        " WHERE m.serial = ?1 AND g.code = 'total'",
-        -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return BILL_ESTORE;
-    sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)D(date).day * 1440);
-    sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    int changes = sqlite3_changes(s->db);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE && changes == 1 ? BILL_OK : BILL_ESTORE;
+    return su_reading(s, serial, "total", date, value, 0);
 }
 
 static char *slurp(const char *path)
@@ -102,7 +74,7 @@ static char *expected(const bill_tariff *t, bill_period p, const char *kwh, cons
     CHECK_OK(bill_dec_parse(&v, ytd, (size_t)-1));
     CHECK_OK(bill_usage_set_ytd_kwh(u, &v));
     if (opened)
-        CHECK_OK(bill_usage_set_opened(u, D(opened)));
+        CHECK_OK(bill_usage_set_opened(u, su_date(opened)));
     if (bill_tariff_compute(t, u, b) == BILL_OK)
         json = bill_bill_to_json(b);
     CHECK(json != NULL);
@@ -167,7 +139,7 @@ static void test_billing_ytd(void)
     CHECK_OK(reading(s, "M4", "2025-02-01", "3500"));
 
     const bill_tariff *ts[] = { t };
-    bill_period june = P("2025-06-01/2025-07-01");
+    bill_period june = su_period("2025-06-01/2025-07-01");
     bill_billing_report *r = NULL;
     const char *cycle[] = { "R-1", "R-2", "M-7-ACC" };
     CHECK_OK(bill_billing_run(&r, s, june, "june", ts, 1, cycle, 3));
@@ -198,7 +170,7 @@ static void test_billing_ytd(void)
     CHECK(bill_store_bill_json(s, "M-7-ACC", june) == NULL);
 
     /* a January period: ytd 0, no reading before the period needed */
-    bill_period jan = P("2025-01-01/2025-02-01");
+    bill_period jan = su_period("2025-01-01/2025-02-01");
     const char *jan_cycle[] = { "R-4", "M-7-ACC" };
     CHECK_OK(bill_billing_run(&r, s, jan, "january", ts, 1, jan_cycle, 2));
     CHECK_INT(bill_billing_report_billed(r), 1);

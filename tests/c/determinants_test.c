@@ -1,24 +1,11 @@
 /* Tests for the pure billing determinants (include/bill/determinants.h): no store. */
 #include "test.h"
-
-static bill_date D(const char *text)
-{
-    bill_date d = { 0 };
-    bill_date_parse(&d, text, (size_t)-1);
-    return d;
-}
+#include "store_util.h"
 
 static bill_datetime T(const char *date)
 {
-    bill_datetime t = { (int64_t)D(date).day * 1440 };
+    bill_datetime t = { (int64_t)su_date(date).day * 1440 };
     return t;
-}
-
-static bill_period P(const char *text)
-{
-    bill_period p = { { 0 }, { 0 } };
-    bill_period_parse(&p, text, (size_t)-1);
-    return p;
 }
 
 static int rd(bill_determinants *d, const char *m, const char *code, const char *date,
@@ -37,7 +24,7 @@ static int mult(bill_determinants *d, const char *m, const char *date, const cha
     bill_dec v = BILL_DEC_INIT;
     int rc = bill_dec_parse(&v, value, (size_t)-1);
     if (rc == BILL_OK)
-        rc = bill_determinants_add_multiplier(d, m, D(date), &v);
+        rc = bill_determinants_add_multiplier(d, m, su_date(date), &v);
     bill_dec_clear(&v);
     return rc;
 }
@@ -70,7 +57,7 @@ static bill_determinants *june(void)
     bill_determinants *d = NULL;
     if (bill_determinants_create(&d) != BILL_OK)
         abort();
-    bill_determinants_set_period(d, P("2025-06-01/2025-07-01"));
+    bill_determinants_set_period(d, su_period("2025-06-01/2025-07-01"));
     return d;
 }
 
@@ -79,7 +66,7 @@ static void own_meter(bill_determinants *d, const char *serial, int digits, cons
 {
     CHECK_OK(bill_determinants_add_meter(d, serial, digits));
     CHECK_OK(bill_determinants_add_register(d, serial, "total", 0, 0));
-    CHECK_OK(bill_determinants_add_segment(d, serial, D(from), D(to), 1, NULL, 0, 0));
+    CHECK_OK(bill_determinants_add_segment(d, serial, su_date(from), su_date(to), 1, NULL, 0, 0));
 }
 
 static void test_det_normal(void)
@@ -89,7 +76,7 @@ static void test_det_normal(void)
     CHECK_OK(bill_determinants_add_register(d, "M-1", "total", 0, 0));
     CHECK_OK(bill_determinants_add_register(d, "M-1", "peak", 0, 0));
     CHECK_OK(bill_determinants_add_register(d, "M-1", "valley", 0, 0));
-    CHECK_OK(bill_determinants_add_segment(d, "M-1", D("2024-01-01"), D("9999-12-31"), 1, NULL,
+    CHECK_OK(bill_determinants_add_segment(d, "M-1", su_date("2024-01-01"), su_date("9999-12-31"), 1, NULL,
                                            0, 0));
     CHECK_OK(rd(d, "M-1", "total", "2025-06-01", "1200.5", 0));
     CHECK_OK(rd(d, "M-1", "total", "2025-06-15", "1300", 0)); /* ignored: no cut there */
@@ -166,9 +153,9 @@ static void test_det_exchange(void)
     CHECK_OK(bill_determinants_add_register(d, "NEW", "total", 0, 0));
     CHECK_OK(bill_determinants_add_register(d, "NEW", "md", 2, 0));
     CHECK_OK(mult(d, "NEW", "2025-06-11", "2"));
-    CHECK_OK(bill_determinants_add_segment(d, "OLD", D("2020-01-01"), D("2025-06-11"), 1, NULL, 0,
+    CHECK_OK(bill_determinants_add_segment(d, "OLD", su_date("2020-01-01"), su_date("2025-06-11"), 1, NULL, 0,
                                            0));
-    CHECK_OK(bill_determinants_add_segment(d, "NEW", D("2025-06-11"), D("9999-12-31"), 1, NULL, 0,
+    CHECK_OK(bill_determinants_add_segment(d, "NEW", su_date("2025-06-11"), su_date("9999-12-31"), 1, NULL, 0,
                                            0));
     CHECK_OK(rd(d, "OLD", "total", "2025-06-01", "1000", 0));
     CHECK_OK(rd(d, "OLD", "total", "2025-06-11", "1100", 0)); /* final reading */
@@ -201,9 +188,9 @@ static void master_with_subs(bill_determinants *d, const char *s1, const char *s
     CHECK_OK(bill_determinants_add_register(d, "SUB-1", "total", 0, 0));
     CHECK_OK(bill_determinants_add_meter(d, "SUB-2", 6));
     CHECK_OK(bill_determinants_add_register(d, "SUB-2", "total", 0, 0));
-    CHECK_OK(bill_determinants_add_segment(d, "SUB-1", D("2020-01-01"), D("9999-12-31"), -1,
+    CHECK_OK(bill_determinants_add_segment(d, "SUB-1", su_date("2020-01-01"), su_date("9999-12-31"), -1,
                                            NULL, 0, 0));
-    CHECK_OK(bill_determinants_add_segment(d, "SUB-2", D("2020-01-01"), D("9999-12-31"), -1,
+    CHECK_OK(bill_determinants_add_segment(d, "SUB-2", su_date("2020-01-01"), su_date("9999-12-31"), -1,
                                            NULL, 0, 0));
     CHECK_OK(rd(d, "MASTER", "total", "2025-06-01", "10000", 0));
     CHECK_OK(rd(d, "MASTER", "total", "2025-07-01", "11000", 0));
@@ -244,10 +231,10 @@ static void test_det_shared(void)
         bill_determinants *d = june();
         CHECK_OK(bill_determinants_add_meter(d, "SH", 6));
         CHECK_OK(bill_determinants_add_register(d, "SH", "total", 0, 0));
-        CHECK_ERR(bill_determinants_add_segment(d, "SH", D("2020-01-01"), D("9999-12-31"), 1, r,
+        CHECK_ERR(bill_determinants_add_segment(d, "SH", su_date("2020-01-01"), su_date("9999-12-31"), 1, r,
                                                 3, 3),
                   BILL_EINVAL);
-        CHECK_OK(bill_determinants_add_segment(d, "SH", D("2020-01-01"), D("9999-12-31"), 1, r, 3,
+        CHECK_OK(bill_determinants_add_segment(d, "SH", su_date("2020-01-01"), su_date("9999-12-31"), 1, r, 3,
                                                i));
         CHECK_OK(rd(d, "SH", "total", "2025-06-01", "500.0", 0));
         CHECK_OK(rd(d, "SH", "total", "2025-07-01", "600.0", 0));
@@ -264,7 +251,7 @@ static void test_det_shared(void)
         bill_determinants *d = june();
         CHECK_OK(bill_determinants_add_meter(d, "SH", 6));
         CHECK_OK(bill_determinants_add_register(d, "SH", "total", 0, 0));
-        CHECK_OK(bill_determinants_add_segment(d, "SH", D("2020-01-01"), D("9999-12-31"), 1, r, 3,
+        CHECK_OK(bill_determinants_add_segment(d, "SH", su_date("2020-01-01"), su_date("9999-12-31"), 1, r, 3,
                                                i));
         CHECK_OK(rd(d, "SH", "total", "2025-06-01", "500", 0));
         CHECK_OK(rd(d, "SH", "total", "2025-07-01", "600", 0));
@@ -282,7 +269,7 @@ static void test_det_estimated(void)
     CHECK_OK(bill_determinants_add_meter(d, "E", 6));
     CHECK_OK(bill_determinants_add_register(d, "E", "total", 0, 0));
     CHECK_OK(bill_determinants_add_register(d, "E", "kvarh", 1, 0));
-    CHECK_OK(bill_determinants_add_segment(d, "E", D("2020-01-01"), D("9999-12-31"), 1, NULL, 0,
+    CHECK_OK(bill_determinants_add_segment(d, "E", su_date("2020-01-01"), su_date("9999-12-31"), 1, NULL, 0,
                                            0));
     CHECK_OK(rd(d, "E", "total", "2025-06-01", "10", 1));
     CHECK_OK(rd(d, "E", "total", "2025-07-01", "20", 0));
@@ -317,7 +304,7 @@ static void test_det_tou_usage(void)
     CHECK_OK(bill_determinants_add_register(d, "M", "total", 0, 0));
     CHECK_OK(bill_determinants_add_register(d, "M", "p", 0, 0));
     CHECK_OK(bill_determinants_add_register(d, "M", "valley", 0, 0));
-    CHECK_OK(bill_determinants_add_segment(d, "M", D("2020-01-01"), D("9999-12-31"), 1, NULL, 0,
+    CHECK_OK(bill_determinants_add_segment(d, "M", su_date("2020-01-01"), su_date("9999-12-31"), 1, NULL, 0,
                                            0));
     CHECK_OK(rd(d, "M", "total", "2025-06-01", "0", 0));
     CHECK_OK(rd(d, "M", "total", "2025-07-01", "401", 0)); /* not the sum: the TOU ones count */
@@ -358,16 +345,16 @@ static void test_det_missing_and_bad_input(void)
     bill_determinants *d = NULL;
     CHECK_OK(bill_determinants_create(&d));
     CHECK_ERR(bill_determinants_compute(d), BILL_ESTATE);
-    CHECK_ERR(bill_determinants_set_period(d, P("2025-07-01/2025-06-01")), BILL_EDATE);
-    CHECK_OK(bill_determinants_set_period(d, P("2025-06-01/2025-07-01")));
-    CHECK_ERR(bill_determinants_add_segment(d, "M-7", D("2020-01-01"), D("9999-12-31"), 1, NULL, 0,
+    CHECK_ERR(bill_determinants_set_period(d, su_period("2025-07-01/2025-06-01")), BILL_EDATE);
+    CHECK_OK(bill_determinants_set_period(d, su_period("2025-06-01/2025-07-01")));
+    CHECK_ERR(bill_determinants_add_segment(d, "M-7", su_date("2020-01-01"), su_date("9999-12-31"), 1, NULL, 0,
                                             0),
               BILL_ENOTFOUND);
     own_meter(d, "M-7", 6, "2020-01-01", "9999-12-31");
     CHECK_ERR(bill_determinants_add_meter(d, "M-7", 6), BILL_EEXISTS);
     CHECK_ERR(bill_determinants_add_meter(d, "", 6), BILL_ERANGE);
     CHECK_ERR(bill_determinants_add_meter(d, "M-8", 13), BILL_ERANGE);
-    CHECK_ERR(bill_determinants_add_segment(d, "M-7", D("2020-01-01"), D("9999-12-31"), 0, NULL, 0,
+    CHECK_ERR(bill_determinants_add_segment(d, "M-7", su_date("2020-01-01"), su_date("9999-12-31"), 0, NULL, 0,
                                             0),
               BILL_EINVAL);
     CHECK_ERR(rd(d, "M-7", "total", "2025-06-01", "-1", 0), BILL_ERANGE);

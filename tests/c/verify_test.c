@@ -1,20 +1,7 @@
 /* Tests for the field-audit verification and the history anomalies (include/bill/verify.h). */
 #include "test.h"
+#include "store_util.h"
 #include "../../libbill/store_internal.h"
-
-static bill_date D(const char *text)
-{
-    bill_date d = { 0 };
-    bill_date_parse(&d, text, (size_t)-1);
-    return d;
-}
-
-static bill_dec *N(bill_dec *d, const char *text)
-{
-    bill_dec_init(d);
-    bill_dec_parse(d, text, (size_t)-1);
-    return d;
-}
 
 static bill_store *mem_store(void)
 {
@@ -42,14 +29,14 @@ static int add_meter(bill_store *s, const char *serial, int digits, const char *
     if (rc == BILL_OK)
         rc = bill_meter_set_digits(m, digits);
     if (rc == BILL_OK)
-        rc = bill_meter_set_installed(m, D("2024-01-01"));
+        rc = bill_meter_set_installed(m, su_date("2024-01-01"));
     if (rc == BILL_OK)
         rc = bill_registry_add_meter(s, m);
     bill_meter_free(m);
     if (rc == BILL_OK && ref) {
         rc = add_acc(s, ref);
         if (rc == BILL_OK)
-            rc = bill_registry_link(s, serial, ref, D("2024-01-01"), bill_registry_open_end());
+            rc = bill_registry_link(s, serial, ref, su_date("2024-01-01"), bill_registry_open_end());
     }
     return rc;
 }
@@ -269,7 +256,7 @@ static void jump_case(const char *reading, const char *floor, int want)
     bill_verify_options o;
     bill_verify_options_init(&o);
     if (floor)
-        N(&o.jump_floor, floor);
+        su_dec(&o.jump_floor, floor);
     char csv[256];
     snprintf(csv, sizeof csv, HDR "J-1,A-J,,%s,2024-01-21\n", reading);
     bill_verify *v = run_csv(s, csv, &o);
@@ -307,13 +294,13 @@ static void test_verify_jump_multiplier(void)
         bill_meter *m = NULL;
         bill_dec mult;
         CHECK_OK(bill_meter_create(&m, "CT-1"));
-        CHECK_OK(bill_meter_set_multiplier(m, N(&mult, k ? "40" : "1")));
-        CHECK_OK(bill_meter_set_installed(m, D("2024-01-01")));
+        CHECK_OK(bill_meter_set_multiplier(m, su_dec(&mult, k ? "40" : "1")));
+        CHECK_OK(bill_meter_set_installed(m, su_date("2024-01-01")));
         CHECK_OK(bill_registry_add_meter(s, m));
         bill_meter_free(m);
         bill_dec_clear(&mult);
         CHECK_OK(add_acc(s, "A-CT"));
-        CHECK_OK(bill_registry_link(s, "CT-1", "A-CT", D("2024-01-01"), bill_registry_open_end()));
+        CHECK_OK(bill_registry_link(s, "CT-1", "A-CT", su_date("2024-01-01"), bill_registry_open_end()));
         CHECK_OK(add_hist(s, "CT-1", "2024-01-01=0 2024-01-11=10"));
         /* 31 in 10 days is above 3 x 1 a day; 31 x 40 = 1240 kWh is above 50 x 10, 31 x 1 is not */
         bill_verify *v = run_csv(s, HDR "CT-1,A-CT,,41,2024-01-21\n", NULL);
@@ -382,11 +369,11 @@ static void test_verify_scope_and_api(void)
     bill_verify *v = NULL;
     CHECK_OK(bill_verify_create(&v, s, &o));
     bill_dec r;
-    CHECK_OK(bill_verify_add_row(v, "M-1", "A-1", NULL, N(&r, "1160"), D("2024-06-11")));
-    CHECK_ERR(bill_verify_add_row(v, "M-1", "", "", &r, D("2024-06-11")), BILL_EINVAL);
+    CHECK_OK(bill_verify_add_row(v, "M-1", "A-1", NULL, su_dec(&r, "1160"), su_date("2024-06-11")));
+    CHECK_ERR(bill_verify_add_row(v, "M-1", "", "", &r, su_date("2024-06-11")), BILL_EINVAL);
     CHECK_ERR(bill_verify_feed(v, HDR, strlen(HDR)), BILL_ESTATE);
     CHECK_OK(bill_verify_run(v));
-    CHECK_ERR(bill_verify_add_row(v, "M-2", "A-2", NULL, &r, D("2024-06-11")), BILL_ESTATE);
+    CHECK_ERR(bill_verify_add_row(v, "M-2", "A-2", NULL, &r, su_date("2024-06-11")), BILL_ESTATE);
     /* every account with an installed meter: A-1..A-8 */
     CHECK_INT(bill_verify_account_count(v), 8);
     CHECK_INT(acc_class(v, "A-1"), BILL_VERIFY_ACCOUNT_CONFIRMED);
@@ -398,7 +385,7 @@ static void test_verify_scope_and_api(void)
     /* audit date option: the rows' dates are replaced */
     o.scope = BILL_VERIFY_SCOPE_AUDITED;
     o.audit_date = 1;
-    o.date = D("2023-06-01"); /* before any link */
+    o.date = su_date("2023-06-01"); /* before any link */
     v = run_csv(s, HDR "M-1,A-1,,1160,2024-06-11\n", &o);
     CHECK(v != NULL);
     if (v) {
@@ -408,7 +395,7 @@ static void test_verify_scope_and_api(void)
     bill_verify_free(v);
     /* bad options and header */
     o = (bill_verify_options)BILL_VERIFY_OPTIONS_INIT;
-    N(&o.jump_factor, "0");
+    su_dec(&o.jump_factor, "0");
     CHECK_ERR(bill_verify_create(&v, s, &o), BILL_EINVAL);
     o.jump_factor = (bill_dec)BILL_DEC_INIT;
     o.jump_factor.coef_ = 3;
@@ -513,8 +500,8 @@ static void test_anomalies(void)
     /* options: two zero periods are enough with N = 2; a window */
     bill_anomaly_options o = BILL_ANOMALY_OPTIONS_INIT;
     o.zero_periods = 2;
-    o.window.start = D("2024-03-15");
-    o.window.end = D("2024-06-15");
+    o.window.start = su_date("2024-03-15");
+    o.window.end = su_date("2024-06-15");
     CHECK_OK(bill_anomalies_find(&a, s, &o));
     int zero = 0;
     for (size_t i = 0; i < bill_anomalies_count(a); i++) {
@@ -524,7 +511,7 @@ static void test_anomalies(void)
     }
     CHECK_INT(zero, 2); /* Z-2 and Z-3 (Z-4 is linked to no account) */
     bill_anomalies_free(a);
-    N(&o.factor, "1");
+    su_dec(&o.factor, "1");
     CHECK_ERR(bill_anomalies_find(&a, s, &o), BILL_EINVAL);
     CHECK_STR(bill_anomaly_kind_name(BILL_ANOMALY_ZERO_USAGE), "zero_usage");
     bill_store_close(s);
