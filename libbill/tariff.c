@@ -5,6 +5,8 @@
  */
 #include "tariff_internal.h"
 
+#include <uuid/uuid.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1037,6 +1039,12 @@ int bill_tariff_load(bill_tariff **out, const char *json, size_t len, const char
     if (rc != BILL_OK) {
         bill_tariff_free(t);
         return rc;
+    }
+    {
+        uuid_t id; /* tells this tariff from a later one at the same address (bill caches) */
+        uuid_generate_random(id);
+        memcpy(&t->uid, id, sizeof t->uid);
+        t->uid |= 1;
     }
     billi_fast_compile(t);
     *out = t;

@@ -54,6 +54,7 @@ void bill_bill_free(bill_bill *b)
     for (size_t i = 0; i < b->cap; i++)
         line_clear(&b->lines[i]);
     free(b->lines);
+    billi_fast_bill_free(b);
     bill_dec_clear(&b->subtotal);
     bill_dec_clear(&b->tax);
     bill_dec_clear(&b->total);

@@ -300,10 +300,13 @@ typedef struct fast_charge {
     fd q[BILL_TARIFF_MAX_TIERS], q_large[BILL_TARIFF_MAX_TIERS];  /* annual tier quotas */
 } fast_charge;
 
+struct turbo_plan;
+
 typedef struct fast_version {
     int ok;                  /* every charge handled here */
     int nch;
     fast_charge *ch;
+    struct turbo_plan *tb;   /* NULL: no bill of this version takes the turbo path */
 } fast_version;
 
 struct billi_fast {
@@ -312,6 +315,7 @@ struct billi_fast {
     int64_t vat_den;
     uint64_t vat_magic;
     int two_part;            /* capacity, demand or power-factor charges (usage fields to prefetch) */
+    int turbo;               /* some version has a turbo plan */
     int nversions;
     fast_version v[];
 };
@@ -519,6 +523,8 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
     return 1;
 }
 
+static struct turbo_plan *turbo_compile(const billi_version *v, const fast_version *fv);
+
 void billi_fast_compile(bill_tariff *t)
 {
     billi_fast *f = calloc(1, sizeof *f + (size_t)t->nversions * sizeof f->v[0]);
@@ -546,6 +552,9 @@ void billi_fast_compile(bill_tariff *t)
         for (int i = 0; i < v->ncharges; i++)
             f->two_part |= v->charges[i].type == BILLI_CH_CAPACITY ||
                            v->charges[i].type == BILLI_CH_DEMAND || v->charges[i].type == BILLI_CH_PF;
+        if (fv->ok)
+            fv->tb = turbo_compile(v, fv);
+        f->turbo |= fv->tb != NULL;
     }
     t->fast = f;
 }
@@ -558,6 +567,7 @@ void billi_fast_free(billi_fast *f)
         for (int k = 0; f->v[i].ch && k < f->v[i].nch; k++)
             free(f->v[i].ch[k].pf);
         free(f->v[i].ch);
+        free(f->v[i].tb);
     }
     free(f);
 }
@@ -594,6 +604,7 @@ static inline billi_line *push(bill_bill *b, int kind, int ex, const billi_charg
     l->per = 0;
     l->flag = 0;
     l->seg = seg;
+    l->tid = 0;
     return l;
 }
 
@@ -609,13 +620,11 @@ static inline billi_line *push(bill_bill *b, int kind, int ex, const billi_charg
             return BILL_ENOMEM;                                                                \
     } while (0)
 
-/* price_line: amount = qty × price, rounded per line or trimmed */
-static inline __attribute__((always_inline)) int f_price(const bill_tariff *t, billi_line *l,
-                                                        fd qty, fd price)
+/* price_line's amount: qty × price, rounded per line or trimmed */
+static inline __attribute__((always_inline)) int f_amount(fd *r, const bill_tariff *t, fd qty,
+                                                         fd price)
 {
     fd a;
-    put(&l->qty, qty);
-    put(&l->price, price);
     if (f_mul(&a, qty, price))
         return -1;
     if (t->round_apply == BILLI_APPLY_LINE) {
@@ -624,6 +633,19 @@ static inline __attribute__((always_inline)) int f_price(const bill_tariff *t, b
     } else if (a.s > t->round_scale) {
         a = f_trim(a, t->round_scale);
     }
+    *r = a;
+    return 0;
+}
+
+/* price_line: amount = qty × price, rounded per line or trimmed */
+static inline __attribute__((always_inline)) int f_price(const bill_tariff *t, billi_line *l,
+                                                        fd qty, fd price)
+{
+    fd a;
+    put(&l->qty, qty);
+    put(&l->price, price);
+    if (f_amount(&a, t, qty, price))
+        return -1;
     put(&l->amount, a);
     return 0;
 }
@@ -734,6 +756,59 @@ static int monthly_quotas(fd *q, const billi_tiers *tr, const fctx *x, int large
     return 0;
 }
 
+/*
+ * The kWh from start to start + kwh in each of the nthr + 1 tiers bounded by the quotas
+ * q[0 .. nthr): tier i covers (lo[i], hi[i]], tk[i] = hi[i] - lo[i] or 0 when empty.
+ */
+static inline int tier_split(fd *tk, fd *lo, fd *hi, const fd *q, int nthr, fd start, fd kwh)
+{
+    fd end, zero = {0, 0};
+    int ntiers = nthr + 1;
+    if (f_add(&end, start, kwh))
+        return -1;
+    /* the comparisons below on integers at the largest scale, when they fit */
+    int32_t sc = start.s > end.s ? start.s : end.s;
+    for (int i = 0; i < nthr; i++)
+        sc = q[i].s > sc ? q[i].s : sc;
+    int64_t qi[BILL_TARIFF_MAX_TIERS], si, ei;
+    int fits = at_scale(&si, start, sc) && at_scale(&ei, end, sc);
+    for (int i = 0; i < nthr && fits; i++)
+        fits = at_scale(&qi[i], q[i], sc);
+    for (int i = 0; i < ntiers && fits; i++) {
+        int64_t li = i == 0 ? 0 : qi[i - 1], hi_i;
+        lo[i] = i == 0 ? zero : q[i - 1];
+        if (li <= si) {
+            lo[i] = start;
+            li = si;
+        }
+        if (i < nthr && qi[i] < ei) {
+            hi[i] = q[i];
+            hi_i = qi[i];
+        } else {
+            hi[i] = end;
+            hi_i = ei;
+        }
+        if (hi_i > li) {
+            if (f_sub(&tk[i], hi[i], lo[i]))
+                return -1;
+        } else {
+            tk[i] = zero;
+        }
+    }
+    for (int i = 0; i < ntiers && !fits; i++) {
+        fd a = i == 0 ? zero : q[i - 1];
+        lo[i] = f_cmp(a, start) > 0 ? a : start;
+        hi[i] = i < nthr && f_cmp(q[i], end) < 0 ? q[i] : end;
+        if (f_cmp(hi[i], lo[i]) > 0) {
+            if (f_sub(&tk[i], hi[i], lo[i]))
+                return -1;
+        } else {
+            tk[i] = zero;
+        }
+    }
+    return 0;
+}
+
 static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, const fast_charge *fc,
                   const bill_usage *u, const fctx *x)
 {
@@ -772,7 +847,7 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
         const billi_tiers *tr = &c->tiers;
         int large = tr->lh_min_persons > 0 && u->household >= tr->lh_min_persons;
         const fd *q = large ? fc->q_large : fc->q;
-        fd mq[BILL_TARIFF_MAX_TIERS], start = x->cum, end, zero = {0, 0};
+        fd mq[BILL_TARIFF_MAX_TIERS], start = x->cum, zero = {0, 0};
         if (tr->basis != BILLI_BASIS_ANNUAL) {
             FX(monthly_quotas(mq, tr, x, large));
             q = mq;
@@ -781,43 +856,7 @@ static int energy(bill_bill *b, const bill_tariff *t, const billi_charge *c, con
         if (x->kwh.c == 0)
             for (z = 0; z < tr->nthr && f_cmp(q[z], start) <= 0; z++)
                 ;
-        FX(f_add(&end, start, x->kwh));
-        /* the comparisons below on integers at the largest scale, when they fit */
-        int32_t sc = start.s > end.s ? start.s : end.s;
-        for (int i = 0; i < tr->nthr; i++)
-            sc = q[i].s > sc ? q[i].s : sc;
-        int64_t qi[BILL_TARIFF_MAX_TIERS], si, ei;
-        int fits = at_scale(&si, start, sc) && at_scale(&ei, end, sc);
-        for (int i = 0; i < tr->nthr && fits; i++)
-            fits = at_scale(&qi[i], q[i], sc);
-        for (int i = 0; i < ntiers && fits; i++) {
-            int64_t li = i == 0 ? 0 : qi[i - 1], hi_i;
-            lo[i] = i == 0 ? zero : q[i - 1];
-            if (li <= si) {
-                lo[i] = start;
-                li = si;
-            }
-            if (i < tr->nthr && qi[i] < ei) {
-                hi[i] = q[i];
-                hi_i = qi[i];
-            } else {
-                hi[i] = end;
-                hi_i = ei;
-            }
-            if (hi_i > li)
-                FX(f_sub(&tk[i], hi[i], lo[i]));
-            else
-                tk[i] = zero;
-        }
-        for (int i = 0; i < ntiers && !fits; i++) {
-            fd a = i == 0 ? zero : q[i - 1];
-            lo[i] = f_cmp(a, start) > 0 ? a : start;
-            hi[i] = i < tr->nthr && f_cmp(q[i], end) < 0 ? q[i] : end;
-            if (f_cmp(hi[i], lo[i]) > 0)
-                FX(f_sub(&tk[i], hi[i], lo[i]));
-            else
-                tk[i] = zero;
-        }
+        FX(tier_split(tk, lo, hi, q, tr->nthr, start, x->kwh));
     }
     if (c->ntou == 0) {
         if (c->has_tiers && c->plain) {
@@ -1218,6 +1257,97 @@ static int split(fd *seg_kwh, fd (*seg_tou)[BILL_TARIFF_MAX_TOU], const bill_bil
     return rc == BILL_OK ? 0 : -1;
 }
 
+/*
+ * The end of a fast or turbo bill over period p (n segments), its lines written: `sub`
+ * their sum; the minimum charge (has_min: `minimum` is the period's), VAT, the rounding
+ * line and the totals.
+ */
+static int finish(const bill_tariff *t, bill_bill *b, bill_period p, int n, fd sub, int has_min,
+                  fd minimum)
+{
+    const billi_fast *f = t->fast;
+    billi_line *l;
+    /* the sum of the lines is the subtotal's plus those of the lines added below */
+    fd tax = {0, 0}, sum, total;
+    size_t nsub = b->n;
+    sum = sub;
+    sub = f_trim(sub, t->round_scale);
+    if (has_min && f_cmp(sub, minimum) < 0) {
+        PUSH(l, b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, p);
+        for (int s = 0; s < n && !l->charge; s++) {
+            const billi_version *v = &t->versions[b->seg_ver[s]];
+            for (int i = 0; i < v->ncharges; i++)
+                if (v->charges[i].type == BILLI_CH_MINIMUM) {
+                    l->charge = &v->charges[i];
+                    l->charge_id = v->charges[i].id;
+                    break;
+                }
+        }
+        fd top;
+        if (f_sub(&top, minimum, sub))
+            return FAST_NO;
+        put(&l->qty, (fd){1, 0});
+        l->unit = "period";
+        put(&l->price, top);
+        put(&l->amount, top);
+        put(&l->aux, minimum);
+        sub = minimum;
+    }
+    /* VAT */
+    if (t->vat == BILLI_VAT_EXCLUSIVE) {
+        PUSH(l, b, BILL_LINE_TAX, BILLI_EX_TAX, NULL, p);
+        l->component = "VAT";
+        if (f_price(t, l, sub, get(&t->vat_rate)))
+            return FAST_NO;
+        tax = get(&l->amount);
+    }
+    /* total */
+    for (size_t i = nsub; i < b->n; i++)
+        if (f_add(&sum, sum, get(&b->lines[i].amount)))
+            return FAST_NO;
+    sum = f_trim(sum, t->round_scale);
+    if (f_rescale(&total, sum, t->round_scale, t->round_mode))
+        return FAST_NO;
+    if (f_cmp(total, sum) != 0) {
+        fd r;
+        if (f_sub(&r, total, sum))
+            return FAST_NO;
+        PUSH(l, b, BILL_LINE_ROUNDING, BILLI_EX_ROUNDING, NULL, p);
+        put(&l->qty, (fd){1, 0});
+        put(&l->amount, r);
+        put(&l->price, r);
+        put(&l->aux, sum);
+    }
+    b->tax_included = 0;
+    if (t->vat == BILLI_VAT_INCLUSIVE) {
+        fd one_rate, tt;
+        b->tax_included = 1;
+        if (f_mul(&tt, total, get(&t->vat_rate)))
+            return FAST_NO;
+        if (f->vat_den > 1 && tt.c >= 0 && total.s == t->round_scale) {
+            /* bill_dec_div(tt, 1 + rate, round_scale) has this numerator and denominator */
+            uint64_t num = (uint64_t)tt.c, d = (uint64_t)f->vat_den;
+            uint64_t q = (uint64_t)(((fd_u128)num * f->vat_magic) >> 64), rem = num - q * d;
+            while (rem >= d) { /* the estimate is at most 2 short */
+                q++;
+                rem -= d;
+            }
+            if (round_quotient(&tax, (int64_t)q, (int64_t)rem, tt.c, f->vat_den, t->round_scale,
+                               t->round_mode))
+                return FAST_NO;
+        } else if (f_add(&one_rate, (fd){1, 0}, get(&t->vat_rate)) ||
+                   f_div(&tax, tt, one_rate, t->round_scale, t->round_mode)) {
+            return FAST_NO;
+        }
+    }
+    put(&b->subtotal, sub);
+    put(&b->tax, tax);
+    put(&b->sum, sum);
+    put(&b->total, total);
+    b->computed = 1;
+    return BILL_OK;
+}
+
 static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 {
     const billi_fast *f = t->fast;
@@ -1341,89 +1471,432 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             return FAST_NO;
     }
 
-    /* subtotal, minimum charge; the sum of the lines (the same value and scale in any
-     * order) is the subtotal's plus those of the lines added after it */
-    fd sub = {0, 0}, tax = {0, 0}, sum, total;
+    /* subtotal, minimum charge: the sum of the lines (the same value and scale in any
+     * order) */
+    fd sub = {0, 0};
     for (size_t i = 0; i < b->n; i++)   /* written by put(): compact */
         if (f_add(&sub, sub, get(&b->lines[i].amount)))
             return FAST_NO;
-    size_t nsub = b->n;
-    sum = sub;
-    sub = f_trim(sub, t->round_scale);
-    if (has_min && f_cmp(sub, minimum) < 0) {
-        PUSH(l, b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, p);
-        for (int s = 0; s < n && !l->charge; s++) {
-            const billi_version *v = &t->versions[b->seg_ver[s]];
-            for (int i = 0; i < v->ncharges; i++)
-                if (v->charges[i].type == BILLI_CH_MINIMUM) {
-                    l->charge = &v->charges[i];
-                    l->charge_id = v->charges[i].id;
-                    break;
-                }
-        }
-        fd top;
-        if (f_sub(&top, minimum, sub))
-            return FAST_NO;
-        put(&l->qty, (fd){1, 0});
-        l->unit = "period";
-        put(&l->price, top);
-        put(&l->amount, top);
-        put(&l->aux, minimum);
-        sub = minimum;
-    }
-    /* VAT */
-    if (t->vat == BILLI_VAT_EXCLUSIVE) {
-        PUSH(l, b, BILL_LINE_TAX, BILLI_EX_TAX, NULL, p);
-        l->component = "VAT";
-        if (f_price(t, l, sub, get(&t->vat_rate)))
-            return FAST_NO;
-        tax = get(&l->amount);
-    }
-    /* total */
-    for (size_t i = nsub; i < b->n; i++)
-        if (f_add(&sum, sum, get(&b->lines[i].amount)))
-            return FAST_NO;
-    sum = f_trim(sum, t->round_scale);
-    if (f_rescale(&total, sum, t->round_scale, t->round_mode))
-        return FAST_NO;
-    if (f_cmp(total, sum) != 0) {
-        fd r;
-        if (f_sub(&r, total, sum))
-            return FAST_NO;
-        PUSH(l, b, BILL_LINE_ROUNDING, BILLI_EX_ROUNDING, NULL, p);
-        put(&l->qty, (fd){1, 0});
-        put(&l->amount, r);
-        put(&l->price, r);
-        put(&l->aux, sum);
-    }
-    b->tax_included = 0;
-    if (t->vat == BILLI_VAT_INCLUSIVE) {
-        fd one_rate, tt;
-        b->tax_included = 1;
-        if (f_mul(&tt, total, get(&t->vat_rate)))
-            return FAST_NO;
-        if (f->vat_den > 1 && tt.c >= 0 && total.s == t->round_scale) {
-            /* bill_dec_div(tt, 1 + rate, round_scale) has this numerator and denominator */
-            uint64_t num = (uint64_t)tt.c, d = (uint64_t)f->vat_den;
-            uint64_t q = (uint64_t)(((fd_u128)num * f->vat_magic) >> 64), rem = num - q * d;
-            while (rem >= d) { /* the estimate is at most 2 short */
-                q++;
-                rem -= d;
+    return finish(t, b, p, n, sub, has_min, minimum);
+}
+
+/* ---- the turbo path ------------------------------------------------------------------------ */
+
+/*
+ * Bills of one segment (no tariff change and no new year inside the period) under a
+ * version whose charges are all energy (TOU, tiers, components, increments), per_kWh,
+ * fixed or minimum: the residential and commercial shapes, most bills of a billing run.
+ * What depends only on the period (the version, the segment, monthly tier quotas, the
+ * fixed lines, the minimum) is computed once per period and kept in the bill
+ * (billi_turbo_state); every line's fields other than its values (kind, charge, names,
+ * unit, price, ...) come from a template of the plan and are written only when the line's
+ * slot last held another template (billi_line.tid: the bill's epoch and the template;
+ * every bill not computed here starts a new epoch). The values are computed with the same
+ * compact operations as the fast path (tier_split, f_amount, finish), so the bill is the
+ * same byte for byte (tests/c/tariff_fast_test.c compares all three paths). Anything else
+ * (another usage shape, a prorated first year, no kWh on plain tiers, an overflow) goes to
+ * the fast path.
+ */
+
+enum { TB_ENERGY, TB_PER_KWH, TB_FIXED, TB_MIN };
+
+#define TB_MAX_OPS 16            /* charges of a version */
+#define TB_MAX_FIX 16            /* fixed lines of a period, all charges */
+#define TB_MAX_TPL 255
+
+typedef struct turbo_tpl {
+    int kind, ex, annual, per, has_aux;
+    const billi_charge *charge;
+    const char *component, *band, *unit;
+    fd price, aux;
+} turbo_tpl;
+
+typedef struct turbo_op {
+    int op;
+    const billi_charge *c;
+    const fast_charge *fc;
+    int tou;                     /* energy: priced by TOU period */
+    int plain_tiers;             /* energy: one line per tier (no TOU, plain price) */
+    int ntiers;                  /* energy: 0 or thresholds + 1 */
+    int annual;                  /* energy: annual tiers (quotas of the plan), else monthly */
+    int tpl;                     /* the first template: TOU lines, then flat components */
+    int ntpl;                    /* ... how many */
+    int tier_tpl[BILL_TARIFF_MAX_TIERS + 1];   /* tier i's line (plain or increment), -1: none */
+} turbo_op;
+
+typedef struct turbo_plan {
+    int nops, ntpl, has_min;
+    int ntou;                    /* the TOU periods of the TOU energy charges (all the same) */
+    const fast_key *tou;
+    turbo_op op[TB_MAX_OPS];
+    turbo_tpl tpl[TB_MAX_TPL];
+} turbo_plan;
+
+/* What a bill keeps of the last period it billed on the turbo path. */
+struct billi_turbo_state {
+    uint64_t uid;                /* the tariff; 0: nothing kept */
+    int32_t start, end;          /* the period */
+    int ok;                      /* one segment of a version with a turbo plan */
+    int vi;
+    fd q[TB_MAX_OPS][BILL_TARIFF_MAX_TIERS], q_large[TB_MAX_OPS][BILL_TARIFF_MAX_TIERS];
+    int fix0[TB_MAX_OPS], nfix[TB_MAX_OPS];
+    fd fix_sum[TB_MAX_OPS];
+    fd minimum;
+    billi_line fix[TB_MAX_FIX];
+};
+
+static int tpl_add(turbo_plan *tp, int kind, int ex, const billi_charge *c, const char *component,
+                   const char *band, fd price)
+{
+    if (tp->ntpl == TB_MAX_TPL)
+        return -1;
+    turbo_tpl *x = &tp->tpl[tp->ntpl];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    x->ex = ex;
+    x->charge = c;
+    x->component = component;
+    x->band = band;
+    x->unit = "kWh";
+    x->price = price;
+    return tp->ntpl++;
+}
+
+static struct turbo_plan *turbo_compile(const billi_version *v, const fast_version *fv)
+{
+    if (v->ncharges > TB_MAX_OPS)
+        return NULL;
+    turbo_plan *tp = calloc(1, sizeof *tp);
+    if (!tp)
+        return NULL;
+    int ok = 1;
+    for (int i = 0; i < v->ncharges && ok; i++) {
+        const billi_charge *c = &v->charges[i];
+        const fast_charge *fc = &fv->ch[i];
+        turbo_op *o = &tp->op[tp->nops++];
+        o->c = c;
+        o->fc = fc;
+        for (int k = 0; k <= BILL_TARIFF_MAX_TIERS; k++)
+            o->tier_tpl[k] = -1;
+        switch (c->type) {
+        case BILLI_CH_ENERGY:
+            o->op = TB_ENERGY;
+            o->tou = c->ntou > 0;
+            if (c->has_tiers) {
+                o->ntiers = c->tiers.nthr + 1;
+                o->annual = c->tiers.basis == BILLI_BASIS_ANNUAL;
+                o->plain_tiers = c->ntou == 0 && c->plain;
             }
-            if (round_quotient(&tax, (int64_t)q, (int64_t)rem, tt.c, f->vat_den, t->round_scale,
-                               t->round_mode))
-                return FAST_NO;
-        } else if (f_add(&one_rate, (fd){1, 0}, get(&t->vat_rate)) ||
-                   f_div(&tax, tt, one_rate, t->round_scale, t->round_mode)) {
-            return FAST_NO;
+            if (o->tou) {
+                if (tp->ntou == 0) {
+                    tp->ntou = c->ntou;
+                    tp->tou = fc->tou;
+                }
+                ok = tp->ntou == c->ntou;
+                for (int p = 0; p < c->ntou && ok; p++)
+                    ok = memcmp(&tp->tou[p], &fc->tou[p], sizeof fc->tou[p]) == 0 && fc->tou[p].ok;
+                o->tpl = tp->ntpl;
+                for (int p = 0; p < c->ntou && ok; p++)
+                    for (int j = 0; j < fc->ntou_comp && ok; j++) {
+                        int k = fc->tou_comp[j];
+                        int x = tpl_add(tp, BILL_LINE_ENERGY, BILLI_EX_TOU, c, fc->tou_comp_name[j],
+                                        c->tou_name[p],
+                                        get(c->tou_prices ? &c->tou_price[p] : &c->comp_tou[k][p]));
+                        ok = x >= 0;
+                        if (ok) {
+                            tp->tpl[x].has_aux = 1;
+                            tp->tpl[x].aux = c->tou_prices ? (fd){0, 0} : get(&c->tou_ratio[p]);
+                            tp->tpl[x].per = c->tou_prices;
+                        }
+                    }
+                for (int j = 0; j < fc->nflat_comp && ok; j++) {
+                    int k = fc->flat_comp[j];
+                    ok = tpl_add(tp, BILL_LINE_ENERGY, BILLI_EX_TOU_FLAT, c, c->comp[k].name, "",
+                                 get(&c->comp[k].price)) >= 0;
+                }
+                o->ntpl = tp->ntpl - o->tpl;
+            } else if (o->plain_tiers) {
+                for (int t = 0; t < o->ntiers && ok; t++) {
+                    fd price;
+                    ok = !f_add(&price, get(&c->base), get(&c->tiers.inc[t])) &&
+                         (o->tier_tpl[t] = tpl_add(tp, BILL_LINE_ENERGY, BILLI_EX_TIER, c, "",
+                                                   billi_tier_band(t + 1), price)) >= 0;
+                    if (ok)
+                        tp->tpl[o->tier_tpl[t]].annual = o->annual;
+                }
+            } else {
+                o->tpl = tp->ntpl;
+                for (int k = 0; k < c->ncomp && ok; k++)
+                    ok = tpl_add(tp, BILL_LINE_ENERGY, BILLI_EX_FLAT, c,
+                                 c->plain ? "" : c->comp[k].name, "", get(&c->comp[k].price)) >= 0;
+                o->ntpl = tp->ntpl - o->tpl;
+            }
+            if (!o->plain_tiers)
+                for (int t = 1; t < o->ntiers && ok; t++) {
+                    if (c->tiers.inc[t].coef_ == 0)
+                        continue;
+                    ok = (o->tier_tpl[t] = tpl_add(tp, BILL_LINE_ENERGY, BILLI_EX_INCREMENT, c,
+                                                   "tier increment", billi_tier_band(t + 1),
+                                                   get(&c->tiers.inc[t]))) >= 0;
+                    if (ok)
+                        tp->tpl[o->tier_tpl[t]].annual = o->annual;
+                }
+            break;
+        case BILLI_CH_PER_KWH:
+            o->op = TB_PER_KWH;
+            o->tpl = tpl_add(tp, BILL_LINE_PER_KWH, BILLI_EX_PER_KWH, c, "", "", get(&c->price));
+            ok = o->tpl >= 0;
+            break;
+        case BILLI_CH_FIXED:
+            o->op = TB_FIXED;
+            break;
+        case BILLI_CH_MINIMUM:
+            o->op = TB_MIN;
+            tp->has_min = 1;
+            break;
+        default:
+            ok = 0;
         }
     }
-    put(&b->subtotal, sub);
-    put(&b->tax, tax);
-    put(&b->sum, sum);
-    put(&b->total, total);
-    b->computed = 1;
+    if (!ok) {
+        free(tp);
+        return NULL;
+    }
+    return tp;
+}
+
+/* The period's part of a turbo bill: ts->ok = 0 when the period is not for this path. */
+static int turbo_period(const bill_tariff *t, bill_period p, bill_bill *b,
+                        struct billi_turbo_state *ts)
+{
+    const billi_fast *f = t->fast;
+    ts->uid = t->uid;
+    ts->start = p.start.day;
+    ts->end = p.end.day;
+    ts->ok = 0;
+    int vi = -1;
+    for (int i = 0; i < t->nversions; i++)
+        if (t->versions[i].effective.day <= p.start.day)
+            vi = i;
+    if (vi < 0 || !f->v[vi].ok || !f->v[vi].tb || p.start.day >= p.end.day)
+        return BILL_OK;
+    fctx x;
+    memset(&x, 0, sizeof x);
+    x.pdays = p.end.day - p.start.day;
+    bill_date_to_ymd(p.start, &x.y0, &x.m0, &x.d0);
+    x.pm = x.m0;
+    x.seg = p;
+    if (segments(t, p, vi, &x, b) != 1)
+        return BILL_OK;
+    const turbo_plan *tp = f->v[vi].tb;
+    int nfix = 0;
+    ts->minimum = (fd){0, 0};
+    b->n = 0;
+    for (int o = 0; o < tp->nops; o++) {
+        const turbo_op *op = &tp->op[o];
+        const billi_charge *c = op->c;
+        int rc = BILL_OK;
+        if (op->op == TB_ENERGY && op->ntiers) {
+            if (op->annual) {
+                memcpy(ts->q[o], op->fc->q, sizeof ts->q[o]);
+                memcpy(ts->q_large[o], op->fc->q_large, sizeof ts->q_large[o]);
+            } else if (monthly_quotas(ts->q[o], &c->tiers, &x, 0) ||
+                       monthly_quotas(ts->q_large[o], &c->tiers, &x, 1)) {
+                return BILL_OK;
+            }
+        } else if (op->op == TB_FIXED) {
+            size_t n0 = b->n;
+            rc = fixed(b, t, c, &x, 1, NULL);
+            if (rc == BILL_OK && nfix + (int)(b->n - n0) > TB_MAX_FIX)
+                rc = FAST_NO;
+            ts->fix0[o] = nfix;
+            ts->fix_sum[o] = (fd){0, 0};
+            for (size_t i = n0; i < b->n && rc == BILL_OK; i++) {
+                ts->fix[nfix++] = b->lines[i];
+                if (f_add(&ts->fix_sum[o], ts->fix_sum[o], get(&b->lines[i].amount)))
+                    rc = FAST_NO;
+            }
+            ts->nfix[o] = nfix - ts->fix0[o];
+        } else if (op->op == TB_MIN) {
+            rc = fixed(b, t, c, &x, 0, &ts->minimum);
+        }
+        if (rc == BILL_ENOMEM)
+            return rc;
+        if (rc != BILL_OK)
+            return BILL_OK;
+    }
+    b->n = 0;
+    ts->vi = vi;
+    ts->ok = 1;
     return BILL_OK;
+}
+
+/* The next line, its fields other than the values from template k of the plan. */
+static inline __attribute__((always_inline)) billi_line *
+tline(bill_bill *b, const turbo_plan *tp, int k, uint64_t ep, bill_period seg)
+{
+    if (BILLI_UNLIKELY(b->n == b->cap) && grow(b) != BILL_OK)
+        return NULL;
+    billi_line *l = &b->lines[b->n++];
+    uint64_t tid = ep | (uint64_t)(k + 1);
+    if (BILLI_UNLIKELY(l->tid != tid)) {
+        const turbo_tpl *x = &tp->tpl[k];
+        l->kind = x->kind;
+        l->ex = x->ex;
+        l->charge = x->charge;
+        l->charge_id = x->charge->id;
+        l->component = x->component;
+        l->band = x->band;
+        l->unit = x->unit;
+        l->annual = x->annual;
+        l->per = x->per;
+        l->flag = 0;
+        l->seg = seg;
+        put(&l->price, x->price);
+        if (x->has_aux)
+            put(&l->aux, x->aux);
+        l->tid = tid;
+    }
+    return l;
+}
+
+#define TLINE(l, ...)                                                                          \
+    do {                                                                                       \
+        if (!((l) = tline(__VA_ARGS__)))                                                       \
+            return BILL_ENOMEM;                                                                \
+    } while (0)
+
+/* A line of quantity qty: its amount added to *sub. */
+static inline __attribute__((always_inline)) int tvalue(const bill_tariff *t, billi_line *l,
+                                                       const turbo_plan *tp, int k, fd qty,
+                                                       fd *sub)
+{
+    fd a;
+    if (f_amount(&a, t, qty, tp->tpl[k].price) || f_add(sub, *sub, a))
+        return -1;
+    put(&l->qty, qty);
+    put(&l->amount, a);
+    return 0;
+}
+
+static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
+{
+    struct billi_turbo_state *ts = b->tstate;
+    bill_period p = u->period;
+    if (u->has_opened)
+        return FAST_NO; /* a prorated first year, perhaps */
+    if (BILLI_UNLIKELY(ts->uid != t->uid || ts->start != p.start.day || ts->end != p.end.day)) {
+        b->tb_epoch++; /* the templates hold the segment, the fixed lines the period */
+        int rc = turbo_period(t, p, b, ts);
+        if (rc != BILL_OK)
+            return rc;
+    }
+    if (!ts->ok)
+        return FAST_NO;
+    const turbo_plan *tp = t->fast->v[ts->vi].tb;
+    int ntou = u->ntou;
+    fd tou[BILL_TARIFF_MAX_TOU], total, cum;
+    if (tp->ntou) {
+        if (ntou != tp->ntou)
+            return FAST_NO;
+        for (int k = 0; k < ntou; k++)
+            if (!key_eq(&tp->tou[k], u->tou_name[k]))
+                return FAST_NO;
+    }
+    if (ntou > 0) {
+        total = (fd){0, 0};
+        for (int k = 0; k < ntou; k++)
+            if (uget(&tou[k], &u->tou_kwh[k]) || f_add(&total, total, tou[k]))
+                return FAST_NO;
+        fd given;
+        if (u->has_kwh && (uget(&given, &u->kwh) || f_cmp(total, given) != 0))
+            return FAST_NO;
+    } else if (uget(&total, &u->kwh)) {
+        return FAST_NO;
+    }
+    if (uget(&cum, &u->ytd))
+        return FAST_NO;
+
+    b->n = 0;
+    b->nsegments = 1;
+    b->seg[0] = p;
+    b->seg_ver[0] = ts->vi;
+    uint64_t ep = b->tb_epoch << 16;
+    fd sub = {0, 0};
+    billi_line *l;
+    for (int o = 0; o < tp->nops; o++) {
+        const turbo_op *op = &tp->op[o];
+        switch (op->op) {
+        case TB_ENERGY: {
+            fd tk[BILL_TARIFF_MAX_TIERS + 1], lo[BILL_TARIFF_MAX_TIERS + 1],
+                hi[BILL_TARIFF_MAX_TIERS + 1];
+            if (op->ntiers) {
+                const billi_tiers *tr = &op->c->tiers;
+                int large = tr->lh_min_persons > 0 && u->household >= tr->lh_min_persons;
+                if (op->plain_tiers && total.c == 0)
+                    return FAST_NO; /* the one tier the next kWh would fall in */
+                if (tier_split(tk, lo, hi, large ? ts->q_large[o] : ts->q[o], tr->nthr,
+                               op->annual ? cum : (fd){0, 0}, total))
+                    return FAST_NO;
+            }
+            int k = op->tpl;
+            if (op->tou) {
+                int nc = op->fc->ntou_comp;
+                for (int q = 0; q < ntou; q++)
+                    for (int j = 0; j < nc; j++, k++) {
+                        TLINE(l, b, tp, k, ep, p);
+                        if (tvalue(t, l, tp, k, tou[q], &sub))
+                            return FAST_NO;
+                    }
+            }
+            for (; k < op->tpl + op->ntpl; k++) { /* flat components on all kWh */
+                TLINE(l, b, tp, k, ep, p);
+                if (tvalue(t, l, tp, k, total, &sub))
+                    return FAST_NO;
+            }
+            for (int i = op->plain_tiers ? 0 : 1; i < op->ntiers; i++) {
+                int x = op->tier_tpl[i];
+                if (x < 0 || tk[i].c == 0)
+                    continue;
+                TLINE(l, b, tp, x, ep, p);
+                put(&l->lo, lo[i]);
+                put(&l->hi, hi[i]);
+                if (tvalue(t, l, tp, x, tk[i], &sub))
+                    return FAST_NO;
+            }
+            break;
+        }
+        case TB_PER_KWH: {
+            int ex = 0;
+            for (int k = 0; k < op->c->nexempt; k++)
+                ex |= key_eq(&op->fc->exempt[k], u->cls);
+            if (ex)
+                break;
+            TLINE(l, b, tp, op->tpl, ep, p);
+            if (tvalue(t, l, tp, op->tpl, total, &sub))
+                return FAST_NO;
+            break;
+        }
+        case TB_FIXED:
+            for (int i = 0; i < ts->nfix[o]; i++) {
+                int k = TB_MAX_TPL + 1 + ts->fix0[o] + i; /* after the plan's templates */
+                uint64_t tid = ep | (uint64_t)k;
+                if (BILLI_UNLIKELY(b->n == b->cap) && grow(b) != BILL_OK)
+                    return BILL_ENOMEM;
+                l = &b->lines[b->n++];
+                if (l->tid != tid) {
+                    *l = ts->fix[ts->fix0[o] + i];
+                    l->tid = tid;
+                }
+            }
+            if (f_add(&sub, sub, ts->fix_sum[o]))
+                return FAST_NO;
+            break;
+        default: /* TB_MIN: the period's, in ts */
+            break;
+        }
+    }
+    return finish(t, b, p, 1, sub, tp->has_min, ts->minimum);
 }
 
 /* The big parts the general path may have left in b's lines and totals, freed (put()). */
@@ -1460,15 +1933,27 @@ int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     }
     int was_fast = b->fast;  /* 1: the last bill came from here, nothing big is left */
     b->fast = 0;
-    if (!t->fast || b->general_only || !whitelist(t, NULL, u))
+    b->turbo = 0;
+    if (!t->fast || b->general_only || !whitelist(t, NULL, u)) {
+        b->tb_epoch++; /* the general path writes the lines */
         return FAST_NO;
+    }
     if (!was_fast)
         clear_big(b);
     b->computed = 0;
     b->tariff = t;
     b->period = u->period;
     memcpy(b->cls, u->cls, sizeof b->cls);
-    int rc = fast_bill(t, u, b);
+    int rc = FAST_NO;
+    if (t->fast->turbo && !b->no_turbo && (b->tstate || (b->tstate = calloc(1, sizeof *b->tstate))))
+        rc = turbo_bill(t, u, b);
+    if (rc == BILL_OK) {
+        b->turbo = 1;
+    } else {
+        b->tb_epoch++; /* lines written below (or by the general path) match no template */
+        if (rc == FAST_NO)
+            rc = fast_bill(t, u, b);
+    }
     if (rc != BILL_OK)
         b->n = 0;
     b->fast = rc == BILL_OK;
@@ -1483,4 +1968,20 @@ void billi_bill_set_general_only(bill_bill *b, int on)
 int billi_bill_used_fast(const bill_bill *b)
 {
     return b->fast;
+}
+
+void billi_bill_set_no_turbo(bill_bill *b, int on)
+{
+    b->no_turbo = on;
+}
+
+int billi_bill_used_turbo(const bill_bill *b)
+{
+    return b->turbo;
+}
+
+void billi_fast_bill_free(bill_bill *b)
+{
+    free(b->tstate);
+    b->tstate = NULL;
 }

@@ -150,6 +150,8 @@ struct bill_tariff {
     int nversions;
     billi_version *versions;
     billi_fast *fast;                /* NULL: every bill takes the general path */
+    uint64_t uid;                    /* random at load: tells tariffs apart in a bill's caches
+                                        (an address may be reused by a later tariff) */
 };
 
 /*
@@ -234,6 +236,8 @@ typedef struct billi_line {
     bill_dec x, y;           /* capacity/demand: days, month days; PF: PF, standard */
     bill_period seg;
     bill_date ref;           /* demand ratchet: the month of the prior peak */
+    uint64_t tid;            /* turbo path (tariff_fast.c): the template this line's fields
+                                other than its values came from; 0: none */
 } billi_line;
 
 struct bill_bill {
@@ -267,6 +271,12 @@ struct bill_bill {
     int fast_ymd_ok;                    /* fast path: fast_ymd is the date of fast_ymd_day */
     int32_t fast_ymd_day;
     int fast_ymd[3];
+    /* turbo path (tariff_fast.c): line templates (billi_line.tid) and the period state are
+     * valid while tb_epoch is unchanged; every bill not computed there increments it */
+    int no_turbo;                       /* tests: never the turbo path */
+    int turbo;                          /* the last bill came from the turbo path */
+    uint64_t tb_epoch;
+    struct billi_turbo_state *tstate;   /* NULL until the first turbo bill */
 };
 
 /* tariff_usage.c: 1 when s is a class or TOU period name (1 to BILL_NAME_MAX-1 letters,
@@ -322,6 +332,12 @@ void billi_fast_free(billi_fast *f);
 int billi_fast_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b);
 /* Tests: with on != 0, bills into b always take the general path. */
 void billi_bill_set_general_only(bill_bill *b, int on);
+/* Tests: with on != 0, bills into b never take the turbo path (the fast path may). */
+void billi_bill_set_no_turbo(bill_bill *b, int on);
+/* Tests: 1 when the last bill computed into b came from the turbo path. */
+int billi_bill_used_turbo(const bill_bill *b);
+/* bill_bill_free: the turbo path's state of b. */
+void billi_fast_bill_free(bill_bill *b);
 /* Tests: 1 when the last bill computed into b came from the fast path. */
 int billi_bill_used_fast(const bill_bill *b);
 

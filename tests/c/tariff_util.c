@@ -62,3 +62,25 @@ const char *tu_dstr(const bill_dec *d)
     bill_dec_format(d, buf[k], sizeof buf[k]);
     return buf[k];
 }
+
+bill_tariff *tu_example_tariff(const char *name)
+{
+    /* BILL_TEST_DATA is <root>/tests/data */
+    char path[1400];
+    size_t rl = strlen(BILL_TEST_DATA) - strlen("/tests/data");
+    snprintf(path, sizeof path, "%.*s/examples/tariffs/%s", (int)rl, BILL_TEST_DATA, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        TEST_FAIL_("cannot open %s", path);
+        return NULL;
+    }
+    static char buf[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    bill_tariff *t = NULL;
+    if (bill_tariff_load(&t, buf, len, name) != BILL_OK) {
+        TEST_FAIL_("%s: %s", name, bill_errmsg());
+        return NULL;
+    }
+    return t;
+}

@@ -18,4 +18,7 @@ int tu_usage(bill_usage *u, const char *text);
 /* The decimal as text, in one of 8 rotating buffers (several may appear in one CHECK). */
 const char *tu_dstr(const bill_dec *d);
 
+/* examples/tariffs/<name> loaded; a failure counted (then NULL). Not thread-safe. */
+bill_tariff *tu_example_tariff(const char *name);
+
 #endif
