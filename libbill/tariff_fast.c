@@ -186,6 +186,10 @@ static inline fd f_trim(fd a, int32_t min_scale)
     if (a.c == 0)
         return (fd){0, min_scale > 0 ? min_scale : 0};
     int64_t limit = (int64_t)a.s - min_scale;
+    /* a multiple of 10^k is one of 2^k: at most ctz trailing zeros (none when odd) */
+    int64_t twos = __builtin_ctzll((uint64_t)a.c);
+    if (twos < limit)
+        limit = twos;
     while (limit > 0 && a.c % 10 == 0) {
         a.c /= 10;
         a.s--;
@@ -324,8 +328,10 @@ static void key_make(fast_key *k, const char *name)
 {
     size_t n = strlen(name);
     memset(k, 0, sizeof *k);
-    if (n + 1 > sizeof k->w)
+    if (n + 1 > sizeof k->w) {
+        k->m[1] = UINT64_MAX; /* not the one-word compare of key_eq: matches nothing */
         return;
+    }
     unsigned char *w = (unsigned char *)k->w, *m = (unsigned char *)k->m;
     memcpy(w, name, n);
     memset(m, 0xff, n + 1);
@@ -344,6 +350,10 @@ static inline int key_match(const fast_key *k, const uint64_t x[4])
 static inline int key_eq(const fast_key *k, const char *buf)
 {
     uint64_t x[4];
+    if (k->m[1] == 0) { /* up to 7 bytes: the first word decides (ok is implied) */
+        memcpy(x, buf, sizeof x[0]);
+        return ((x[0] ^ k->w[0]) & k->m[0]) == 0;
+    }
     memcpy(x, buf, sizeof x);
     return key_match(k, x);
 }
@@ -1503,6 +1513,7 @@ enum { TB_ENERGY, TB_PER_KWH, TB_FIXED, TB_MIN };
 #define TB_MAX_OPS 16            /* charges of a version */
 #define TB_MAX_FIX 16            /* fixed lines of a period, all charges */
 #define TB_MAX_TPL 255
+#define TB_QSC 7                 /* scales of the integer quotas kept */
 
 typedef struct turbo_tpl {
     int kind, ex, annual, per, has_aux;
@@ -1539,6 +1550,10 @@ struct billi_turbo_state {
     int ok;                      /* one segment of a version with a turbo plan */
     int vi;
     fd q[TB_MAX_OPS][BILL_TARIFF_MAX_TIERS], q_large[TB_MAX_OPS][BILL_TARIFF_MAX_TIERS];
+    /* the quotas as integers at scales qs .. qs + TB_QSC - 1 (qok: all fit), [large][d][i] */
+    int32_t qs[TB_MAX_OPS];
+    int qok[TB_MAX_OPS];
+    int64_t qi[TB_MAX_OPS][2][TB_QSC][BILL_TARIFF_MAX_TIERS];
     int fix0[TB_MAX_OPS], nfix[TB_MAX_OPS];
     fd fix_sum[TB_MAX_OPS];
     fd minimum;
@@ -1704,6 +1719,18 @@ static int turbo_period(const bill_tariff *t, bill_period p, bill_bill *b,
                        monthly_quotas(ts->q_large[o], &c->tiers, &x, 1)) {
                 return BILL_OK;
             }
+            int nthr = c->tiers.nthr;
+            int32_t qs = 0;
+            for (int i = 0; i < nthr; i++) {
+                qs = ts->q[o][i].s > qs ? ts->q[o][i].s : qs;
+                qs = ts->q_large[o][i].s > qs ? ts->q_large[o][i].s : qs;
+            }
+            ts->qs[o] = qs;
+            ts->qok[o] = qs <= 18 - TB_QSC;
+            for (int d = 0; d < TB_QSC && ts->qok[o]; d++)
+                for (int i = 0; i < nthr && ts->qok[o]; i++)
+                    ts->qok[o] = at_scale(&ts->qi[o][0][d][i], ts->q[o][i], qs + d) &&
+                                 at_scale(&ts->qi[o][1][d][i], ts->q_large[o][i], qs + d);
         } else if (op->op == TB_FIXED) {
             size_t n0 = b->n;
             rc = fixed(b, t, c, &x, 1, NULL);
@@ -1766,16 +1793,49 @@ tline(bill_bill *b, const turbo_plan *tp, int k, uint64_t ep, bill_period seg)
             return BILL_ENOMEM;                                                                \
     } while (0)
 
-/* A line of quantity qty: its amount added to *sub. */
-static inline __attribute__((always_inline)) int tvalue(const bill_tariff *t, billi_line *l,
-                                                       const turbo_plan *tp, int k, fd qty,
-                                                       fd *sub)
+/*
+ * The amounts of a turbo bill's lines, summed: per line rounding at scale rs >= 0 (line:
+ * every amount is at rs, summed as integers), else trimmed amounts summed as decimals.
+ */
+typedef struct tsum {
+    int line, mode, any;
+    int32_t rs;
+    int64_t at_rs;           /* line: the sum at scale rs */
+    fd sum;                  /* !line: the sum */
+} tsum;
+
+/* A line of quantity qty at price `price`: its values written, its amount summed. */
+static inline __attribute__((always_inline)) int tvalue(billi_line *l, fd qty, fd price,
+                                                       tsum *ts)
 {
     fd a;
-    if (f_amount(&a, t, qty, tp->tpl[k].price) || f_add(sub, *sub, a))
+    if (f_mul(&a, qty, price))
         return -1;
+    if (ts->line) {
+        if (f_rescale(&a, a, ts->rs, ts->mode) || __builtin_add_overflow(ts->at_rs, a.c, &ts->at_rs))
+            return -1;
+    } else {
+        if (a.s > ts->rs)
+            a = f_trim(a, ts->rs);
+        if (f_add(&ts->sum, ts->sum, a))
+            return -1;
+    }
+    ts->any = 1;
     put(&l->qty, qty);
     put(&l->amount, a);
+    return 0;
+}
+
+/* The sum of the lines as finish() takes it (the fast path's f_add from 0 over them all). */
+static inline int tsum_total(fd *r, const tsum *ts)
+{
+    if (!ts->line) {
+        *r = ts->sum;
+        return 0;
+    }
+    if (ts->at_rs == INT64_MIN)
+        return -1;
+    *r = ts->any ? (fd){ts->at_rs, ts->rs} : (fd){0, 0};
     return 0;
 }
 
@@ -1822,7 +1882,8 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     b->seg[0] = p;
     b->seg_ver[0] = ts->vi;
     uint64_t ep = b->tb_epoch << 16;
-    fd sub = {0, 0};
+    tsum sum = {t->round_apply == BILLI_APPLY_LINE && t->round_scale >= 0, t->round_mode, 0,
+                t->round_scale, 0, {0, 0}};
     billi_line *l;
     for (int o = 0; o < tp->nops; o++) {
         const turbo_op *op = &tp->op[o];
@@ -1830,14 +1891,54 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         case TB_ENERGY: {
             fd tk[BILL_TARIFF_MAX_TIERS + 1], lo[BILL_TARIFF_MAX_TIERS + 1],
                 hi[BILL_TARIFF_MAX_TIERS + 1];
+            int i0 = 0, i1 = op->ntiers; /* the tiers [i0, i1) may hold kWh */
             if (op->ntiers) {
                 const billi_tiers *tr = &op->c->tiers;
                 int large = tr->lh_min_persons > 0 && u->household >= tr->lh_min_persons;
+                const fd *q = large ? ts->q_large[o] : ts->q[o];
+                fd start = op->annual ? cum : (fd){0, 0}, end;
+                int nthr = tr->nthr;
                 if (op->plain_tiers && total.c == 0)
                     return FAST_NO; /* the one tier the next kWh would fall in */
-                if (tier_split(tk, lo, hi, large ? ts->q_large[o] : ts->q[o], tr->nthr,
-                               op->annual ? cum : (fd){0, 0}, total))
+                if (f_add(&end, start, total))
                     return FAST_NO;
+                int32_t sc = start.s > end.s ? start.s : end.s;
+                sc = ts->qs[o] > sc ? ts->qs[o] : sc;
+                int64_t si, ei;
+                if (ts->qok[o] && sc - ts->qs[o] < TB_QSC && at_scale(&si, start, sc) &&
+                    at_scale(&ei, end, sc)) {
+                    /* tier_split's loop over the tiers from the one start is in to the one
+                     * end is in, the quotas at scale sc from the period's table */
+                    const int64_t *qi = ts->qi[o][large][sc - ts->qs[o]];
+                    while (i0 < nthr && qi[i0] <= si)
+                        i0++;
+                    for (i1 = i0; i1 < nthr && qi[i1] < ei; i1++)
+                        ;
+                    i1++;
+                    for (int i = i0; i < i1; i++) {
+                        int64_t li = i == 0 ? 0 : qi[i - 1], hi_i;
+                        lo[i] = i == 0 ? (fd){0, 0} : q[i - 1];
+                        if (li <= si) {
+                            lo[i] = start;
+                            li = si;
+                        }
+                        if (i < nthr && qi[i] < ei) {
+                            hi[i] = q[i];
+                            hi_i = qi[i];
+                        } else {
+                            hi[i] = end;
+                            hi_i = ei;
+                        }
+                        if (hi_i > li) {
+                            if (f_sub(&tk[i], hi[i], lo[i]))
+                                return FAST_NO;
+                        } else {
+                            tk[i] = (fd){0, 0};
+                        }
+                    }
+                } else if (tier_split(tk, lo, hi, q, nthr, start, total)) {
+                    return FAST_NO;
+                }
             }
             int k = op->tpl;
             if (op->tou) {
@@ -1845,23 +1946,23 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 for (int q = 0; q < ntou; q++)
                     for (int j = 0; j < nc; j++, k++) {
                         TLINE(l, b, tp, k, ep, p);
-                        if (tvalue(t, l, tp, k, tou[q], &sub))
+                        if (tvalue(l, tou[q], tp->tpl[k].price, &sum))
                             return FAST_NO;
                     }
             }
             for (; k < op->tpl + op->ntpl; k++) { /* flat components on all kWh */
                 TLINE(l, b, tp, k, ep, p);
-                if (tvalue(t, l, tp, k, total, &sub))
+                if (tvalue(l, total, tp->tpl[k].price, &sum))
                     return FAST_NO;
             }
-            for (int i = op->plain_tiers ? 0 : 1; i < op->ntiers; i++) {
+            for (int i = i0 > 0 || op->plain_tiers ? i0 : 1; i < i1; i++) {
                 int x = op->tier_tpl[i];
                 if (x < 0 || tk[i].c == 0)
                     continue;
                 TLINE(l, b, tp, x, ep, p);
                 put(&l->lo, lo[i]);
                 put(&l->hi, hi[i]);
-                if (tvalue(t, l, tp, x, tk[i], &sub))
+                if (tvalue(l, tk[i], tp->tpl[x].price, &sum))
                     return FAST_NO;
             }
             break;
@@ -1873,7 +1974,7 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             if (ex)
                 break;
             TLINE(l, b, tp, op->tpl, ep, p);
-            if (tvalue(t, l, tp, op->tpl, total, &sub))
+            if (tvalue(l, total, tp->tpl[op->tpl].price, &sum))
                 return FAST_NO;
             break;
         }
@@ -1889,13 +1990,24 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                     l->tid = tid;
                 }
             }
-            if (f_add(&sub, sub, ts->fix_sum[o]))
-                return FAST_NO;
+            if (ts->nfix[o] > 0) { /* the fixed amounts are at rs when rounded per line */
+                if (sum.line) {
+                    if (ts->fix_sum[o].s != sum.rs ||
+                        __builtin_add_overflow(sum.at_rs, ts->fix_sum[o].c, &sum.at_rs))
+                        return FAST_NO;
+                } else if (f_add(&sum.sum, sum.sum, ts->fix_sum[o])) {
+                    return FAST_NO;
+                }
+                sum.any = 1;
+            }
             break;
         default: /* TB_MIN: the period's, in ts */
             break;
         }
     }
+    fd sub;
+    if (tsum_total(&sub, &sum))
+        return FAST_NO;
     return finish(t, b, p, 1, sub, tp->has_min, ts->minimum);
 }
 

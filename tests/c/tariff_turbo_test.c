@@ -293,7 +293,10 @@ static void test_turbo_templates(void)
         int64_t peak = below(3500), valley = below(3500);
         set_dec(&d, peak, 1);
         CHECK_OK(bill_usage_set_tou_kwh(u, "peak", &d));
-        set_dec(&d, valley, (int32_t)below(3));
+        if (chance(5)) /* many decimals: the tiers without the period's integer quotas */
+            set_dec(&d, valley * 10000000 + below(10000000), 8);
+        else
+            set_dec(&d, valley, (int32_t)below(3));
         CHECK_OK(bill_usage_set_tou_kwh(u, "valley", &d));
         bill_dec_clear(&d);
         three(t, u, b, &tl, "templates", i);
