@@ -533,7 +533,8 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
     return 1;
 }
 
-static struct turbo_plan *turbo_compile(const billi_version *v, const fast_version *fv);
+static struct turbo_plan *turbo_compile(const billi_version *v, const fast_version *fv,
+                                        int per_line, int32_t rs);
 
 void billi_fast_compile(bill_tariff *t)
 {
@@ -563,7 +564,7 @@ void billi_fast_compile(bill_tariff *t)
             f->two_part |= v->charges[i].type == BILLI_CH_CAPACITY ||
                            v->charges[i].type == BILLI_CH_DEMAND || v->charges[i].type == BILLI_CH_PF;
         if (fv->ok)
-            fv->tb = turbo_compile(v, fv);
+            fv->tb = turbo_compile(v, fv, t->round_apply == BILLI_APPLY_LINE, t->round_scale);
         f->turbo |= fv->tb != NULL;
     }
     t->fast = f;
@@ -1272,19 +1273,51 @@ static int split(fd *seg_kwh, fd (*seg_tou)[BILL_TARIFF_MAX_TOU], const bill_bil
  * their sum; the minimum charge (has_min: `minimum` is the period's), VAT, the rounding
  * line and the totals.
  */
+/*
+ * A line finish() adds: as push(), or on a turbo bill (ep != 0) with the fields other than
+ * its values written only when its slot last held another line (*fresh then 1).
+ */
+static inline billi_line *fpush(bill_bill *b, uint64_t ep, int kind, int ex, bill_period p,
+                                int *fresh)
+{
+    if (!ep) {
+        *fresh = 1;
+        return push(b, kind, ex, NULL, p);
+    }
+    if (BILLI_UNLIKELY(b->n == b->cap) && grow(b) != BILL_OK)
+        return NULL;
+    billi_line *l = &b->lines[b->n];
+    uint64_t tid = ep | (0xff00u + (unsigned)kind);
+    *fresh = l->tid != tid;
+    if (*fresh) {
+        push(b, kind, ex, NULL, p);
+        l->tid = tid;
+    } else {
+        b->n++;
+    }
+    return l;
+}
+
+#define FPUSH(l, ...)                                                                          \
+    do {                                                                                       \
+        if (!((l) = fpush(__VA_ARGS__)))                                                       \
+            return BILL_ENOMEM;                                                                \
+    } while (0)
+
 static int finish(const bill_tariff *t, bill_bill *b, bill_period p, int n, fd sub, int has_min,
-                  fd minimum)
+                  fd minimum, uint64_t ep)
 {
     const billi_fast *f = t->fast;
     billi_line *l;
+    int fresh;
     /* the sum of the lines is the subtotal's plus those of the lines added below */
     fd tax = {0, 0}, sum, total;
     size_t nsub = b->n;
     sum = sub;
     sub = f_trim(sub, t->round_scale);
     if (has_min && f_cmp(sub, minimum) < 0) {
-        PUSH(l, b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, p);
-        for (int s = 0; s < n && !l->charge; s++) {
+        FPUSH(l, b, ep, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, p, &fresh);
+        for (int s = 0; s < n && fresh && !l->charge; s++) {
             const billi_version *v = &t->versions[b->seg_ver[s]];
             for (int i = 0; i < v->ncharges; i++)
                 if (v->charges[i].type == BILLI_CH_MINIMUM) {
@@ -1297,7 +1330,8 @@ static int finish(const bill_tariff *t, bill_bill *b, bill_period p, int n, fd s
         if (f_sub(&top, minimum, sub))
             return FAST_NO;
         put(&l->qty, (fd){1, 0});
-        l->unit = "period";
+        if (fresh)
+            l->unit = "period";
         put(&l->price, top);
         put(&l->amount, top);
         put(&l->aux, minimum);
@@ -1305,11 +1339,15 @@ static int finish(const bill_tariff *t, bill_bill *b, bill_period p, int n, fd s
     }
     /* VAT */
     if (t->vat == BILLI_VAT_EXCLUSIVE) {
-        PUSH(l, b, BILL_LINE_TAX, BILLI_EX_TAX, NULL, p);
-        l->component = "VAT";
-        if (f_price(t, l, sub, get(&t->vat_rate)))
+        FPUSH(l, b, ep, BILL_LINE_TAX, BILLI_EX_TAX, p, &fresh);
+        if (fresh) {
+            l->component = "VAT";
+            put(&l->price, get(&t->vat_rate));
+        }
+        if (f_amount(&tax, t, sub, get(&t->vat_rate)))
             return FAST_NO;
-        tax = get(&l->amount);
+        put(&l->qty, sub);
+        put(&l->amount, tax);
     }
     /* total */
     for (size_t i = nsub; i < b->n; i++)
@@ -1322,7 +1360,7 @@ static int finish(const bill_tariff *t, bill_bill *b, bill_period p, int n, fd s
         fd r;
         if (f_sub(&r, total, sum))
             return FAST_NO;
-        PUSH(l, b, BILL_LINE_ROUNDING, BILLI_EX_ROUNDING, NULL, p);
+        FPUSH(l, b, ep, BILL_LINE_ROUNDING, BILLI_EX_ROUNDING, p, &fresh);
         put(&l->qty, (fd){1, 0});
         put(&l->amount, r);
         put(&l->price, r);
@@ -1487,7 +1525,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     for (size_t i = 0; i < b->n; i++)   /* written by put(): compact */
         if (f_add(&sub, sub, get(&b->lines[i].amount)))
             return FAST_NO;
-    return finish(t, b, p, n, sub, has_min, minimum);
+    return finish(t, b, p, n, sub, has_min, minimum, 0);
 }
 
 /* ---- the turbo path ------------------------------------------------------------------------ */
@@ -1520,6 +1558,9 @@ typedef struct turbo_tpl {
     const billi_charge *charge;
     const char *component, *band, *unit;
     fd price, aux;
+    fd pamt;                 /* the price the amount is computed from: the same value, its
+                                trailing zeros dropped when amounts are trimmed, not rounded
+                                (the product then has fewer for f_trim to find) */
 } turbo_tpl;
 
 typedef struct turbo_op {
@@ -1577,7 +1618,8 @@ static int tpl_add(turbo_plan *tp, int kind, int ex, const billi_charge *c, cons
     return tp->ntpl++;
 }
 
-static struct turbo_plan *turbo_compile(const billi_version *v, const fast_version *fv)
+static struct turbo_plan *turbo_compile(const billi_version *v, const fast_version *fv,
+                                        int per_line, int32_t rs)
 {
     if (v->ncharges > TB_MAX_OPS)
         return NULL;
@@ -1676,6 +1718,16 @@ static struct turbo_plan *turbo_compile(const billi_version *v, const fast_versi
     if (!ok) {
         free(tp);
         return NULL;
+    }
+    for (int k = 0; k < tp->ntpl; k++) {
+        fd a = tp->tpl[k].price;
+        /* trim(qty x price, rs) = trim(qty x price / 10^z at scale - z, rs) while the scale
+         * stays >= rs, whatever the quantity's scale (>= 0) */
+        while (!per_line && a.c != 0 && a.c % 10 == 0 && a.s > rs) {
+            a.c /= 10;
+            a.s--;
+        }
+        tp->tpl[k].pamt = a;
     }
     return tp;
 }
@@ -1946,13 +1998,13 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 for (int q = 0; q < ntou; q++)
                     for (int j = 0; j < nc; j++, k++) {
                         TLINE(l, b, tp, k, ep, p);
-                        if (tvalue(l, tou[q], tp->tpl[k].price, &sum))
+                        if (tvalue(l, tou[q], tp->tpl[k].pamt, &sum))
                             return FAST_NO;
                     }
             }
             for (; k < op->tpl + op->ntpl; k++) { /* flat components on all kWh */
                 TLINE(l, b, tp, k, ep, p);
-                if (tvalue(l, total, tp->tpl[k].price, &sum))
+                if (tvalue(l, total, tp->tpl[k].pamt, &sum))
                     return FAST_NO;
             }
             for (int i = i0 > 0 || op->plain_tiers ? i0 : 1; i < i1; i++) {
@@ -1962,7 +2014,7 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 TLINE(l, b, tp, x, ep, p);
                 put(&l->lo, lo[i]);
                 put(&l->hi, hi[i]);
-                if (tvalue(l, tk[i], tp->tpl[x].price, &sum))
+                if (tvalue(l, tk[i], tp->tpl[x].pamt, &sum))
                     return FAST_NO;
             }
             break;
@@ -1974,7 +2026,7 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
             if (ex)
                 break;
             TLINE(l, b, tp, op->tpl, ep, p);
-            if (tvalue(l, total, tp->tpl[op->tpl].price, &sum))
+            if (tvalue(l, total, tp->tpl[op->tpl].pamt, &sum))
                 return FAST_NO;
             break;
         }
@@ -2008,7 +2060,7 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     fd sub;
     if (tsum_total(&sub, &sum))
         return FAST_NO;
-    return finish(t, b, p, 1, sub, tp->has_min, ts->minimum);
+    return finish(t, b, p, 1, sub, tp->has_min, ts->minimum, ep);
 }
 
 /* The big parts the general path may have left in b's lines and totals, freed (put()). */
