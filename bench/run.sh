@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: run the decimal benchmarks (C beside raw GMP, then Python's
 # decimal module), the tariff benchmarks (bills/s of bill_tariff_compute
-# beside a hand-written Python decimal implementation of the same bills) and
+# beside a hand-written Python decimal implementation of the same bills, once
+# computing only the totals and once building the same itemized bills) and
 # the meter-data CSV benchmark (rows/s of the CSV reader and of the
 # register-readings parser beside Python's csv module + Decimal), the billing
 # benchmark (determinants + bills from a stored month beside Python's sqlite3 +
@@ -123,7 +124,7 @@ if ! awk '
         print "(libbill builds the itemized bill each time: every line with quantity, unit price and"
         print " amount, the subtotal, the tax and the total. Python \"totals only\" computes just each"
         print " total, with no lines and no tax part; Python \"itemized\" builds the same lines, in the"
-        print " same order with the same values, the subtotal, the tax and the total, as tuples, but"
+        print " same order with equal values, the subtotal, the tax and the total, as tuples, but"
         print " no explanation texts (libbill renders those only when asked). Both Python variants are"
         print " written for these three tariffs only, with what depends on the tariff precomputed.)"
         print ""
