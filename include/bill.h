@@ -24,5 +24,6 @@
 #include "bill/billing.h"
 #include "bill/import.h"
 #include "bill/verify.h"
+#include "bill/batch.h"
 
 #endif /* BILL_H */

@@ -1273,6 +1273,30 @@ static int split(fd *seg_kwh, fd (*seg_tou)[BILL_TARIFF_MAX_TOU], const bill_bil
  * their sum; the minimum charge (has_min: `minimum` is the period's), VAT, the rounding
  * line and the totals.
  */
+/* The VAT a VAT-inclusive total includes: total x rate / (1 + rate) at the rounding scale. */
+static inline int vat_included(fd *tax, const bill_tariff *t, fd total)
+{
+    const billi_fast *f = t->fast;
+    fd one_rate, tt;
+    if (f_mul(&tt, total, get(&t->vat_rate)))
+        return -1;
+    if (f->vat_den > 1 && tt.c >= 0 && total.s == t->round_scale) {
+        /* bill_dec_div(tt, 1 + rate, round_scale) has this numerator and denominator */
+        uint64_t num = (uint64_t)tt.c, d = (uint64_t)f->vat_den;
+        uint64_t q = (uint64_t)(((fd_u128)num * f->vat_magic) >> 64), rem = num - q * d;
+        while (rem >= d) { /* the estimate is at most 2 short */
+            q++;
+            rem -= d;
+        }
+        return round_quotient(tax, (int64_t)q, (int64_t)rem, tt.c, f->vat_den, t->round_scale,
+                              t->round_mode);
+    }
+    if (f_add(&one_rate, (fd){1, 0}, get(&t->vat_rate)) ||
+        f_div(tax, tt, one_rate, t->round_scale, t->round_mode))
+        return -1;
+    return 0;
+}
+
 /*
  * A line finish() adds: as push(), or on a turbo bill (ep != 0) with the fields other than
  * its values written only when its slot last held another line (*fresh then 1).
@@ -1307,7 +1331,6 @@ static inline billi_line *fpush(bill_bill *b, uint64_t ep, int kind, int ex, bil
 static int finish(const bill_tariff *t, bill_bill *b, bill_period p, int n, fd sub, int has_min,
                   fd minimum, uint64_t ep)
 {
-    const billi_fast *f = t->fast;
     billi_line *l;
     int fresh;
     /* the sum of the lines is the subtotal's plus those of the lines added below */
@@ -1368,25 +1391,9 @@ static int finish(const bill_tariff *t, bill_bill *b, bill_period p, int n, fd s
     }
     b->tax_included = 0;
     if (t->vat == BILLI_VAT_INCLUSIVE) {
-        fd one_rate, tt;
         b->tax_included = 1;
-        if (f_mul(&tt, total, get(&t->vat_rate)))
+        if (vat_included(&tax, t, total))
             return FAST_NO;
-        if (f->vat_den > 1 && tt.c >= 0 && total.s == t->round_scale) {
-            /* bill_dec_div(tt, 1 + rate, round_scale) has this numerator and denominator */
-            uint64_t num = (uint64_t)tt.c, d = (uint64_t)f->vat_den;
-            uint64_t q = (uint64_t)(((fd_u128)num * f->vat_magic) >> 64), rem = num - q * d;
-            while (rem >= d) { /* the estimate is at most 2 short */
-                q++;
-                rem -= d;
-            }
-            if (round_quotient(&tax, (int64_t)q, (int64_t)rem, tt.c, f->vat_den, t->round_scale,
-                               t->round_mode))
-                return FAST_NO;
-        } else if (f_add(&one_rate, (fd){1, 0}, get(&t->vat_rate)) ||
-                   f_div(&tax, tt, one_rate, t->round_scale, t->round_mode)) {
-            return FAST_NO;
-        }
     }
     put(&b->subtotal, sub);
     put(&b->tax, tax);
@@ -2061,6 +2068,313 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     if (tsum_total(&sub, &sum))
         return FAST_NO;
     return finish(t, b, p, 1, sub, tp->has_min, ts->minimum, ep);
+}
+
+/* ---- the batch kernel --------------------------------------------------------------------- */
+
+/*
+ * billi_fast_batch: the turbo path's bills for many accounts at once, column by column
+ * (batch.c's bill_batch_compute). The period state (version, quotas, fixed lines, minimum)
+ * is the turbo path's; every column has one scale, so each line template's quantity and
+ * product scales are the same for all accounts and its amounts are computed in one loop
+ * over the accounts. Only values are kept (no lines): the sum of the amounts (at the
+ * rounding scale when rounding per line; else exact at the largest product scale) and,
+ * per account, the largest scale a present line's amount is shown with (which decides how
+ * the subtotal is written), then the end of the bill as finish() does it: minimum, VAT,
+ * rounding, the tax a VAT-inclusive total includes. An account with an overflow, a
+ * quantity sum that disagrees with its total, or no kWh on a plain tier table is left to
+ * the caller (done[i] = 0), who bills it one at a time.
+ */
+
+/* Account sums: an amount x at scale `from` added to acc[i] at scale to (line: rounded) */
+static inline void k_add(int64_t *acc, uint8_t *bad, size_t i, int64_t x, int32_t from,
+                         int32_t to, int line, int mode)
+{
+    fd a = {0, 0};
+    int o;
+    if (line)
+        o = f_rescale(&a, (fd){x, from}, to, mode);
+    else
+        o = at_scale(&a.c, (fd){x, from}, to) ? 0 : -1;
+    o |= __builtin_add_overflow(acc[i], a.c, &acc[i]);
+    bad[i] |= (uint8_t)(o != 0);
+}
+
+long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in *in,
+                      billi_batch_out *out, bill_bill *scratch)
+{
+    const billi_fast *f = t->fast;
+    size_t n = in->n;
+    if (!f || !f->turbo || n == 0)
+        return 0;
+    struct billi_turbo_state *ts = calloc(1, sizeof *ts);
+    int64_t *tot = malloc(n * sizeof *tot), *acc = malloc(n * sizeof *acc);
+    int64_t *cum = malloc(n * sizeof *cum);
+    int8_t *ms = malloc(n);
+    uint8_t *bad = calloc(n, 1);
+    long done = 0;
+    if (!ts || !tot || !acc || !cum || !ms || !bad) {
+        done = BILL_ENOMEM;
+        goto out;
+    }
+    int rc = turbo_period(t, p, scratch, ts);
+    scratch->tb_epoch++; /* its lines were written here */
+    scratch->n = 0;
+    if (rc != BILL_OK) {
+        done = rc;
+        goto out;
+    }
+    if (!ts->ok)
+        goto out;
+    const turbo_plan *tp = f->v[ts->vi].tb;
+    const int32_t rs = t->round_scale;
+    const int mode = t->round_mode, line = t->round_apply == BILLI_APPLY_LINE;
+    if (rs < 0 || rs > 18)
+        goto out;
+
+    /* the TOU periods of the plan -> columns; the total kWh at scale st */
+    int col[BILL_TARIFF_MAX_TOU];
+    if (tp->ntou) {
+        if (in->ntou != tp->ntou)
+            goto out;
+        for (int q = 0; q < tp->ntou; q++) {
+            col[q] = -1;
+            for (int k = 0; k < in->ntou; k++)
+                if (key_eq(&tp->tou[q], in->tou_name[k]))
+                    col[q] = k;
+            if (col[q] < 0)
+                goto out;
+        }
+    }
+    int32_t st = 0;
+    if (in->ntou > 0) {
+        for (int k = 0; k < in->ntou; k++)
+            st = in->tou_s[k] > st ? in->tou_s[k] : st;
+        memset(tot, 0, n * sizeof *tot);
+        for (int k = 0; k < in->ntou; k++) {
+            const int64_t *c = in->tou[k];
+            int64_t m = p10[st - in->tou_s[k]], v;
+            for (size_t i = 0; i < n; i++)
+                bad[i] |= (uint8_t)(__builtin_mul_overflow(c[i], m, &v) |
+                                    __builtin_add_overflow(tot[i], v, &tot[i]));
+        }
+        if (in->kwh) { /* a check: the same value */
+            int32_t sc = st > in->kwh_s ? st : in->kwh_s;
+            int64_t ma = p10[sc - st], mb = p10[sc - in->kwh_s], a, b;
+            for (size_t i = 0; i < n; i++)
+                bad[i] |= (uint8_t)(__builtin_mul_overflow(tot[i], ma, &a) |
+                                    __builtin_mul_overflow(in->kwh[i], mb, &b) | (a != b));
+        }
+    } else if (in->kwh) {
+        st = in->kwh_s;
+        memcpy(tot, in->kwh, n * sizeof *tot);
+    } else {
+        goto out;
+    }
+    int32_t ys = in->ytd ? in->ytd_s : 0;
+    if (in->ytd)
+        memcpy(cum, in->ytd, n * sizeof *cum);
+    else
+        memset(cum, 0, n * sizeof *cum);
+
+    /* the scale of the sums: rs, or the largest product scale of the plan's lines */
+    int32_t sa = rs, base = -1; /* base: the largest shown scale of the lines every bill has */
+    for (int o = 0; o < tp->nops; o++) {
+        const turbo_op *op = &tp->op[o];
+        int k = op->tpl;
+        if (op->op == TB_ENERGY) {
+            int32_t es = op->annual ? (ys > st ? ys : st) : st, sc = es > ts->qs[o] ? es : ts->qs[o];
+            if (op->ntiers && (!ts->qok[o] || sc - ts->qs[o] >= TB_QSC))
+                goto out;
+            if (op->tou)
+                for (int q = 0; q < tp->ntou; q++)
+                    for (int j = 0; j < op->fc->ntou_comp; j++, k++) {
+                        int32_t ps = in->tou_s[col[q]] + tp->tpl[k].pamt.s;
+                        sa = ps > sa ? ps : sa;
+                        int32_t shown = ps < rs && !line ? in->tou_s[col[q]] + tp->tpl[k].price.s : rs;
+                        base = shown > base ? shown : base;
+                    }
+            for (; k < op->tpl + op->ntpl; k++) {
+                int32_t ps = st + tp->tpl[k].pamt.s;
+                sa = ps > sa ? ps : sa;
+                int32_t shown = ps < rs && !line ? st + tp->tpl[k].price.s : rs;
+                base = shown > base ? shown : base;
+            }
+            for (int i = 0; i < op->ntiers; i++)
+                if (op->tier_tpl[i] >= 0) {
+                    int32_t ps = sc + tp->tpl[op->tier_tpl[i]].pamt.s;
+                    sa = ps > sa ? ps : sa;
+                }
+        } else if (op->op == TB_PER_KWH) {
+            int32_t ps = st + tp->tpl[k].pamt.s;
+            sa = ps > sa ? ps : sa;
+        } else if (op->op == TB_FIXED) {
+            for (int i = 0; i < ts->nfix[o]; i++) {
+                int32_t s = ts->fix[ts->fix0[o] + i].amount.scale_;
+                if (line && s != rs)
+                    goto out;
+                sa = s > sa ? s : sa;
+                s = s < rs && !line ? s : rs;
+                base = s > base ? s : base;
+            }
+        }
+    }
+    if (line)
+        sa = rs;
+    if (sa > 18)
+        goto out;
+    memset(acc, 0, n * sizeof *acc);
+    memset(ms, base, n);
+
+    for (int o = 0; o < tp->nops; o++) {
+        const turbo_op *op = &tp->op[o];
+        int k = op->tpl;
+        switch (op->op) {
+        case TB_ENERGY:
+            if (op->tou)
+                for (int q = 0; q < tp->ntou; q++)
+                    for (int j = 0; j < op->fc->ntou_comp; j++, k++) {
+                        const int64_t *c = in->tou[col[q]];
+                        fd pr = tp->tpl[k].pamt;
+                        int32_t from = in->tou_s[col[q]] + pr.s;
+                        for (size_t i = 0; i < n; i++) {
+                            int64_t x;
+                            bad[i] |= (uint8_t)__builtin_mul_overflow(c[i], pr.c, &x);
+                            k_add(acc, bad, i, x, from, sa, line, mode);
+                        }
+                    }
+            for (; k < op->tpl + op->ntpl; k++) {
+                fd pr = tp->tpl[k].pamt;
+                for (size_t i = 0; i < n; i++) {
+                    int64_t x;
+                    bad[i] |= (uint8_t)__builtin_mul_overflow(tot[i], pr.c, &x);
+                    k_add(acc, bad, i, x, st + pr.s, sa, line, mode);
+                }
+            }
+            if (op->ntiers) {
+                const billi_tiers *tr = &op->c->tiers;
+                int nthr = tr->nthr;
+                int32_t ss = op->annual ? ys : 0, es = ss > st ? ss : st;
+                int32_t sc = es > ts->qs[o] ? es : ts->qs[o];
+                int64_t ms_ = p10[sc - ss], mt = p10[sc - st];
+                const int64_t *q0 = ts->qi[o][0][sc - ts->qs[o]], *q1 = ts->qi[o][1][sc - ts->qs[o]];
+                for (size_t i = 0; i < n; i++) {
+                    int large = tr->lh_min_persons > 0 && in->household &&
+                                in->household[i] >= tr->lh_min_persons;
+                    const int64_t *qi = large ? q1 : q0;
+                    int64_t si = 0, ti, ei;
+                    if (op->annual)
+                        bad[i] |= (uint8_t)__builtin_mul_overflow(cum[i], ms_, &si);
+                    bad[i] |= (uint8_t)(__builtin_mul_overflow(tot[i], mt, &ti) |
+                                        __builtin_add_overflow(si, ti, &ei));
+                    if (op->plain_tiers && tot[i] == 0)
+                        bad[i] = 1; /* the one tier the next kWh would fall in */
+                    for (int x = 0; x <= nthr; x++) {
+                        int tk_ = op->tier_tpl[x];
+                        if (tk_ < 0)
+                            continue;
+                        int64_t lo = x == 0 ? 0 : qi[x - 1], hi = x < nthr && qi[x] < ei ? qi[x] : ei;
+                        if (lo <= si)
+                            lo = si;
+                        if (hi <= lo)
+                            continue;
+                        fd pr = tp->tpl[tk_].pamt;
+                        int64_t y;
+                        bad[i] |= (uint8_t)__builtin_mul_overflow(hi - lo, pr.c, &y);
+                        k_add(acc, bad, i, y, sc + pr.s, sa, line, mode);
+                        int32_t shown = sc + pr.s < rs && !line ? sc + tp->tpl[tk_].price.s : rs;
+                        if (shown > ms[i])
+                            ms[i] = (int8_t)shown;
+                    }
+                }
+            }
+            break;
+        case TB_PER_KWH: {
+            fd pr = tp->tpl[k].pamt;
+            int32_t from = st + pr.s, shown = from < rs && !line ? st + tp->tpl[k].price.s : rs;
+            int all_ex = 0;
+            if (!in->cls)
+                for (int e = 0; e < op->c->nexempt; e++)
+                    all_ex |= key_eq(&op->fc->exempt[e], in->cls_all);
+            if (all_ex)
+                break;
+            for (size_t i = 0; i < n; i++) {
+                int e_ = 0;
+                if (in->cls)
+                    for (int e = 0; e < op->c->nexempt; e++)
+                        e_ |= key_eq(&op->fc->exempt[e], in->cls[i]);
+                if (e_)
+                    continue;
+                int64_t x;
+                bad[i] |= (uint8_t)__builtin_mul_overflow(tot[i], pr.c, &x);
+                k_add(acc, bad, i, x, from, sa, line, mode);
+                if (shown > ms[i])
+                    ms[i] = (int8_t)shown;
+            }
+            break;
+        }
+        case TB_FIXED:
+            if (ts->nfix[o] > 0) {
+                fd fs = ts->fix_sum[o];
+                int64_t v;
+                if (!at_scale(&v, fs, sa))
+                    goto out;
+                for (size_t i = 0; i < n; i++)
+                    bad[i] |= (uint8_t)__builtin_add_overflow(acc[i], v, &acc[i]);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+
+    /* the end of each bill, as finish() */
+    for (size_t i = 0; i < n; i++) {
+        out->done[i] = 0;
+        if (bad[i])
+            continue;
+        fd v = {acc[i], sa}, sub, sum, total, tax = {0, 0};
+        if (ms[i] < 0) {
+            v = (fd){0, 0};
+            sub = v;
+        } else if (ms[i] >= rs) {
+            sub = f_trim(v, rs);
+        } else {
+            sub = (fd){v.c / p10[sa - ms[i]], ms[i]}; /* exact: every amount is at ms[i] or less */
+            v = sub;
+        }
+        sum = v;
+        if (tp->has_min && f_cmp(sub, ts->minimum) < 0) {
+            fd top;
+            if (f_sub(&top, ts->minimum, sub) || f_add(&sum, sum, top))
+                continue;
+            sub = ts->minimum;
+        }
+        if (t->vat == BILLI_VAT_EXCLUSIVE &&
+            (f_amount(&tax, t, sub, get(&t->vat_rate)) || f_add(&sum, sum, tax)))
+            continue;
+        sum = f_trim(sum, rs);
+        if (f_rescale(&total, sum, rs, mode))
+            continue;
+        if (t->vat == BILLI_VAT_INCLUSIVE && vat_included(&tax, t, total))
+            continue;
+        out->total[i] = total.c;
+        out->total_s[i] = (int8_t)total.s;
+        out->sub[i] = sub.c;
+        out->sub_s[i] = (int8_t)sub.s;
+        out->tax[i] = tax.c;
+        out->tax_s[i] = (int8_t)tax.s;
+        out->done[i] = 1;
+        done++;
+    }
+out:
+    free(ts);
+    free(tot);
+    free(acc);
+    free(cum);
+    free(ms);
+    free(bad);
+    return done;
 }
 
 /* The big parts the general path may have left in b's lines and totals, freed (put()). */

@@ -338,6 +338,42 @@ void billi_bill_set_no_turbo(bill_bill *b, int on);
 int billi_bill_used_turbo(const bill_bill *b);
 /* bill_bill_free: the turbo path's state of b. */
 void billi_fast_bill_free(bill_bill *b);
+
+/*
+ * Batch billing (batch.c) over the turbo plan (tariff_fast.c): the columns of a batch of n
+ * accounts, values as int64 coefficients at one scale per column (checked: >= 0, as
+ * usage quantities).
+ */
+typedef struct billi_batch_in {
+    size_t n;
+    int ntou;
+    char tou_name[BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
+    const int64_t *tou[BILL_TARIFF_MAX_TOU];
+    int32_t tou_s[BILL_TARIFF_MAX_TOU];
+    const int64_t *kwh, *ytd;      /* NULL: not given (ytd 0) */
+    int32_t kwh_s, ytd_s;
+    const int32_t *household;      /* NULL: not given */
+    const char (*cls)[BILL_NAME_MAX];   /* one per account, or NULL: cls_all */
+    char cls_all[BILL_NAME_MAX];
+} billi_batch_in;
+
+/* Per account results of the kernel: values (coefficient and scale) of the total,
+ * subtotal and tax, and done[i] = 1 where the kernel computed them. */
+typedef struct billi_batch_out {
+    int64_t *total, *sub, *tax;
+    int8_t *total_s, *sub_s, *tax_s;
+    uint8_t *done;
+} billi_batch_out;
+
+/*
+ * The accounts of `in` billed under t for period p column by column where the tariff
+ * and the period allow (see tariff_fast.c): the number done, 0 when none can be (the
+ * caller bills every account with bill_tariff_compute), or BILL_ENOMEM. `scratch` is a
+ * bill the kernel may write lines into (its period state).
+ */
+long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in *in,
+                      billi_batch_out *out, bill_bill *scratch);
+
 /* Tests: 1 when the last bill computed into b came from the fast path. */
 int billi_bill_used_fast(const bill_bill *b);
 

@@ -32,6 +32,7 @@ int main(void)
     suite_billing_batch();
     suite_tariff_fast_read();
     suite_tariff_turbo();
+    suite_batch();
     suite_billing_ytd();
     suite_billing_intervals();
     printf("%d passed, %d failed\n", test_passed, test_failed);

@@ -84,6 +84,7 @@ void suite_tariff_tou_readings(void);
 void suite_tariff_fast_lines(void);
 void suite_tariff_fast_read(void);
 void suite_tariff_turbo(void);
+void suite_batch(void);
 void suite_tariff(void);
 void suite_tariff_feedin(void);
 void suite_whatif(void);
