@@ -349,6 +349,107 @@ static void run(struct result *r, const char *name, const bill_tariff *t, bill_u
     bill_dec_clear(&sum);
 }
 
+/* ---- batches: the same accounts as columns (bill_batch_compute, every total read) ----- */
+
+static bill_batch *make_batch(const bill_tariff *t, int which)
+{
+    static int64_t col[7][N];
+    static const char *const names[4] = {"critical", "peak", "flat", "valley"};
+    bill_batch *bt;
+    if (bill_batch_create(&bt, t, june_2025(), N) != BILL_OK)
+        die("batch");
+    int rc = BILL_OK;
+    if (which == 0) {
+        for (int i = 0; i < N; i++)
+            residential_usage(i, &col[0][i], &col[1][i], &col[2][i]);
+        rc |= bill_batch_set_class(bt, "residential");
+        rc |= bill_batch_set_tou_kwh(bt, "peak", col[0], 1);
+        rc |= bill_batch_set_tou_kwh(bt, "valley", col[1], 1);
+        rc |= bill_batch_set_ytd_kwh(bt, col[2], 0);
+    } else if (which == 1) {
+        for (int i = 0; i < N; i++) {
+            int64_t reg[4];
+            commercial_usage(i, reg);
+            for (int k = 0; k < 4; k++)
+                col[k][i] = reg[k];
+        }
+        rc |= bill_batch_set_class(bt, "commercial");
+        for (int k = 0; k < 4; k++)
+            rc |= bill_batch_set_tou_kwh(bt, names[k], col[k], 2);
+    } else {
+        for (int i = 0; i < N; i++) {
+            struct industry x;
+            industry_usage(i, &x);
+            for (int k = 0; k < 4; k++)
+                col[k][i] = x.reg[k];
+            col[4][i] = x.capacity;
+            col[5][i] = x.declared;
+            col[6][i] = x.max_demand_t;
+        }
+        rc |= bill_batch_set_class(bt, "large_industry");
+        for (int k = 0; k < 4; k++)
+            rc |= bill_batch_set_tou_kwh(bt, names[k], col[k], 0);
+        rc |= bill_batch_set_capacity_kva(bt, col[4], 0);
+        rc |= bill_batch_set_declared_kw(bt, col[5], 0);
+        rc |= bill_batch_set_max_demand_kw(bt, col[6], 1);
+        for (int i = 0; i < N; i++) {
+            struct industry x;
+            industry_usage(i, &x);
+            col[4][i] = x.kvarh;
+        }
+        rc |= bill_batch_set_kvarh(bt, col[4], 0);
+        rc |= bill_batch_set_pf_standard(bt, "0.90");
+    }
+    if (rc != BILL_OK)
+        die("batch columns");
+    return bt;
+}
+
+/* One pass: the batch computed and every total read; 0 or -1. */
+static int batch_pass(bill_batch *bt, bill_dec *total)
+{
+    if (bill_batch_compute(bt) != BILL_OK || bill_batch_failed(bt) != 0)
+        return -1;
+    for (int i = 0; i < N; i++) {
+        if (bill_batch_total(total, bt, (size_t)i) != BILL_OK)
+            return -1;
+        sink += bill_dec_sign(total);
+    }
+    return 0;
+}
+
+struct bresult {
+    double rate;
+    size_t kernel;
+    char checksum[64];
+};
+
+static void run_batch(struct bresult *r, const char *name, const bill_tariff *t, int which)
+{
+    bill_batch *bt = make_batch(t, which);
+    bill_dec total = BILL_DEC_INIT, sum = BILL_DEC_INIT;
+    if (batch_pass(bt, &total) != 0)
+        die(name);
+    for (int i = 0; i < N; i++) {
+        bill_batch_total(&total, bt, (size_t)i);
+        bill_dec_add(&sum, &sum, &total);
+    }
+    bill_dec_format(&sum, r->checksum, sizeof r->checksum);
+    r->kernel = bill_batch_kernel_count(bt);
+    long passes = 0;
+    double t0 = now(), t1;
+    do {
+        if (batch_pass(bt, &total) != 0)
+            die(name);
+        passes++;
+        t1 = now();
+    } while (t1 - t0 < min_seconds);
+    r->rate = (double)passes * N / (t1 - t0);
+    bill_dec_clear(&total);
+    bill_dec_clear(&sum);
+    bill_batch_free(bt);
+}
+
 int main(int argc, char **argv)
 {
     static bill_usage *ures[N], *ucom[N], *uind[N];
@@ -401,6 +502,16 @@ int main(int argc, char **argv)
            "commercial", "general path:", rc.general_rate, rc.rate / rc.general_rate, rc.fast, N);
     printf("%-12s %-14s %14.0f bills/s, the fast path %.1fx faster (it took %d of the %d bills)\n",
            "industry", "general path:", ri.general_rate, ri.rate / ri.general_rate, ri.fast, N);
+    struct bresult br, bc, bi;
+    run_batch(&br, "residential batch", res, 0);
+    run_batch(&bc, "commercial batch", com, 1);
+    run_batch(&bi, "industry batch", ind, 2);
+    printf("\nthe same accounts as one batch (bill_batch_compute, usage as int64 columns, every\n"
+           "total read; the itemized bill of an account on request): bills/s, accounts the column\n"
+           "kernel computed (the others one at a time through bill_tariff_compute)\n");
+    printf("%-6s %-12s %14.0f %6zu   %s\n", "batch", "residential", br.rate, br.kernel, br.checksum);
+    printf("%-6s %-12s %14.0f %6zu   %s\n", "batch", "commercial", bc.rate, bc.kernel, bc.checksum);
+    printf("%-6s %-12s %14.0f %6zu   %s\n", "batch", "industry", bi.rate, bi.kernel, bi.checksum);
     printf("\nmemory: max RSS after the timed bills, then after as many more\n");
     printf("%-12s %14s %10s %14s %10s  %s\n", "memory", "bills so far", "KiB", "bills so far", "KiB",
            "");
