@@ -2100,6 +2100,75 @@ static inline void k_add(int64_t *acc, uint8_t *bad, size_t i, int64_t x, int32_
     bad[i] |= (uint8_t)(o != 0);
 }
 
+/*
+ * Division of 0 <= x < 2^63 by D = 10^d (1 <= d <= 18) by multiplying: with l = ceil(log2 D)
+ * and m = floor(2^(63+l) / D) + 1, 2^(63+l) < m D <= 2^(63+l) + 2^l, so floor(x / D) =
+ * floor(x m / 2^(63+l)) (Granlund and Montgomery, "Division by invariant integers using
+ * multiplication", 1994, theorem 4.2, N = 63).
+ */
+typedef struct pdiv {
+    uint64_t m;
+    int sh;
+    int64_t d, half;
+} pdiv;
+
+static pdiv pdiv_make(int32_t d)
+{
+    pdiv r;
+    r.d = p10[d];
+    int l = 64 - __builtin_clzll((uint64_t)r.d - 1);
+    r.m = (uint64_t)(((fd_u128)1 << (63 + l)) / (uint64_t)r.d) + 1;
+    r.sh = 63 + l;
+    r.half = r.d / 2;
+    return r;
+}
+
+static inline int64_t pdiv_q(const pdiv *p, int64_t x)
+{
+    return (int64_t)(((fd_u128)(uint64_t)x * p->m) >> p->sh);
+}
+
+/* acc[i] += c[i] x price rounded HALF_UP from scale `from` to rs (from > rs), the sums at
+ * rs: the common case of tariffs rounding each line, one loop per line template */
+static void k_lines_half_up(int64_t *acc, uint8_t *bad, const int64_t *c, size_t n, int64_t price,
+                            int32_t d)
+{
+    const pdiv pd = pdiv_make(d);
+    for (size_t i = 0; i < n; i++) {
+        int64_t x, a;
+        int o = __builtin_mul_overflow(c[i], price, &x) | (x < 0);
+        int64_t q = pdiv_q(&pd, x);
+        a = q + (x - q * pd.d >= pd.half);
+        o |= __builtin_add_overflow(acc[i], a, &acc[i]);
+        bad[i] |= (uint8_t)o;
+    }
+}
+
+/* The same for any case: acc[i] += c[i] x price at scale from, summed at `to` */
+static void k_lines(int64_t *acc, uint8_t *bad, const int64_t *c, size_t n, fd price, int32_t from,
+                    int32_t to, int line, int mode)
+{
+    if (line && mode == BILL_ROUND_HALF_UP && from > to && from - to <= 18) {
+        k_lines_half_up(acc, bad, c, n, price.c, from - to);
+        return;
+    }
+    if (!line && to >= from && to - from <= 18) { /* exact amounts, summed at `to` */
+        int64_t m = p10[to - from];
+        for (size_t i = 0; i < n; i++) {
+            int64_t x, a;
+            int o = __builtin_mul_overflow(c[i], price.c, &x) | __builtin_mul_overflow(x, m, &a);
+            o |= __builtin_add_overflow(acc[i], a, &acc[i]);
+            bad[i] |= (uint8_t)o;
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t x;
+        bad[i] |= (uint8_t)__builtin_mul_overflow(c[i], price.c, &x);
+        k_add(acc, bad, i, x, from, to, line, mode);
+    }
+}
+
 long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in *in,
                       billi_batch_out *out, bill_bill *scratch)
 {
@@ -2150,13 +2219,16 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
     if (in->ntou > 0) {
         for (int k = 0; k < in->ntou; k++)
             st = in->tou_s[k] > st ? in->tou_s[k] : st;
-        memset(tot, 0, n * sizeof *tot);
         for (int k = 0; k < in->ntou; k++) {
             const int64_t *c = in->tou[k];
             int64_t m = p10[st - in->tou_s[k]], v;
-            for (size_t i = 0; i < n; i++)
-                bad[i] |= (uint8_t)(__builtin_mul_overflow(c[i], m, &v) |
-                                    __builtin_add_overflow(tot[i], v, &tot[i]));
+            if (k == 0)
+                for (size_t i = 0; i < n; i++)
+                    bad[i] |= (uint8_t)__builtin_mul_overflow(c[i], m, &tot[i]);
+            else
+                for (size_t i = 0; i < n; i++)
+                    bad[i] |= (uint8_t)(__builtin_mul_overflow(c[i], m, &v) |
+                                        __builtin_add_overflow(tot[i], v, &tot[i]));
         }
         if (in->kwh) { /* a check: the same value */
             int32_t sc = st > in->kwh_s ? st : in->kwh_s;
@@ -2172,9 +2244,8 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         goto out;
     }
     int32_t ys = in->ytd ? in->ytd_s : 0;
-    if (in->ytd)
-        memcpy(cum, in->ytd, n * sizeof *cum);
-    else
+    const int64_t *cumv = in->ytd ? in->ytd : cum;
+    if (!in->ytd)
         memset(cum, 0, n * sizeof *cum);
 
     /* the scale of the sums: rs, or the largest product scale of the plan's lines */
@@ -2234,22 +2305,13 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
             if (op->tou)
                 for (int q = 0; q < tp->ntou; q++)
                     for (int j = 0; j < op->fc->ntou_comp; j++, k++) {
-                        const int64_t *c = in->tou[col[q]];
                         fd pr = tp->tpl[k].pamt;
-                        int32_t from = in->tou_s[col[q]] + pr.s;
-                        for (size_t i = 0; i < n; i++) {
-                            int64_t x;
-                            bad[i] |= (uint8_t)__builtin_mul_overflow(c[i], pr.c, &x);
-                            k_add(acc, bad, i, x, from, sa, line, mode);
-                        }
+                        k_lines(acc, bad, in->tou[col[q]], n, pr, in->tou_s[col[q]] + pr.s, sa,
+                                line, mode);
                     }
             for (; k < op->tpl + op->ntpl; k++) {
                 fd pr = tp->tpl[k].pamt;
-                for (size_t i = 0; i < n; i++) {
-                    int64_t x;
-                    bad[i] |= (uint8_t)__builtin_mul_overflow(tot[i], pr.c, &x);
-                    k_add(acc, bad, i, x, st + pr.s, sa, line, mode);
-                }
+                k_lines(acc, bad, tot, n, pr, st + pr.s, sa, line, mode);
             }
             if (op->ntiers) {
                 const billi_tiers *tr = &op->c->tiers;
@@ -2258,21 +2320,68 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 int32_t sc = es > ts->qs[o] ? es : ts->qs[o];
                 int64_t ms_ = p10[sc - ss], mt = p10[sc - st];
                 const int64_t *q0 = ts->qi[o][0][sc - ts->qs[o]], *q1 = ts->qi[o][1][sc - ts->qs[o]];
+                /* per tier: its price, and its rounding by multiplying when HALF_UP per line */
+                pdiv tpd[BILL_TARIFF_MAX_TIERS + 1];
+                int tfast[BILL_TARIFF_MAX_TIERS + 1], tl[BILL_TARIFF_MAX_TIERS + 1], ntl = 0;
+                for (int x = 0; x <= nthr; x++) {
+                    int tk_ = op->tier_tpl[x];
+                    if (tk_ >= 0)
+                        tl[ntl++] = x; /* the tiers with a line */
+                    int32_t from = tk_ >= 0 ? sc + tp->tpl[tk_].pamt.s : 0;
+                    tfast[x] = tk_ >= 0 && line && mode == BILL_ROUND_HALF_UP && from > rs &&
+                               from - rs <= 18;
+                    if (tfast[x])
+                        tpd[x] = pdiv_make(from - rs);
+                }
+                int allfast = line && ntl > 0;
+                for (int xi = 0; xi < ntl; xi++)
+                    allfast &= tfast[tl[xi]];
+                if (allfast) {
+                    /* every tier line rounded HALF_UP per line: without branches, an empty
+                     * tier adding 0 */
+                    for (size_t i = 0; i < n; i++) {
+                        int large = tr->lh_min_persons > 0 && in->household &&
+                                    in->household[i] >= tr->lh_min_persons;
+                        const int64_t *qi = large ? q1 : q0;
+                        int64_t si = 0, ti, ei;
+                        int ov = 0;
+                        if (op->annual)
+                            ov |= __builtin_mul_overflow(cumv[i], ms_, &si);
+                        ov |= __builtin_mul_overflow(tot[i], mt, &ti) | __builtin_add_overflow(si, ti, &ei);
+                        ov |= op->plain_tiers && tot[i] == 0;
+                        int64_t sum = 0;
+                        int any = 0; /* a tier line present: shown at rs */
+                        for (int xi = 0; xi < ntl; xi++) {
+                            int x = tl[xi];
+                            int64_t lo = x == 0 ? 0 : qi[x - 1], hi = x < nthr ? qi[x] : ei;
+                            lo = lo > si ? lo : si;
+                            hi = hi < ei ? hi : ei;
+                            int64_t tk = hi > lo ? hi - lo : 0, y;
+                            any |= tk > 0;
+                            ov |= __builtin_mul_overflow(tk, tp->tpl[op->tier_tpl[x]].pamt.c, &y) | (y < 0);
+                            int64_t qq = pdiv_q(&tpd[x], y);
+                            sum += qq + (y - qq * tpd[x].d >= tpd[x].half);
+                        }
+                        ov |= __builtin_add_overflow(acc[i], sum, &acc[i]);
+                        bad[i] |= (uint8_t)ov;
+                        if (any && ms[i] < rs)
+                            ms[i] = (int8_t)rs;
+                    }
+                    break;
+                }
                 for (size_t i = 0; i < n; i++) {
                     int large = tr->lh_min_persons > 0 && in->household &&
                                 in->household[i] >= tr->lh_min_persons;
                     const int64_t *qi = large ? q1 : q0;
                     int64_t si = 0, ti, ei;
                     if (op->annual)
-                        bad[i] |= (uint8_t)__builtin_mul_overflow(cum[i], ms_, &si);
+                        bad[i] |= (uint8_t)__builtin_mul_overflow(cumv[i], ms_, &si);
                     bad[i] |= (uint8_t)(__builtin_mul_overflow(tot[i], mt, &ti) |
                                         __builtin_add_overflow(si, ti, &ei));
                     if (op->plain_tiers && tot[i] == 0)
                         bad[i] = 1; /* the one tier the next kWh would fall in */
-                    for (int x = 0; x <= nthr; x++) {
-                        int tk_ = op->tier_tpl[x];
-                        if (tk_ < 0)
-                            continue;
+                    for (int xi = 0; xi < ntl; xi++) {
+                        int x = tl[xi], tk_ = op->tier_tpl[x];
                         int64_t lo = x == 0 ? 0 : qi[x - 1], hi = x < nthr && qi[x] < ei ? qi[x] : ei;
                         if (lo <= si)
                             lo = si;
@@ -2281,7 +2390,15 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                         fd pr = tp->tpl[tk_].pamt;
                         int64_t y;
                         bad[i] |= (uint8_t)__builtin_mul_overflow(hi - lo, pr.c, &y);
-                        k_add(acc, bad, i, y, sc + pr.s, sa, line, mode);
+                        if (tfast[x]) {
+                            int64_t qq = pdiv_q(&tpd[x], y);
+                            bad[i] |= (uint8_t)((y < 0) |
+                                                __builtin_add_overflow(
+                                                    acc[i], qq + (y - qq * tpd[x].d >= tpd[x].half),
+                                                    &acc[i]));
+                        } else {
+                            k_add(acc, bad, i, y, sc + pr.s, sa, line, mode);
+                        }
                         int32_t shown = sc + pr.s < rs && !line ? sc + tp->tpl[tk_].price.s : rs;
                         if (shown > ms[i])
                             ms[i] = (int8_t)shown;
@@ -2328,7 +2445,61 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         }
     }
 
-    /* the end of each bill, as finish() */
+    /* the end of each bill, as finish(): rounding per line, no minimum, VAT added at a
+     * scale above rs or included (the common cases) on integers at rs */
+    int vat = t->vat;
+    fd rate = get(&t->vat_rate);
+    if (line && !tp->has_min && base >= 0 &&
+        (vat == BILLI_VAT_INCLUSIVE || vat == BILLI_VAT_NONE ||
+         (vat == BILLI_VAT_EXCLUSIVE && mode == BILL_ROUND_HALF_UP && rate.c >= 0 &&
+          rate.s > 0 && rate.s <= 18))) {
+        pdiv pd = pdiv_make(vat == BILLI_VAT_EXCLUSIVE ? rate.s : 1);
+        int vat_fast = mode == BILL_ROUND_HALF_UP && f->vat_den > 1;
+        for (size_t i = 0; i < n; i++) {
+            out->done[i] = 0;
+            if (bad[i] || ms[i] < 0)
+                continue;
+            int64_t sub = acc[i], tax = 0, total = sub;
+            if (vat == BILLI_VAT_EXCLUSIVE) {
+                int64_t x, q;
+                if (sub < 0 || __builtin_mul_overflow(sub, rate.c, &x))
+                    continue;
+                q = pdiv_q(&pd, x);
+                tax = q + (x - q * pd.d >= pd.half);
+                if (__builtin_add_overflow(sub, tax, &total))
+                    continue;
+            } else if (vat == BILLI_VAT_INCLUSIVE && vat_fast) {
+                /* vat_included's division by 1 + rate, HALF_UP of a quotient >= 0 */
+                int64_t tt;
+                if (total < 0 || __builtin_mul_overflow(total, rate.c, &tt))
+                    continue;
+                uint64_t num = (uint64_t)tt, dd = (uint64_t)f->vat_den;
+                uint64_t q = (uint64_t)(((fd_u128)num * f->vat_magic) >> 64), rem = num - q * dd;
+                while (rem >= dd) {
+                    q++;
+                    rem -= dd;
+                }
+                tax = (int64_t)q + (2 * rem >= dd);
+                out->tax_s[i] = (int8_t)rs;
+            } else if (vat == BILLI_VAT_INCLUSIVE) {
+                fd tx;
+                if (vat_included(&tx, t, (fd){total, rs}))
+                    continue;
+                tax = tx.c;
+                out->tax_s[i] = (int8_t)tx.s;
+            }
+            out->total[i] = total;
+            out->total_s[i] = (int8_t)rs;
+            out->sub[i] = sub;
+            out->sub_s[i] = (int8_t)rs;
+            out->tax[i] = tax;
+            if (vat != BILLI_VAT_INCLUSIVE)
+                out->tax_s[i] = (int8_t)(vat == BILLI_VAT_EXCLUSIVE ? rs : 0);
+            out->done[i] = 1;
+            done++;
+        }
+        goto out;
+    }
     for (size_t i = 0; i < n; i++) {
         out->done[i] = 0;
         if (bad[i])
