@@ -2128,6 +2128,12 @@ static inline int64_t pdiv_q(const pdiv *p, int64_t x)
     return (int64_t)(((fd_u128)(uint64_t)x * p->m) >> p->sh);
 }
 
+int64_t billi_test_pdiv(int32_t d, int64_t x)
+{
+    pdiv p = pdiv_make(d);
+    return pdiv_q(&p, x);
+}
+
 /* acc[i] += c[i] x price rounded HALF_UP from scale `from` to rs (from > rs), the sums at
  * rs: the common case of tariffs rounding each line, one loop per line template */
 static void k_lines_half_up(int64_t *acc, uint8_t *bad, const int64_t *c, size_t n, int64_t price,

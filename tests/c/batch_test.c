@@ -366,8 +366,40 @@ static void test_batch_errors(void)
     bill_tariff_free(t);
 }
 
+int64_t billi_test_pdiv(int32_t d, int64_t x);
+
+/* The kernel's division by 10^d by multiplying, against the division, at its edges. */
+static void test_batch_pdiv(void)
+{
+    int bad = 0;
+    rs = 12345;
+    for (int32_t d = 1; d <= 18 && bad < 3; d++) {
+        int64_t dd = p10(d);
+        int64_t xs[] = {0, 1, dd - 1, dd, dd + 1, 2 * dd - 1, INT64_MAX, INT64_MAX - 1,
+                        INT64_MAX / dd * dd, INT64_MAX / dd * dd - 1};
+        for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++)
+            if (billi_test_pdiv(d, xs[k]) != xs[k] / dd) {
+                bad++;
+                TEST_FAIL_("floor(%lld / 10^%d)", (long long)xs[k], (int)d);
+            }
+        for (int r = 0; r < 20000; r++) {
+            int64_t x = (int64_t)(rnd() >> (1 + below(63)));
+            if (chance(50)) /* near a multiple */
+                x = x / dd * dd - (int64_t)below(2);
+            if (x < 0)
+                continue;
+            if (billi_test_pdiv(d, x) != x / dd) {
+                bad++;
+                TEST_FAIL_("floor(%lld / 10^%d)", (long long)x, (int)d);
+            }
+        }
+    }
+    CHECK_INT(bad, 0);
+}
+
 void suite_batch(void)
 {
+    RUN(test_batch_pdiv);
     RUN(test_batch_matches);
     RUN(test_batch_columns);
     RUN(test_batch_errors);
