@@ -6,6 +6,7 @@
 #include "bill/determinants.h"
 #include "bill/registry.h"
 #include "store_internal.h"
+#include "determinants_batch.h"
 
 #include <string.h>
 
@@ -83,9 +84,10 @@ static int load_meter(bill_determinants *d, bill_store *s, sqlite3_int64 meter_i
             code = "";
         if (sqlite3_column_int(st, 0) == 1) { /* a multiplier */
             bill_date from;
-            rc = billi_column_date(&from, st, 1);
-            if (rc == BILL_OK)
-                rc = billi_column_dec(&v, st, 5);
+            const char *value = (const char *)sqlite3_column_text(st, 5);
+            if (bill_date_parse(&from, code, (size_t)-1) != BILL_OK ||
+                bill_dec_parse(&v, value ? value : "", (size_t)-1) != BILL_OK)
+                rc = billi_det_bad_multiplier(serial, code, value ? value : "");
             if (rc == BILL_OK)
                 rc = bill_determinants_add_multiplier(d, serial, from, &v);
             continue;
@@ -97,9 +99,11 @@ static int load_meter(bill_determinants *d, bill_store *s, sqlite3_int64 meter_i
             snprintf(last, sizeof last, "%s", code);
         }
         if (rc == BILL_OK && sqlite3_column_type(st, 4) != SQLITE_NULL) {
-            rc = billi_column_dec(&v, st, 5);
+            bill_datetime at = { sqlite3_column_int64(st, 4) };
+            const char *value = (const char *)sqlite3_column_text(st, 5);
+            if (bill_dec_parse(&v, value ? value : "", (size_t)-1) != BILL_OK)
+                rc = billi_det_bad_reading(serial, code, at.minute, value ? value : "");
             if (rc == BILL_OK) {
-                bill_datetime at = { sqlite3_column_int64(st, 4) };
                 rc = bill_determinants_add_reading(d, serial, code, at, &v,
                                                    sqlite3_column_int(st, 6));
             }
