@@ -132,10 +132,10 @@ static int status_of(const bill_billing_report *r, const char *ref)
 }
 
 /*
- * Five accounts: R-0000 and R-0004 fine; R-0001 a stored reading "12x";
- * R-0002 a capacity that is not a decimal; R-0003 a stored multiplier "two".
- * Every path (every account, the references as a list) skips the three and
- * bills the two.
+ * Six accounts: R-0000 and R-0004 fine; R-0001 a stored reading "12x";
+ * R-0002 a capacity that is not a decimal; R-0003 a stored multiplier "two";
+ * R-0005 a link ending on "2025-13-45". Every path (every account, the
+ * references as a list) skips the four and bills the two.
  */
 static void test_bad_account_skipped(void)
 {
@@ -150,7 +150,10 @@ static void test_bad_account_skipped(void)
     CHECK_OK(add_account(s, 2, "0"));
     CHECK_OK(add_account(s, 3, "0"));
     CHECK_OK(add_account(s, 4, "0"));
+    CHECK_OK(add_account(s, 5, "0"));
     CHECK_INT(sqlite3_exec(s->db, "UPDATE accounts SET capacity_kva = 'abc' WHERE reference = 'R-0002';"
+                                  "UPDATE links SET valid_to = '2025-13-45' WHERE meter_id ="
+                                  " (SELECT id FROM meters WHERE serial = 'M-0005');"
                                   "INSERT INTO multipliers (meter_id, effective_from, multiplier)"
                                   " SELECT id, '2025-06-15', 'two' FROM meters WHERE serial = 'M-0003'",
                            NULL, NULL, NULL),
@@ -158,14 +161,14 @@ static void test_bad_account_skipped(void)
     bill_tariff *t = NULL;
     CHECK_OK(bill_tariff_load(&t, RECOVERY_TARIFF, (size_t)-1, "flat"));
     for (int pass = 0; pass < 2; pass++) {
-        const char *refs[] = { "R-0000", "R-0001", "R-0002", "R-0003", "R-0004" };
+        const char *refs[] = { "R-0000", "R-0001", "R-0002", "R-0003", "R-0004", "R-0005" };
         bill_billing_report *r = NULL;
-        CHECK_OK(run_june(&r, s, t, pass ? refs : NULL, pass ? 5 : 0));
+        CHECK_OK(run_june(&r, s, t, pass ? refs : NULL, pass ? 6 : 0));
         if (!r)
             break;
-        CHECK_INT(bill_billing_report_accounts(r), 5);
+        CHECK_INT(bill_billing_report_accounts(r), 6);
         CHECK_INT(bill_billing_report_billed(r), 2);
-        CHECK_INT(bill_billing_report_skipped(r), 3);
+        CHECK_INT(bill_billing_report_skipped(r), 4);
         CHECK_INT(bill_billing_report_interrupted(r), 0);
         CHECK_INT(status_of(r, "R-0001"), BILL_ECORRUPT);
         CHECK_STR(reason_of(r, "R-0001"),
@@ -178,10 +181,14 @@ static void test_bad_account_skipped(void)
         CHECK_STR(reason_of(r, "R-0003"),
                   "account R-0003: meter M-0003: the stored multiplier from '2025-06-15' is 'two',"
                   " not a date and a decimal");
+        CHECK_INT(status_of(r, "R-0005"), BILL_ECORRUPT);
+        CHECK_STR(reason_of(r, "R-0005"),
+                  "account R-0005: meter M-0005: the stored link's valid_to '2025-13-45' is not a"
+                  " date");
         /* stored with the run: the skips, the two bills */
         CHECK_INT(q_int(s, "SELECT count(*) FROM billing_run_skips WHERE status = 'ECORRUPT'"
                            " AND run_id = (SELECT max(id) FROM billing_runs)"),
-                  2);
+                  3);
         CHECK_INT(q_int(s, "SELECT count(*) FROM bills"), 2);
         bill_billing_report_free(r);
         /* the second pass: the two are already billed; remove their bills to bill again */
