@@ -208,6 +208,42 @@ static void test_bad_account_skipped(void)
     remove_store(path);
 }
 
+#define CAPACITY_TARIFF                                                                        \
+    "{\"format\": \"libbill-tariff/1\", \"id\": \"cap\", \"currency\": \"CNY\","               \
+    " \"rounding\": {\"mode\": \"HALF_UP\", \"scale\": 2, \"apply\": \"line\"},"              \
+    " \"price_basis\": \"vat_inclusive\", \"versions\": [{\"effective\": \"2020-01-01\","      \
+    " \"charges\": [{\"id\": \"energy\", \"type\": \"energy\", \"price\": \"0.5\"},"           \
+    " {\"id\": \"basic\", \"type\": \"capacity\", \"price\": \"24\"}]}]}"
+
+/* A rule of the tariff the account's usage breaks (no capacity for a capacity charge) skips it. */
+static void test_rule_error_skipped(void)
+{
+    bill_store *s = make_store(":memory:", 3);
+    if (!s)
+        return;
+    CHECK_INT(sqlite3_exec(s->db, "UPDATE accounts SET tariff = 'cap' WHERE reference <> 'R-0000';"
+                                  "UPDATE accounts SET capacity_kva = '100' WHERE reference = 'R-0002'",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    bill_tariff *flat = NULL, *cap = NULL;
+    CHECK_OK(bill_tariff_load(&flat, RECOVERY_TARIFF, (size_t)-1, "flat"));
+    CHECK_OK(bill_tariff_load(&cap, CAPACITY_TARIFF, (size_t)-1, "cap"));
+    const bill_tariff *ts[] = { flat, cap };
+    bill_billing_report *r = NULL;
+    CHECK_OK(bill_billing_run(&r, s, su_period("2025-06-01/2025-07-01"), "june", ts, 2, NULL, 0));
+    if (r) {
+        CHECK_INT(bill_billing_report_billed(r), 2);
+        CHECK_INT(bill_billing_report_skipped(r), 1);
+        CHECK_INT(status_of(r, "R-0001"), BILL_ERULE);
+        CHECK_STR(reason_of(r, "R-0001"), "account R-0001: bill: charge 'basic' prices installed"
+                                          " capacity, but the usage has no capacity_kva");
+    }
+    bill_billing_report_free(r);
+    bill_tariff_free(flat);
+    bill_tariff_free(cap);
+    bill_store_close(s);
+}
+
 /*
  * An error of SQLite while storing a bill (a trigger failing the third insert
  * stands for a full disk) stops the run: nothing of its open batch stays (no
@@ -430,6 +466,7 @@ static void test_report_null(void)
 void suite_billing_recovery(void)
 {
     RUN(test_bad_account_skipped);
+    RUN(test_rule_error_skipped);
     RUN(test_store_error_stops_run);
     RUN(test_killed_run);
     RUN(test_migration_v3);
