@@ -72,7 +72,9 @@ typedef struct bill_billing_report bill_billing_report;
  * account and period exists) or "skipped" with a status and reason: no tariff
  * on the account, a tariff not among those given, an unknown account
  * reference, an account without meters in the period (no quantities), a
- * determinant error (a missing reading...), a compute error.
+ * determinant error (a missing reading, a stored reading that does not
+ * parse...), a bad account field, a compute error (see "Errors of one account
+ * and errors of the run" above).
  *
  * Annual tiers: for an account whose tariff has annual tiers in a version in
  * force in p, the usage also gets its year-to-date kWh (the energy from
