@@ -504,18 +504,31 @@ static void load_registry(bill_store *s, const char *path)
            counts[0], counts[1], counts[2], counts[3], counts[4]);
 }
 
-/* Replace every UUID in `text` by "<uuid>" (the output must not change between runs). */
+/* 1 when p starts with `shape` (x: a character of `digits`, others as they are). */
+static int has_shape(const char *p, const char *shape, const char *digits)
+{
+    for (size_t i = 0; shape[i]; i++)
+        if (!p[i] || (shape[i] == 'x' ? !strchr(digits, p[i]) : p[i] != shape[i]))
+            return 0;
+    return 1;
+}
+
+/*
+ * Replace every UUID in `text` by "<uuid>" and every time stamp of the
+ * store's clock (when a file was imported) by "<time>": the output must not
+ * change between runs.
+ */
 static void mask_uuids(char *text)
 {
-    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    static const char uuid[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    static const char stamp[] = "xxxx-xx-xxTxx:xx:xxZ";
     for (char *p = text; *p; p++) {
-        size_t i = 0;
-        for (; i < 36 && p[i]; i++)
-            if (shape[i] == '-' ? p[i] != '-' : !strchr("0123456789abcdef", p[i]) || !p[i])
-                break;
-        if (i == 36) {
+        if (has_shape(p, uuid, "0123456789abcdef")) {
             memcpy(p, "<uuid>", 6);
             memmove(p + 6, p + 36, strlen(p + 36) + 1);
+        } else if (has_shape(p, stamp, "0123456789")) {
+            memcpy(p, "<time>", 6);
+            memmove(p + 6, p + 20, strlen(p + 20) + 1);
         }
     }
 }

@@ -23,11 +23,22 @@ typedef struct skip_entry {
     int status;
 } skip_entry;
 
+/* An earlier run of the period that never finished, closed by this run. */
+typedef struct interrupted_entry {
+    sqlite3_int64 id;
+    char uuid[BILL_UUID_LEN + 1];
+    char started[32];
+    size_t bills;   /* the bills it committed */
+    size_t counted; /* this run's accounts already billed by it */
+} interrupted_entry;
+
 struct bill_billing_report {
     char uuid[BILL_UUID_LEN + 1];
     size_t accounts, billed, already;
     skip_entry *skips;
     size_t nskips, cap;
+    interrupted_entry *interrupted;
+    size_t ninterrupted;
 };
 
 void bill_billing_report_free(bill_billing_report *r)
@@ -39,6 +50,7 @@ void bill_billing_report_free(bill_billing_report *r)
         free(r->skips[i].reason);
     }
     free(r->skips);
+    free(r->interrupted);
     free(r);
 }
 
@@ -66,6 +78,31 @@ const char *bill_billing_report_skipped_reason(const bill_billing_report *r, siz
     return r && i < r->nskips ? r->skips[i].reason : NULL;
 }
 
+size_t bill_billing_report_interrupted(const bill_billing_report *r)
+{
+    return r ? r->ninterrupted : 0;
+}
+
+const char *bill_billing_report_interrupted_uuid(const bill_billing_report *r, size_t i)
+{
+    return r && i < r->ninterrupted ? r->interrupted[i].uuid : NULL;
+}
+
+const char *bill_billing_report_interrupted_started(const bill_billing_report *r, size_t i)
+{
+    return r && i < r->ninterrupted ? r->interrupted[i].started : NULL;
+}
+
+size_t bill_billing_report_interrupted_bills(const bill_billing_report *r, size_t i)
+{
+    return r && i < r->ninterrupted ? r->interrupted[i].bills : 0;
+}
+
+size_t bill_billing_report_interrupted_counted(const bill_billing_report *r, size_t i)
+{
+    return r && i < r->ninterrupted ? r->interrupted[i].counted : 0;
+}
+
 static char *dupstr(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -89,7 +126,13 @@ static const char sql_account_one[] =
     "SELECT id, reference, customer_class, household_size, capacity_kva, declared_kw,"
     " pf_standard, tariff FROM accounts WHERE reference = ?1";
 static const char sql_billed[] =
-    "SELECT 1 FROM bills WHERE account_id = ?1 AND period_start = ?2 AND period_end = ?3";
+    "SELECT run_id FROM bills WHERE account_id = ?1 AND period_start = ?2 AND period_end = ?3";
+static const char sql_unfinished[] =
+    "SELECT r.id, r.uuid, r.started_at, (SELECT count(*) FROM bills b WHERE b.run_id = r.id)"
+    " FROM billing_runs r WHERE r.period_start = ?1 AND r.period_end = ?2"
+    " AND r.finished_at IS NULL AND r.interrupted_by IS NULL ORDER BY r.id";
+static const char sql_interrupt[] =
+    "UPDATE billing_runs SET interrupted_by = ?2, billed = ?3 WHERE id = ?1";
 static const char sql_bill_insert[] =
     "INSERT INTO bills (uuid, run_id, account_id, period_start, period_end, tariff_id,"
     " tariff_versions, currency, subtotal, tax, total, estimated, json)"
@@ -192,6 +235,7 @@ typedef struct run_ctx {
     unsigned char rnd[480]; /* random bytes for the bills' UUIDs */
     size_t nrnd;
     uint64_t last_ms;
+    unsigned long failures; /* the store's sqlite_failures when the account began */
 } run_ctx;
 
 /*
@@ -293,9 +337,13 @@ static int already_billed(int *out, run_ctx *c, sqlite3_int64 account_id)
     sqlite3_bind_text(st, 2, c->start, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, c->end, -1, SQLITE_STATIC);
     int src = sqlite3_step(st), rc = BILL_OK;
-    if (src == SQLITE_ROW)
+    if (src == SQLITE_ROW) {
         *out = 1;
-    else if (src == SQLITE_DONE)
+        sqlite3_int64 run = sqlite3_column_int64(st, 0);
+        for (size_t i = 0; i < c->r->ninterrupted; i++)
+            if (c->r->interrupted[i].id == run)
+                c->r->interrupted[i].counted++;
+    } else if (src == SQLITE_DONE)
         *out = 0;
     else
         rc = billi_store_err(c->s, src, "billing run: bills");
@@ -303,23 +351,41 @@ static int already_billed(int *out, run_ctx *c, sqlite3_int64 account_id)
     return rc;
 }
 
-static int make_usage(run_ctx *c, const acct *a)
+/* The usage of account a; on an error `reason` names the account's field at fault. */
+static int make_usage(run_ctx *c, const acct *a, char *reason, size_t cap)
 {
     bill_usage_reset(c->u);
-    BILLI_TRY(bill_determinants_to_usage(c->u, c->det));
-    BILLI_TRY(bill_usage_set_class(c->u, a->cls));
-    BILLI_TRY(bill_usage_set_household_size(c->u, a->household));
+    int rc = bill_determinants_to_usage(c->u, c->det);
+    if (rc != BILL_OK) {
+        snprintf(reason, cap, "account %s: usage: %s", a->ref, bill_errmsg());
+        return rc;
+    }
+    const char *field = "customer_class";
+    rc = bill_usage_set_class(c->u, a->cls);
+    if (rc == BILL_OK) {
+        field = "household_size";
+        rc = bill_usage_set_household_size(c->u, a->household);
+    }
     bill_dec v = BILL_DEC_INIT;
-    int rc = bill_dec_parse(&v, a->capacity, (size_t)-1);
-    if (rc == BILL_OK && bill_dec_sign(&v) > 0)
-        rc = bill_usage_set_capacity_kva(c->u, &v);
-    if (rc == BILL_OK)
+    if (rc == BILL_OK) {
+        field = "capacity_kva";
+        rc = bill_dec_parse(&v, a->capacity, (size_t)-1);
+        if (rc == BILL_OK && bill_dec_sign(&v) > 0)
+            rc = bill_usage_set_capacity_kva(c->u, &v);
+    }
+    if (rc == BILL_OK) {
+        field = "declared_kw";
         rc = bill_dec_parse(&v, a->declared, (size_t)-1);
-    if (rc == BILL_OK && bill_dec_sign(&v) > 0)
-        rc = bill_usage_set_declared_kw(c->u, &v);
-    if (rc == BILL_OK && a->pf[0])
+        if (rc == BILL_OK && bill_dec_sign(&v) > 0)
+            rc = bill_usage_set_declared_kw(c->u, &v);
+    }
+    if (rc == BILL_OK && a->pf[0]) {
+        field = "pf_standard";
         rc = bill_usage_set_pf_standard(c->u, a->pf);
+    }
     bill_dec_clear(&v);
+    if (rc != BILL_OK)
+        snprintf(reason, cap, "account %s: field %s: %s", a->ref, field, bill_errmsg());
     return rc;
 }
 
@@ -483,7 +549,12 @@ static int set_intervals(run_ctx *c, const acct *a, char *reason, size_t cap)
         src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
             const char *m = (const char *)sqlite3_column_text(st, 0);
-            rc = bill_dec_parse(&mult, m ? m : "", (size_t)-1);
+            if (bill_dec_parse(&mult, m ? m : "", (size_t)-1) != BILL_OK) {
+                snprintf(reason, cap,
+                         "account %s: meter %s: the stored multiplier is '%.40s', not a decimal",
+                         a->ref, serial, m ? m : "");
+                rc = billi_error(BILL_ECORRUPT, "%s", reason);
+            }
         } else if (src != SQLITE_DONE) {
             rc = billi_store_err(c->s, src, "billing run: intervals");
         }
@@ -519,7 +590,16 @@ static int set_intervals(run_ctx *c, const acct *a, char *reason, size_t cap)
                 c->iv_cap = ncap;
             }
             const char *v = (const char *)sqlite3_column_text(st, 2);
-            rc = bill_dec_parse(&c->iv[k], v ? v : "", (size_t)-1);
+            if (bill_dec_parse(&c->iv[k], v ? v : "", (size_t)-1) != BILL_OK) {
+                bill_datetime t = { sm };
+                char when[32];
+                bill_datetime_format(t, when, sizeof when);
+                snprintf(reason, cap,
+                         "account %s: meter %s: the stored interval reading at %s is '%.40s', not"
+                         " a decimal",
+                         a->ref, serial, when, v ? v : "");
+                rc = billi_error(BILL_ECORRUPT, "%s", reason);
+            }
             if (rc == BILL_OK)
                 rc = bill_dec_mul(&c->iv[k], &c->iv[k], &mult);
             if (sqlite3_column_int(st, 3))
@@ -694,11 +774,55 @@ static int exec_cached(bill_store *s, const char *sql, const char *what)
     return rc;
 }
 
+/*
+ * 1 when the error rc, met while billing one account, is an error of the run
+ * rather than of that account (include/bill/billing.h, docs/billing.md): any
+ * failure of SQLite itself (busy, I/O, disk full, read-only, a damaged file:
+ * counted by billi_store_err), out of memory, internal and state errors, and
+ * the other storage codes. What remains is about the account's own data:
+ * a stored value of its that does not parse (ECORRUPT raised by libbill, not
+ * by SQLite), a missing or inconsistent reading, a rule of the tariff its
+ * usage breaks, an arithmetic error of its bill, a bad field.
+ */
+static int run_error(const run_ctx *c, int rc)
+{
+    if (c->s->sqlite_failures != c->failures)
+        return 1;
+    switch (bill_status_family_of(rc)) {
+    case BILL_FAMILY_INPUT:
+    case BILL_FAMILY_ARITH:
+    case BILL_FAMILY_ARGUMENT:
+        return 0;
+    case BILL_FAMILY_STORAGE:
+        return rc != BILL_ECORRUPT;
+    default:
+        return 1;
+    }
+}
+
+/*
+ * Account a failed with rc: an error of the run is returned (the run stops,
+ * its open batch is rolled back); an error of the account skips it with
+ * `reason` (or "account R: " and the error's message when reason is empty).
+ */
+static int account_failed(run_ctx *c, const acct *a, int rc, const char *reason)
+{
+    if (run_error(c, rc))
+        return rc;
+    char buf[BILLI_ERRMSG_MAX + 80];
+    if (!reason || !reason[0]) {
+        snprintf(buf, sizeof buf, "account %s: %s", a->ref, bill_errmsg());
+        reason = buf;
+    }
+    return add_skip(c, a->ref, rc, reason);
+}
+
 /* Bill one account. Returns BILL_OK when the account was handled (billed,
  * already billed or skipped); an error only for failures of the run itself. */
 static int bill_one(run_ctx *c, const acct *a)
 {
     c->r->accounts++;
+    c->failures = c->s->sqlite_failures;
     int done = 0;
     BILLI_TRY(already_billed(&done, c, a->id));
     if (done) {
@@ -717,58 +841,39 @@ static int bill_one(run_ctx *c, const acct *a)
                  a->ref, a->tariff);
         return add_skip(c, a->ref, BILL_ENOTFOUND, reason);
     }
+    char reason[BILLI_ERRMSG_MAX + 160];
+    reason[0] = 0;
     int rc = billi_det_batch_compute(c->batch, c->det, a->id, a->ref);
     if (rc == BILL_OK && bill_determinants_count(c->det) == 0) {
-        char reason[160];
-        snprintf(reason, sizeof reason, "account %s: no meter reading counts in the period", a->ref);
+        snprintf(reason, sizeof reason, "account %s: no meter reading counts in the period",
+                 a->ref);
         return add_skip(c, a->ref, BILL_ENOTFOUND, reason);
     }
     if (rc == BILL_OK)
-        rc = make_usage(c, a);
+        rc = make_usage(c, a, reason, sizeof reason);
     c->ytd_estimated = 0;
-    for (size_t i = 0; i < c->ntariffs && rc == BILL_OK; i++) {
-        if (c->tariffs[i] == t && c->annual[i]) {
-            char reason[BILLI_ERRMSG_MAX + 160];
-            reason[0] = 0;
+    for (size_t i = 0; i < c->ntariffs && rc == BILL_OK; i++)
+        if (c->tariffs[i] == t && c->annual[i])
             rc = set_ytd(c, a, reason, sizeof reason);
-            if (rc != BILL_OK && reason[0] && rc != BILL_ENOMEM &&
-                bill_status_family_of(rc) != BILL_FAMILY_STORAGE)
-                return add_skip(c, a->ref, rc, reason);
-        }
-    }
     c->iv_estimated = 0;
-    for (size_t i = 0; i < c->ntariffs && rc == BILL_OK; i++) {
-        if (c->tariffs[i] == t && c->tou[i]) {
-            char reason[BILLI_ERRMSG_MAX + 160];
-            reason[0] = 0;
+    for (size_t i = 0; i < c->ntariffs && rc == BILL_OK; i++)
+        if (c->tariffs[i] == t && c->tou[i])
             rc = set_intervals(c, a, reason, sizeof reason);
-            if (rc != BILL_OK && reason[0] && rc != BILL_ENOMEM &&
-                bill_status_family_of(rc) != BILL_FAMILY_STORAGE)
-                return add_skip(c, a->ref, rc, reason);
-        }
-    }
     if (rc == BILL_OK)
         rc = bill_tariff_compute(t, c->u, c->b);
-    if (rc != BILL_OK) {
-        if (rc == BILL_ENOMEM || bill_status_family_of(rc) == BILL_FAMILY_STORAGE)
-            return rc;
-        char reason[BILLI_ERRMSG_MAX + 80];
-        snprintf(reason, sizeof reason, "account %s: %s", a->ref, bill_errmsg());
-        return add_skip(c, a->ref, rc, reason);
-    }
+    if (rc != BILL_OK)
+        return account_failed(c, a, rc, reason);
     /* the bill and its lines, whole or not at all */
     BILLI_TRY(exec_cached(c->s, sql_savepoint, "billing run: savepoint"));
     rc = store_bill(c, a, t, bill_determinants_any_estimated(c->det) || c->ytd_estimated ||
                              c->iv_estimated);
     if (rc != BILL_OK) {
-        char reason[BILLI_ERRMSG_MAX + 80];
-        snprintf(reason, sizeof reason, "account %s: storing the bill: %s", a->ref, bill_errmsg());
+        snprintf(reason, sizeof reason, "account %s: storing the bill: %s", a->ref,
+                 bill_errmsg());
         int frc = rc;
         sqlite3_exec(c->s->db, "ROLLBACK TO billi_account; RELEASE billi_account", NULL, NULL,
                      NULL);
-        if (frc == BILL_ENOMEM || frc == BILL_EBUSY || frc == BILL_EIO)
-            return frc;
-        return add_skip(c, a->ref, frc, reason);
+        return account_failed(c, a, frc, reason);
     }
     BILLI_TRY(exec_cached(c->s, sql_release, "billing run: release"));
     c->r->billed++;
@@ -799,6 +904,74 @@ static int load_page(run_ctx *c, const acct *page, size_t n)
         if (page[i].id >= 0)
             ids[k++] = page[i].id;
     return billi_det_batch_load(c->batch, ids, k);
+}
+
+/*
+ * The run's row, and the earlier runs of the period that never finished
+ * (killed, or stopped by an error of the store) closed by it, in one
+ * transaction: they are in the report, and their bills count as already
+ * billed.
+ */
+static int start_run(run_ctx *c, const char *label)
+{
+    bill_store *s = c->s;
+    BILLI_TRY(begin(c));
+    sqlite3_stmt *st;
+    int rc = billi_store_prepare(s, &st, sql_unfinished, "billing run: unfinished runs");
+    if (rc == BILL_OK) {
+        sqlite3_bind_text(st, 1, c->start, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, c->end, -1, SQLITE_STATIC);
+        int src;
+        size_t cap = 0;
+        while (rc == BILL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+            bill_billing_report *r = c->r;
+            if (r->ninterrupted == cap) {
+                size_t ncap = cap ? cap * 2 : 4;
+                interrupted_entry *x = realloc(r->interrupted, ncap * sizeof *x);
+                if (!x) {
+                    rc = billi_error(BILL_ENOMEM, "billing run: out of memory");
+                    break;
+                }
+                r->interrupted = x;
+                cap = ncap;
+            }
+            interrupted_entry *e = &r->interrupted[r->ninterrupted++];
+            memset(e, 0, sizeof *e);
+            e->id = sqlite3_column_int64(st, 0);
+            copy_col(e->uuid, sizeof e->uuid, st, 1);
+            copy_col(e->started, sizeof e->started, st, 2);
+            e->bills = (size_t)sqlite3_column_int64(st, 3);
+        }
+        if (rc == BILL_OK && src != SQLITE_DONE)
+            rc = billi_store_err(s, src, "billing run: unfinished runs");
+        billi_store_done(s, st);
+    }
+    if (rc == BILL_OK)
+        rc = billi_store_prepare(s, &st, sql_run_insert, "billing run: run");
+    if (rc == BILL_OK) {
+        sqlite3_bind_text(st, 1, c->r->uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, label ? label : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, c->start, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, c->end, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        if (src != SQLITE_DONE)
+            rc = billi_store_err(s, src, "billing run: run");
+        c->run_id = sqlite3_last_insert_rowid(s->db);
+        billi_store_done(s, st);
+    }
+    for (size_t i = 0; i < c->r->ninterrupted && rc == BILL_OK; i++) {
+        rc = billi_store_prepare(s, &st, sql_interrupt, "billing run: closing an unfinished run");
+        if (rc != BILL_OK)
+            break;
+        sqlite3_bind_int64(st, 1, c->r->interrupted[i].id);
+        sqlite3_bind_int64(st, 2, c->run_id);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)c->r->interrupted[i].bills);
+        int src = sqlite3_step(st);
+        if (src != SQLITE_DONE)
+            rc = billi_store_err(s, src, "billing run: closing an unfinished run");
+        billi_store_done(s, st);
+    }
+    return commit(c, rc);
 }
 
 static int run_all(run_ctx *c)
@@ -946,21 +1119,8 @@ int bill_billing_run(bill_billing_report **out, bill_store *s, bill_period p, co
     if (rc == BILL_OK)
         rc = bill_bill_create(&c.b);
     billi_uuid(c.r->uuid);
-    if (rc == BILL_OK) {
-        sqlite3_stmt *st;
-        rc = billi_store_prepare(s, &st, sql_run_insert, "billing run: run");
-        if (rc == BILL_OK) {
-            sqlite3_bind_text(st, 1, c.r->uuid, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, label ? label : "", -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 3, c.start, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 4, c.end, -1, SQLITE_STATIC);
-            int src = sqlite3_step(st);
-            if (src != SQLITE_DONE)
-                rc = billi_store_err(s, src, "billing run: run");
-            c.run_id = sqlite3_last_insert_rowid(s->db);
-            billi_store_done(s, st);
-        }
-    }
+    if (rc == BILL_OK)
+        rc = start_run(&c, label);
     if (rc == BILL_OK)
         rc = accounts ? run_list(&c, accounts, naccounts) : run_all(&c);
     if (rc == BILL_OK) {

@@ -346,6 +346,24 @@ static size_t lower(const void *arr, size_t n, size_t size, size_t offset, sqlit
     return lo;
 }
 
+int billi_det_bad_reading(const char *serial, const char *code, int64_t at, const char *text)
+{
+    char when[32];
+    bill_datetime t = { at };
+    bill_datetime_format(t, when, sizeof when);
+    return billi_error(BILL_ECORRUPT,
+                       "meter %s register %s: the stored reading at %s is '%.40s', not a decimal",
+                       serial, code, when, text);
+}
+
+int billi_det_bad_multiplier(const char *serial, const char *from, const char *text)
+{
+    return billi_error(BILL_ECORRUPT,
+                       "meter %s: the stored multiplier from '%.32s' is '%.40s', not a date and a"
+                       " decimal",
+                       serial, from, text);
+}
+
 /* As load_meter of determinants_store.c: the meter, its registers with their readings, its multipliers. */
 static int feed_meter(billi_det_batch *b, bill_determinants *d, const blink *l)
 {
@@ -365,8 +383,7 @@ static int feed_meter(billi_det_batch *b, bill_determinants *d, const blink *l)
             const bread *x = &b->reads[k];
             const char *t = b->text + x->value;
             if (bill_dec_parse(&b->v, t, x->len) != BILL_OK)
-                return billi_error(BILL_ECORRUPT, "store: column 'value' holds '%s', not a decimal",
-                                   t);
+                return billi_det_bad_reading(l->serial, r->code, x->at, t);
             bill_datetime at = { x->at };
             BILLI_TRY(bill_determinants_add_reading(d, l->serial, r->code, at, &b->v,
                                                     x->estimated));
@@ -376,11 +393,9 @@ static int feed_meter(billi_det_batch *b, bill_determinants *d, const blink *l)
     for (; k < b->nmults && b->mults[k].meter == l->meter; k++) {
         const char *from = b->text + b->mults[k].from, *value = b->text + b->mults[k].value;
         bill_date day;
-        if (bill_date_parse(&day, from, (size_t)-1) != BILL_OK)
-            return billi_error(BILL_ECORRUPT, "store: column 'code' holds '%s', not a date", from);
-        if (bill_dec_parse(&b->v, value, (size_t)-1) != BILL_OK)
-            return billi_error(BILL_ECORRUPT, "store: column 'value' holds '%s', not a decimal",
-                               value);
+        if (bill_date_parse(&day, from, (size_t)-1) != BILL_OK ||
+            bill_dec_parse(&b->v, value, (size_t)-1) != BILL_OK)
+            return billi_det_bad_multiplier(l->serial, from, value);
         BILLI_TRY(bill_determinants_add_multiplier(d, l->serial, day, &b->v));
     }
     return BILL_OK;

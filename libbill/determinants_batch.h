@@ -29,4 +29,13 @@ int billi_det_batch_load(billi_det_batch *b, const sqlite3_int64 *ids, size_t n)
 int billi_det_batch_compute(billi_det_batch *b, bill_determinants *d, sqlite3_int64 id,
                             const char *reference);
 
+/**
+ * The ECORRUPT error of a stored value of meter `serial` that does not parse,
+ * the same text on both paths (bill_store_determinants and the batch): a
+ * reading of register `code` at minute `at` whose value is `text`, or a
+ * multiplier (code NULL) starting `from` with the value `text`.
+ */
+int billi_det_bad_reading(const char *serial, const char *code, int64_t at, const char *text);
+int billi_det_bad_multiplier(const char *serial, const char *from, const char *text);
+
 #endif

@@ -6,6 +6,7 @@
 #include "bill/determinants.h"
 #include "bill/registry.h"
 #include "store_internal.h"
+#include "determinants_batch.h"
 
 #include <string.h>
 
@@ -83,9 +84,10 @@ static int load_meter(bill_determinants *d, bill_store *s, sqlite3_int64 meter_i
             code = "";
         if (sqlite3_column_int(st, 0) == 1) { /* a multiplier */
             bill_date from;
-            rc = billi_column_date(&from, st, 1);
-            if (rc == BILL_OK)
-                rc = billi_column_dec(&v, st, 5);
+            const char *value = (const char *)sqlite3_column_text(st, 5);
+            if (bill_date_parse(&from, code, (size_t)-1) != BILL_OK ||
+                bill_dec_parse(&v, value ? value : "", (size_t)-1) != BILL_OK)
+                rc = billi_det_bad_multiplier(serial, code, value ? value : "");
             if (rc == BILL_OK)
                 rc = bill_determinants_add_multiplier(d, serial, from, &v);
             continue;
@@ -97,9 +99,11 @@ static int load_meter(bill_determinants *d, bill_store *s, sqlite3_int64 meter_i
             snprintf(last, sizeof last, "%s", code);
         }
         if (rc == BILL_OK && sqlite3_column_type(st, 4) != SQLITE_NULL) {
-            rc = billi_column_dec(&v, st, 5);
+            bill_datetime at = { sqlite3_column_int64(st, 4) };
+            const char *value = (const char *)sqlite3_column_text(st, 5);
+            if (bill_dec_parse(&v, value ? value : "", (size_t)-1) != BILL_OK)
+                rc = billi_det_bad_reading(serial, code, at.minute, value ? value : "");
             if (rc == BILL_OK) {
-                bill_datetime at = { sqlite3_column_int64(st, 4) };
                 rc = bill_determinants_add_reading(d, serial, code, at, &v,
                                                    sqlite3_column_int(st, 6));
             }
@@ -139,6 +143,19 @@ typedef struct link_row {
     bill_date from, to;
 } link_row;
 
+/* r's dates from columns col (valid_from) and col + 1 (valid_to); ECORRUPT naming the meter. */
+static int row_dates(link_row *r, sqlite3_stmt *st, int col, const char *what)
+{
+    for (int k = 0; k < 2; k++) {
+        if (billi_column_date(k ? &r->to : &r->from, st, col + k) != BILL_OK) {
+            const char *t = (const char *)sqlite3_column_text(st, col + k);
+            return billi_error(BILL_ECORRUPT, "meter %s: the stored %s's %s '%.40s' is not a date",
+                               r->serial, what, k ? "valid_to" : "valid_from", t ? t : "");
+        }
+    }
+    return BILL_OK;
+}
+
 #define MAX_LINKS 32
 
 static int load_links(link_row *rows, size_t *n, bill_store *s, bill_period p,
@@ -167,9 +184,7 @@ static int load_links(link_row *rows, size_t *n, bill_store *s, bill_period p,
         snprintf(r->serial, sizeof r->serial, "%s", (const char *)sqlite3_column_text(st, 2));
         r->digits = sqlite3_column_int(st, 3);
         r->link_id = sqlite3_column_int64(st, 4);
-        rc = billi_column_date(&r->from, st, 5);
-        if (rc == BILL_OK)
-            rc = billi_column_date(&r->to, st, 6);
+        rc = row_dates(r, st, 5, "link");
         r->position = sqlite3_column_int(st, 7);
         r->nshares = sqlite3_column_int(st, 8);
         r->has_subs = sqlite3_column_int(st, 9);
@@ -232,9 +247,7 @@ static int load(bill_determinants *d, bill_store *s, const char *reference, bill
             r->meter_id = sqlite3_column_int64(st, 0);
             snprintf(r->serial, sizeof r->serial, "%s", (const char *)sqlite3_column_text(st, 1));
             r->digits = sqlite3_column_int(st, 2);
-            rc = billi_column_date(&r->from, st, 3);
-            if (rc == BILL_OK)
-                rc = billi_column_date(&r->to, st, 4);
+            rc = row_dates(r, st, 3, "sub-meter relation");
         }
         if (rc == BILL_OK && src != SQLITE_DONE)
             rc = step_err(s, src, "determinants: sub-meters");

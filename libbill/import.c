@@ -355,22 +355,37 @@ static int check_future(verdict *v, const ictx *c, int64_t at, uint64_t line, co
 }
 
 /* One stored neighbour of a reading: its value, time and where it came from. */
+/* A stored reading or interval next to a new one, and the import it came from. */
 typedef struct neighbour {
     int found;
     int64_t at;
-    char uuid[BILL_UUID_LEN + 1];
+    char uuid[BILL_UUID_LEN + 1]; /* "" when stored through the API */
     int64_t line;
+    char source[72];  /* the import's source name (its file name) */
+    char when[24];    /* when it was imported (its started_at, UTC) */
 } neighbour;
+
+/* The import columns (uuid, line, source, started_at) from column `col` on. */
+static void neighbour_origin(neighbour *nb, sqlite3_stmt *st, int col)
+{
+    const char *u = (const char *)sqlite3_column_text(st, col);
+    snprintf(nb->uuid, sizeof nb->uuid, "%s", u ? u : "");
+    nb->line = sqlite3_column_type(st, col + 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, col + 1);
+    const char *src = (const char *)sqlite3_column_text(st, col + 2);
+    snprintf(nb->source, sizeof nb->source, "%s", src ? src : "");
+    const char *w = (const char *)sqlite3_column_text(st, col + 3);
+    snprintf(nb->when, sizeof nb->when, "%s", w ? w : "");
+}
 
 static int query_neighbour(ictx *c, neighbour *nb, bill_dec *value, int64_t reg_id, int64_t at,
                            int after)
 {
     static const char before_sql[] =
-        "SELECT r.value, r.read_at, i.uuid, r.line FROM readings r "
+        "SELECT r.value, r.read_at, i.uuid, r.line, i.source, i.started_at FROM readings r "
         "LEFT JOIN imports i ON i.id = r.import_id "
         "WHERE r.register_id = ?1 AND r.read_at <= ?2 ORDER BY r.read_at DESC LIMIT 1";
     static const char after_sql[] =
-        "SELECT r.value, r.read_at, i.uuid, r.line FROM readings r "
+        "SELECT r.value, r.read_at, i.uuid, r.line, i.source, i.started_at FROM readings r "
         "LEFT JOIN imports i ON i.id = r.import_id "
         "WHERE r.register_id = ?1 AND r.read_at > ?2 ORDER BY r.read_at LIMIT 1";
     sqlite3_stmt *st;
@@ -384,9 +399,7 @@ static int query_neighbour(ictx *c, neighbour *nb, bill_dec *value, int64_t reg_
         nb->found = 1;
         status = billi_column_dec(value, st, 0);
         nb->at = sqlite3_column_int64(st, 1);
-        const char *u = (const char *)sqlite3_column_text(st, 2);
-        snprintf(nb->uuid, sizeof nb->uuid, "%s", u ? u : "");
-        nb->line = sqlite3_column_type(st, 3) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 3);
+        neighbour_origin(nb, st, 2);
     } else if (rc != SQLITE_DONE) {
         status = billi_store_err(c->s, rc, "import: reading the stored readings");
     }
@@ -394,12 +407,18 @@ static int query_neighbour(ictx *c, neighbour *nb, bill_dec *value, int64_t reg_
     return status;
 }
 
+/*
+ * Where a stored value came from, for a person: the import's source name
+ * and line and when it was imported ("line 3 of 'readings.csv', imported
+ * 2026-02-03T10:00:00Z"), not its UUID.
+ */
 static void origin(char *buf, size_t cap, const neighbour *nb)
 {
     if (nb->uuid[0] && nb->line)
-        snprintf(buf, cap, "import %s, line %lld", nb->uuid, (long long)nb->line);
+        snprintf(buf, cap, "line %lld of '%.64s', imported %s", (long long)nb->line, nb->source,
+                 nb->when);
     else if (nb->uuid[0])
-        snprintf(buf, cap, "import %s", nb->uuid);
+        snprintf(buf, cap, "from '%.64s', imported %s", nb->source, nb->when);
     else
         snprintf(buf, cap, "stored through the API");
 }
@@ -451,7 +470,7 @@ static int do_reading(ictx *c, verdict *v, const char *serial, size_t serial_len
         r->has_last = nb.found;
         r->last_at = nb.at;
     }
-    char vt[64], pt[64], t1[17], t2[17], where[128];
+    char vt[64], pt[64], t1[17], t2[17], where[160];
     const bill_dec *prev = NULL, *next = NULL;
     neighbour pnb = { 0 }, nnb = { 0 };
     if (!r->has_last || at > r->last_at) {
@@ -550,11 +569,13 @@ static int query_interval(ictx *c, neighbour *nb, int *minutes, bill_dec *kwh, i
                           int64_t start, int after)
 {
     static const char before_sql[] =
-        "SELECT r.start_minute, r.minutes, r.kwh, i.uuid, r.line FROM interval_readings r "
+        "SELECT r.start_minute, r.minutes, r.kwh, i.uuid, r.line, i.source, i.started_at"
+        " FROM interval_readings r "
         "LEFT JOIN imports i ON i.id = r.import_id "
         "WHERE r.meter_id = ?1 AND r.start_minute <= ?2 ORDER BY r.start_minute DESC LIMIT 1";
     static const char after_sql[] =
-        "SELECT r.start_minute, r.minutes, r.kwh, i.uuid, r.line FROM interval_readings r "
+        "SELECT r.start_minute, r.minutes, r.kwh, i.uuid, r.line, i.source, i.started_at"
+        " FROM interval_readings r "
         "LEFT JOIN imports i ON i.id = r.import_id "
         "WHERE r.meter_id = ?1 AND r.start_minute > ?2 ORDER BY r.start_minute LIMIT 1";
     sqlite3_stmt *st;
@@ -569,9 +590,7 @@ static int query_interval(ictx *c, neighbour *nb, int *minutes, bill_dec *kwh, i
         nb->at = sqlite3_column_int64(st, 0);
         *minutes = sqlite3_column_int(st, 1);
         status = billi_column_dec(kwh, st, 2);
-        const char *u = (const char *)sqlite3_column_text(st, 3);
-        snprintf(nb->uuid, sizeof nb->uuid, "%s", u ? u : "");
-        nb->line = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 4);
+        neighbour_origin(nb, st, 3);
     } else if (rc != SQLITE_DONE) {
         status = billi_store_err(c->s, rc, "import: reading the stored intervals");
     }
@@ -595,7 +614,7 @@ static int do_interval(ictx *c, verdict *v, const char *serial, size_t serial_le
     int64_t end = start + minutes;
     if (!check_installed(v, m, start, end, line, "start") || !check_future(v, c, end, line, "start"))
         return BILL_OK;
-    char t1[17], t2[17], where[128], a[64], b[64];
+    char t1[17], t2[17], where[160], a[64], b[64];
     if (!m->iv_loaded) {
         neighbour nb;
         int mins = 0;

@@ -12,6 +12,8 @@
 int billi_store_err(bill_store *s, int rc, const char *what)
 {
     const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    if (s)
+        s->sqlite_failures++;
     int code;
     switch (rc & 0xff) {
     case SQLITE_NOTADB:

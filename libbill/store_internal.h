@@ -24,9 +24,14 @@ struct bill_store {
     int readonly;
     int user_txn;       /* 1 inside bill_store_begin .. commit/rollback */
     unsigned savepoint; /* depth of internal savepoints, for unique names */
+    unsigned long sqlite_failures; /* calls of billi_store_err: a failure of SQLite itself, told
+                                      apart from bad stored values (the billing run) */
 };
 
-/** Map an SQLite result code to a bill status, with a message naming `what`. */
+/**
+ * Map an SQLite result code to a bill status, with a message naming `what`.
+ * Counts the failure in s->sqlite_failures (when s is not NULL).
+ */
 int billi_store_err(bill_store *s, int sqlite_rc, const char *what);
 
 /** Execute SQL without results. */

@@ -193,7 +193,18 @@ static const char schema_v3[] =
     ");"
     "CREATE INDEX billing_run_skips_run ON billing_run_skips(run_id);";
 
-static const char *const steps[] = { schema_v1, schema_v2, schema_v3 };
+/*
+ * Version 4: a billing run that never finished (its process was killed, or
+ * the run stopped on an error of the store) is closed by the next run of the
+ * same period, which records itself in `interrupted_by` (bill_billing_run).
+ * A run with finished_at NULL and interrupted_by NULL is running or was cut
+ * short and not yet found.
+ */
+static const char schema_v4[] =
+    "ALTER TABLE billing_runs ADD COLUMN interrupted_by INTEGER REFERENCES billing_runs(id);"
+    "CREATE INDEX billing_runs_period ON billing_runs(period_start, period_end);";
+
+static const char *const steps[] = { schema_v1, schema_v2, schema_v3, schema_v4 };
 
 int billi_schema_latest(void)
 {

@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 /** The schema version this library writes (files are migrated up to it). */
-#define BILL_STORE_SCHEMA_VERSION 3
+#define BILL_STORE_SCHEMA_VERSION 4
 
 /** The SQLite application id of a libbill store ("BILL"). */
 #define BILL_STORE_APPLICATION_ID 0x42494C4C

@@ -191,7 +191,7 @@ static bill_store *generate(int n, int corrupt)
             bad |= b_reads(s, m1, 0, 0, "2025-06-01", base, 0) != BILL_OK;
             bad |= b_reads(s, m1, 0, 0, "2025-07-01", base - use, 0) != BILL_OK;
             break;
-        case 9: /* a stored value that is not a decimal (corrupt: ECORRUPT stops a billing run) */
+        case 9: /* a stored value that is not a decimal (ECORRUPT: the billing run skips the account) */
             bad |= b_meter(s, m1, "2020-01-01", NULL, 0, 0) != BILL_OK;
             bad |= bill_registry_link(s, m1, ref, su_date("2020-01-01"), open) != BILL_OK;
             bad |= su_reading(s, m1, "total", "2025-06-01", corrupt ? "12x" : "12", 0) != BILL_OK;

@@ -347,7 +347,7 @@ static void test_billing_migration(void)
     bill_store_close(s);
     s = NULL;
     CHECK_OK(bill_store_open(&s, path, 0));
-    CHECK_INT(bill_store_schema_version(s), 3);
+    CHECK_INT(bill_store_schema_version(s), BILL_STORE_SCHEMA_VERSION);
     CHECK_INT(sql_int(s, "SELECT count(*) FROM sqlite_master WHERE name IN ('bills', 'bill_lines',"
                          " 'billing_runs', 'billing_run_skips')"),
               4);

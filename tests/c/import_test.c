@@ -138,10 +138,15 @@ static void check_readings_result(bill_store *s, bill_importer *imp, int again)
                         "(SELECT line, code FROM import_exceptions ORDER BY line)", buf, sizeof buf),
               "5:ECONFLICT 6:ERULE 7:ERULE 9:ENOTFOUND 10:ENOTFOUND 11:ERULE 13:ERULE 14:ERULE "
               "15:EDATE 16:ERANGE 19:ERANGE 20:ESYNTAX");
-    char want[256];
+    char want[256], origin[128];
+    /* the earlier reading named by its import's source and time, not its UUID */
+    q_text(s, "SELECT 'line 3 of ''' || source || ''', imported ' || started_at FROM imports"
+              " ORDER BY id LIMIT 1", origin, sizeof origin);
+    CHECK(strncmp(origin, "line 3 of 'reads.csv', imported 20", 34) == 0);
     snprintf(want, sizeof want,
              "line 5, column 'value': register 'total' of meter 'M1' already reads 200 at "
-             "2026-02-01T00:00 (import %s, line 3), not 201", bill_importer_uuid(imp));
+             "2026-02-01T00:00 (%s), not 201", origin);
+    CHECK(strstr(want, bill_importer_uuid(imp)) == NULL);
     CHECK_STR(q_text(s, "SELECT message FROM import_exceptions WHERE line = 5", buf, sizeof buf), want);
     CHECK_STR(q_text(s, "SELECT message FROM import_exceptions WHERE line = 6", buf, sizeof buf),
               "line 6, column 'value': register 'total' of meter 'M1' goes down from 200 at "
@@ -310,11 +315,13 @@ static void test_intervals(void)
     CHECK_STR(q_text(s, "SELECT group_concat(line || ':' || code, ' ') FROM "
                         "(SELECT line, code FROM import_exceptions ORDER BY line)", buf, sizeof buf),
               "5:ECONFLICT 6:ECONFLICT 9:ECONFLICT 10:ERULE 12:EDATE 13:ENOTFOUND 14:EDATE 15:ECONFLICT");
-    char want[300];
+    char want[300], origin[128];
+    q_text(s, "SELECT 'line 3 of ''iv.csv'', imported ' || started_at FROM imports", origin,
+           sizeof origin);
     snprintf(want, sizeof want,
              "line 5, column 'kwh': meter 'M1' already has 0.31 kWh in 15 minutes from "
-             "2026-01-01T00:15 (import %s, line 3), not 0.40 kWh in 15 minutes from 2026-01-01T00:15",
-             bill_importer_uuid(imp));
+             "2026-01-01T00:15 (%s), not 0.40 kWh in 15 minutes from 2026-01-01T00:15",
+             origin);
     CHECK_STR(q_text(s, "SELECT message FROM import_exceptions WHERE line = 5", buf, sizeof buf), want);
     CHECK(strstr(q_text(s, "SELECT message FROM import_exceptions WHERE line = 9", buf, sizeof buf),
                  "already has 1.00 kWh in 60 minutes from 2026-01-01T01:00") != NULL);

@@ -35,6 +35,7 @@ int main(void)
     suite_batch();
     suite_billing_ytd();
     suite_billing_intervals();
+    suite_billing_recovery();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

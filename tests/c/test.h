@@ -100,5 +100,6 @@ void suite_import(void);
 void suite_billing_batch(void);
 void suite_billing_ytd(void);
 void suite_billing_intervals(void);
+void suite_billing_recovery(void);
 
 #endif

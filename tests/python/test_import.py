@@ -46,7 +46,9 @@ def test_import_counts_and_exceptions():
             (5, "value", "ECONFLICT"), (6, "value", "ERULE"), (7, "meter_serial", "ENOTFOUND"),
             (8, "read_at", "EDATE")]
         assert ex[0].message.startswith("line 5, column 'value': register 'total' of meter 'M1' "
-                                        "already reads 200 at 2026-02-01T00:00 (import ")
+                                        "already reads 200 at 2026-02-01T00:00 (line 3 of 'reads.csv', "
+                                        "imported 20")
+        assert r.uuid not in ex[0].message
         assert ex[1].message == ("line 6, column 'value': register 'total' of meter 'M1' goes down "
                                  "from 200 at 2026-02-01T00:00 to 150 at 2026-03-01T00:00 "
                                  "(not a plausible rollover of 5 digits)")

@@ -25,7 +25,7 @@ def test_file_store_reopen_and_version(tmp_path):
         Store(path, create=False)
     assert e.value.status.name == "ENOTFOUND"
     with Store(path) as s:
-        assert s.schema_version == bill.store.SCHEMA_VERSION == 3
+        assert s.schema_version == bill.store.SCHEMA_VERSION == 4
         assert not s.readonly
         stored = s.add_account(Account("ACC-1", capacity_kva=Decimal("315.0")))
         assert len(stored.uuid) == 36

@@ -33,7 +33,7 @@ from .store import (Account, Link, Meter, MeterStatus, Protection, Register, Reg
                     Store)
 from .meters import Advance, check_reading, interval_demand_kw, register_advance
 from .metercsv import MeterCsvReader, MeterCsvRow, read_meter_csv
-from .billing import BillingReport, Determinants, Quantity, Skipped
+from .billing import BillingReport, Determinants, Interrupted, Quantity, Skipped
 from .importer import ImportException, Importer, ImportReport
 from .verify import (Anomaly, AnomalyReport, Verification, VerifyAccount, VerifyRow,
                      find_anomalies)
@@ -71,7 +71,7 @@ __all__ = [
     # meter-data CSV
     "MeterCsvReader", "MeterCsvRow", "read_meter_csv",
     # determinants and the billing run
-    "Determinants", "Quantity", "BillingReport", "Skipped",
+    "Determinants", "Quantity", "BillingReport", "Skipped", "Interrupted",
     # importing readings into the store
     "Importer", "ImportReport", "ImportException",
     # verification

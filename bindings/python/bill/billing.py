@@ -30,7 +30,7 @@ from .errors import Status
 from .store import RegisterKind, Store
 from .tariffs import Tariff, Usage
 
-__all__ = ["Determinants", "Quantity", "BillingReport", "Skipped"]
+__all__ = ["Determinants", "Quantity", "BillingReport", "Skipped", "Interrupted"]
 
 _OPEN_END = _raw.bill_registry_open_end()
 
@@ -140,13 +140,28 @@ class Skipped:
 
 
 @dataclasses.dataclass(frozen=True)
+class Interrupted:
+    """An earlier run of the same period that never finished (killed, or stopped
+    by an error of the store), which this run closed: its UUID, when it started
+    (UTC text), the bills it had committed and how many of this run's accounts
+    were already billed by it."""
+    uuid: str
+    started: str
+    bills: int
+    counted: int
+
+
+@dataclasses.dataclass(frozen=True)
 class BillingReport:
-    """The outcome of :meth:`Store.billing_run`."""
+    """The outcome of :meth:`Store.billing_run`. ``interrupted`` lists the earlier
+    unfinished runs of the period this run closed (their bills are counted in
+    ``already_billed``)."""
     uuid: str
     accounts: int
     billed: int
     already_billed: int
     skipped: List[Skipped]
+    interrupted: List[Interrupted] = dataclasses.field(default_factory=list)
 
 
 def _store_determinants(self, reference, period):
@@ -163,7 +178,11 @@ def _store_determinants(self, reference, period):
 def _store_billing_run(self, period, tariffs, accounts=None, label=""):
     """Bill ``period`` for ``accounts`` (references; ``None``: every account) with
     ``tariffs`` (:class:`~bill.Tariff` objects, chosen by the account's tariff id).
-    Returns a :class:`BillingReport`; running again bills nothing twice."""
+    Returns a :class:`BillingReport`; running again bills nothing twice. An account
+    whose own data is bad (a stored reading that does not parse, a missing reading,
+    a tariff rule) is skipped with its reason; errors of the store raise and stop
+    the run. Earlier unfinished runs of the period are closed and listed in
+    ``interrupted``."""
     hs = []
     for t in tariffs:
         if not isinstance(t, Tariff):
@@ -176,10 +195,15 @@ def _store_billing_run(self, period, tariffs, accounts=None, label=""):
                            Status(_raw.bill_billing_report_skipped_status(r, i)),
                            _raw.bill_billing_report_skipped_reason(r, i))
                    for i in range(_raw.bill_billing_report_skipped(r))]
+        interrupted = [Interrupted(_raw.bill_billing_report_interrupted_uuid(r, i),
+                                   _raw.bill_billing_report_interrupted_started(r, i),
+                                   _raw.bill_billing_report_interrupted_bills(r, i),
+                                   _raw.bill_billing_report_interrupted_counted(r, i))
+                       for i in range(_raw.bill_billing_report_interrupted(r))]
         return BillingReport(_raw.bill_billing_report_uuid(r),
                              _raw.bill_billing_report_accounts(r),
                              _raw.bill_billing_report_billed(r),
-                             _raw.bill_billing_report_already_billed(r), skipped)
+                             _raw.bill_billing_report_already_billed(r), skipped, interrupted)
     finally:
         _raw.bill_billing_report_free(r)
 

@@ -34,7 +34,7 @@ class StoreTest {
     String path = dir.resolve("bill.db").toString();
     try (Store s = Store.open(path)) {
       assertEquals(Store.SCHEMA_VERSION, s.schemaVersion());
-      assertEquals(3, s.schemaVersion());
+      assertEquals(4, s.schemaVersion());
       Account a = s.addAccount(new Account("ACC-1").capacityKva(bd("315.0")));
       assertEquals(36, a.uuid().length());
     }

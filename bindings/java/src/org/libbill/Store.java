@@ -382,6 +382,10 @@ public final class Store extends NativeHandle implements AutoCloseable {
   /**
    * Bills [start, end) for {@code accounts} (null: every account) with {@code tariffs},
    * chosen by the account's tariff id; stores the bills. Running again bills nothing twice.
+   * An account whose own data is bad (a stored reading that does not parse, a missing
+   * reading, a tariff rule) is skipped with its reason; errors of the store throw and stop
+   * the run. Earlier unfinished runs of the period are closed and listed in
+   * {@link BillingReport#interrupted()}.
    */
   public BillingReport billingRun(LocalDate start, LocalDate end, String label,
                                   List<Tariff> tariffs, List<String> accounts) {
@@ -400,9 +404,18 @@ public final class Store extends NativeHandle implements AutoCloseable {
             bill.bill_billing_report_skipped_account(r, i),
             bill.bill_status_name(bill.bill_billing_report_skipped_status(r, i)),
             bill.bill_billing_report_skipped_reason(r, i)));
+      long k = bill.bill_billing_report_interrupted(r);
+      List<BillingReport.Interrupted> interrupted = new ArrayList<>();
+      for (long i = 0; i < k; i++)
+        interrupted.add(new BillingReport.Interrupted(
+            bill.bill_billing_report_interrupted_uuid(r, i),
+            bill.bill_billing_report_interrupted_started(r, i),
+            bill.bill_billing_report_interrupted_bills(r, i),
+            bill.bill_billing_report_interrupted_counted(r, i)));
       return new BillingReport(bill.bill_billing_report_uuid(r), bill.bill_billing_report_accounts(r),
                                bill.bill_billing_report_billed(r),
-                               bill.bill_billing_report_already_billed(r), List.copyOf(skipped));
+                               bill.bill_billing_report_already_billed(r), List.copyOf(skipped),
+                               List.copyOf(interrupted));
     }
   }
 
