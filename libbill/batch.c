@@ -41,7 +41,7 @@ struct bill_batch {
     int32_t *status;
     int64_t *total, *sub, *tax;
     int8_t *total_s, *sub_s, *tax_s;
-    uint8_t *done;
+    uint8_t *done, *trim;               /* trim: billi_batch_out's */
     /* one account at a time */
     bill_usage *u;
     bill_bill *bill;
@@ -70,7 +70,8 @@ int bill_batch_create(bill_batch **out, const bill_tariff *t, bill_period p, siz
     b->sub_s = malloc(n);
     b->tax_s = malloc(n);
     b->done = malloc(n);
-    if (!b->status || !b->total || !b->sub || !b->tax || !b->total_s || !b->sub_s || !b->tax_s ||
+    b->trim = malloc(n);
+    if (!b->trim || !b->status || !b->total || !b->sub || !b->tax || !b->total_s || !b->sub_s || !b->tax_s ||
         !b->done || bill_usage_create(&b->u) != BILL_OK || bill_bill_create(&b->bill) != BILL_OK) {
         bill_batch_free(b);
         return billi_error(BILL_ENOMEM, "batch: out of memory for %zu accounts", n);
@@ -97,6 +98,7 @@ void bill_batch_free(bill_batch *b)
     free(b->sub_s);
     free(b->tax_s);
     free(b->done);
+    free(b->trim);
     bill_usage_free(b->u);
     bill_bill_free(b->bill);
     free(b);
@@ -368,6 +370,7 @@ static void keep(bill_batch *b, size_t i)
         c[k][i] = v[k]->coef_;
         s[k][i] = (int8_t)v[k]->scale_;
     }
+    b->trim[i] = 0;
     b->status[i] = BILL_OK;
 }
 
@@ -393,8 +396,10 @@ int bill_batch_compute(bill_batch *b)
     in.household = b->household;
     in.cls = (const char(*)[BILL_NAME_MAX])b->cls;
     memcpy(in.cls_all, b->cls_all, sizeof in.cls_all);
-    billi_batch_out out = {b->total, b->sub, b->tax, b->total_s, b->sub_s, b->tax_s, b->done};
+    billi_batch_out out = {b->total, b->sub, b->tax, b->total_s, b->sub_s, b->tax_s, b->done,
+                           b->trim};
     memset(b->done, 0, b->n);
+    memset(b->trim, 0, b->n);
     long k = billi_fast_batch(b->t, b->p, &in, &out, b->bill);
     if (k < 0)
         return (int)k == BILL_ENOMEM ? billi_error(BILL_ENOMEM, "batch: out of memory")
@@ -469,7 +474,10 @@ static int value(bill_dec *out, const bill_batch *b, size_t i, int k)
     }
     const int64_t *c = k == 0 ? b->total : k == 1 ? b->sub : b->tax;
     const int8_t *s = k == 0 ? b->total_s : k == 1 ? b->sub_s : b->tax_s;
-    return bill_dec_set_i64(out, c[i], s[i]);
+    BILLI_TRY(bill_dec_set_i64(out, c[i], s[i]));
+    if (k > 0 && (b->trim[i] & k)) /* as the bill shows it */
+        return bill_dec_trim(out, out, b->t->round_scale);
+    return BILL_OK;
 }
 
 int bill_batch_total(bill_dec *out, const bill_batch *b, size_t i)

@@ -2506,6 +2506,60 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         }
         goto out;
     }
+    /* amounts not rounded per line (summed exactly at sa), HALF_UP on the total, VAT added or
+     * none: on integers, the subtotal and tax kept untrimmed (trimmed when read) */
+    fd mn = ts->minimum;
+    if (!line && mode == BILL_ROUND_HALF_UP && base >= rs && sa >= rs &&
+        (vat == BILLI_VAT_NONE ||
+         (vat == BILLI_VAT_EXCLUSIVE && rate.c >= 0 && rate.s >= 0 && sa + rate.s <= 18 &&
+          (!tp->has_min || mn.s + rate.s >= rs))) &&
+        (!tp->has_min || (mn.s <= sa && mn.c >= 0))) {
+        int32_t s2 = vat == BILLI_VAT_EXCLUSIVE ? sa + rate.s : sa;
+        int64_t r2 = vat == BILLI_VAT_EXCLUSIVE ? p10[rate.s] : 1, mina = 0;
+        if (tp->has_min && !at_scale(&mina, mn, sa))
+            goto generic;
+        pdiv pd = pdiv_make(s2 > rs ? s2 - rs : 1);
+        for (size_t i = 0; i < n; i++) {
+            out->done[i] = 0;
+            if (bad[i] || ms[i] < rs)
+                continue;
+            int64_t v = acc[i], subv = v, x = 0, sum, total;
+            int below = tp->has_min && v < mina;
+            if (below)
+                subv = mina;
+            if (subv < 0)
+                continue;
+            if (vat == BILLI_VAT_EXCLUSIVE) {
+                if (__builtin_mul_overflow(subv, rate.c, &x) ||
+                    __builtin_mul_overflow(subv, r2, &sum) || __builtin_add_overflow(sum, x, &sum))
+                    continue;
+            } else {
+                sum = subv;
+            }
+            if (s2 > rs) {
+                int64_t q = pdiv_q(&pd, sum);
+                total = q + (sum - q * pd.d >= pd.half);
+            } else {
+                total = sum;
+            }
+            out->total[i] = total;
+            out->total_s[i] = (int8_t)rs;
+            if (below) {
+                out->sub[i] = mn.c;
+                out->sub_s[i] = (int8_t)mn.s;
+            } else {
+                out->sub[i] = v;
+                out->sub_s[i] = (int8_t)sa;
+            }
+            out->tax[i] = x;
+            out->tax_s[i] = (int8_t)(vat == BILLI_VAT_EXCLUSIVE ? s2 : 0);
+            out->trim[i] = (uint8_t)((below ? 0 : 1) | (vat == BILLI_VAT_EXCLUSIVE ? 2 : 0));
+            out->done[i] = 1;
+            done++;
+        }
+        goto out;
+    }
+generic:
     for (size_t i = 0; i < n; i++) {
         out->done[i] = 0;
         if (bad[i])

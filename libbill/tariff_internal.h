@@ -358,11 +358,13 @@ typedef struct billi_batch_in {
 } billi_batch_in;
 
 /* Per account results of the kernel: values (coefficient and scale) of the total,
- * subtotal and tax, and done[i] = 1 where the kernel computed them. */
+ * subtotal and tax, and done[i] = 1 where the kernel computed them; trim[i] bit 0 (the
+ * subtotal) and bit 1 (the tax): the value is shown with its trailing zeros dropped down to
+ * the rounding scale (bill_dec_trim), as the bill shows it. */
 typedef struct billi_batch_out {
     int64_t *total, *sub, *tax;
     int8_t *total_s, *sub_s, *tax_s;
-    uint8_t *done;
+    uint8_t *done, *trim;
 } billi_batch_out;
 
 /*
