@@ -394,6 +394,15 @@ int bill_batch_compute(bill_batch *b)
     in.ytd = b->col[COL_YTD];
     in.ytd_s = b->col_s[COL_YTD];
     in.household = b->household;
+    in.cap = b->col[COL_CAP];
+    in.cap_s = b->col_s[COL_CAP];
+    in.decl = b->col[COL_DECL];
+    in.decl_s = b->col_s[COL_DECL];
+    in.maxd = b->col[COL_MAXD];
+    in.maxd_s = b->col_s[COL_MAXD];
+    in.kvarh = b->col[COL_KVARH];
+    in.kvarh_s = b->col_s[COL_KVARH];
+    memcpy(in.pf_standard, b->pf_standard, sizeof in.pf_standard);
     in.cls = (const char(*)[BILL_NAME_MAX])b->cls;
     memcpy(in.cls_all, b->cls_all, sizeof in.cls_all);
     billi_batch_out out = {b->total, b->sub, b->tax, b->total_s, b->sub_s, b->tax_s, b->done,

@@ -319,7 +319,8 @@ struct billi_fast {
     int64_t vat_den;
     uint64_t vat_magic;
     int two_part;            /* capacity, demand or power-factor charges (usage fields to prefetch) */
-    int turbo;               /* some version has a turbo plan */
+    int turbo;               /* some version has a turbo plan bills one at a time may take */
+    int batch;               /* some version has a turbo plan (batches) */
     int nversions;
     fast_version v[];
 };
@@ -535,6 +536,7 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
 
 static struct turbo_plan *turbo_compile(const billi_version *v, const fast_version *fv,
                                         int per_line, int32_t rs);
+static int turbo_two_part(const struct turbo_plan *tp);
 
 void billi_fast_compile(bill_tariff *t)
 {
@@ -565,7 +567,8 @@ void billi_fast_compile(bill_tariff *t)
                            v->charges[i].type == BILLI_CH_DEMAND || v->charges[i].type == BILLI_CH_PF;
         if (fv->ok)
             fv->tb = turbo_compile(v, fv, t->round_apply == BILLI_APPLY_LINE, t->round_scale);
-        f->turbo |= fv->tb != NULL;
+        f->turbo |= fv->tb != NULL && !turbo_two_part(fv->tb);
+        f->batch |= fv->tb != NULL;
     }
     t->fast = f;
 }
@@ -1553,7 +1556,9 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
  * the fast path.
  */
 
-enum { TB_ENERGY, TB_PER_KWH, TB_FIXED, TB_MIN };
+/* TB_DEMAND, TB_CAPACITY, TB_PF: batches only (tp->two_part; bills one at a time take the
+ * fast path) */
+enum { TB_ENERGY, TB_PER_KWH, TB_FIXED, TB_MIN, TB_DEMAND, TB_CAPACITY, TB_PF };
 
 #define TB_MAX_OPS 16            /* charges of a version */
 #define TB_MAX_FIX 16            /* fixed lines of a period, all charges */
@@ -1585,6 +1590,8 @@ typedef struct turbo_op {
 
 typedef struct turbo_plan {
     int nops, ntpl, has_min;
+    int two_part;                /* demand, capacity or power-factor charges: batches only */
+    int npf;                     /* power-factor charges */
     int ntou;                    /* the TOU periods of the TOU energy charges (all the same) */
     const fast_key *tou;
     turbo_op op[TB_MAX_OPS];
@@ -1596,6 +1603,7 @@ struct billi_turbo_state {
     uint64_t uid;                /* the tariff; 0: nothing kept */
     int32_t start, end;          /* the period */
     int ok;                      /* one segment of a version with a turbo plan */
+    int month;                   /* the period is one whole calendar month */
     int vi;
     fd q[TB_MAX_OPS][BILL_TARIFF_MAX_TIERS], q_large[TB_MAX_OPS][BILL_TARIFF_MAX_TIERS];
     /* the quotas as integers at scales qs .. qs + TB_QSC - 1 (qok: all fit), [large][d][i] */
@@ -1607,6 +1615,11 @@ struct billi_turbo_state {
     fd minimum;
     billi_line fix[TB_MAX_FIX];
 };
+
+static int turbo_two_part(const struct turbo_plan *tp)
+{
+    return tp->two_part;
+}
 
 static int tpl_add(turbo_plan *tp, int kind, int ex, const billi_charge *c, const char *component,
                    const char *band, fd price)
@@ -1718,6 +1731,19 @@ static struct turbo_plan *turbo_compile(const billi_version *v, const fast_versi
             o->op = TB_MIN;
             tp->has_min = 1;
             break;
+        case BILLI_CH_DEMAND: /* contracted or actual, no ratchet, no TOU (the whitelist) */
+            o->op = TB_DEMAND;
+            tp->two_part = 1;
+            break;
+        case BILLI_CH_CAPACITY:
+            o->op = TB_CAPACITY;
+            tp->two_part = 1;
+            break;
+        case BILLI_CH_PF:
+            o->op = TB_PF;
+            tp->two_part = 1;
+            tp->npf++;
+            break;
         default:
             ok = 0;
         }
@@ -1762,6 +1788,7 @@ static int turbo_period(const bill_tariff *t, bill_period p, bill_bill *b,
     x.seg = p;
     if (segments(t, p, vi, &x, b) != 1)
         return BILL_OK;
+    ts->month = x.d0 == 1 && p.end.day == p.start.day + month_len(x.y0, x.m0);
     const turbo_plan *tp = f->v[vi].tb;
     int nfix = 0;
     ts->minimum = (fd){0, 0};
@@ -1913,6 +1940,8 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     if (!ts->ok)
         return FAST_NO;
     const turbo_plan *tp = t->fast->v[ts->vi].tb;
+    if (tp->two_part)
+        return FAST_NO;
     int ntou = u->ntou;
     fd tou[BILL_TARIFF_MAX_TOU], total, cum;
     if (tp->ntou) {
@@ -2086,6 +2115,12 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
  * the caller (done[i] = 0), who bills it one at a time.
  */
 
+/* 1 when charge o is in the base of power-factor charge pfo (before it) */
+static inline int op_in_base(const turbo_plan *tp, int pfo, int o)
+{
+    return o < 64 && (tp->op[pfo].fc->pf_base >> o & 1);
+}
+
 /* Account sums: an amount x at scale `from` added to acc[i] at scale to (line: rounded) */
 static inline void k_add(int64_t *acc, uint8_t *bad, size_t i, int64_t x, int32_t from,
                          int32_t to, int line, int mode)
@@ -2180,12 +2215,13 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
 {
     const billi_fast *f = t->fast;
     size_t n = in->n;
-    if (!f || !f->turbo || n == 0)
+    if (!f || !f->batch || n == 0)
         return 0;
     struct billi_turbo_state *ts = calloc(1, sizeof *ts);
     int64_t *tot = malloc(n * sizeof *tot), *acc = malloc(n * sizeof *acc);
     int64_t *cum = malloc(n * sizeof *cum);
     int8_t *ms = malloc(n);
+    int64_t *pfb = NULL;
     uint8_t *bad = calloc(n, 1);
     long done = 0;
     if (!ts || !tot || !acc || !cum || !ms || !bad) {
@@ -2256,6 +2292,8 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
 
     /* the scale of the sums: rs, or the largest product scale of the plan's lines */
     int32_t sa = rs, base = -1; /* base: the largest shown scale of the lines every bill has */
+    int pfo = -1;               /* the power-factor charge: its base's amounts summed in pfb */
+    const fast_pf *pf = NULL;
     for (int o = 0; o < tp->nops; o++) {
         const turbo_op *op = &tp->op[o];
         int k = op->tpl;
@@ -2285,6 +2323,25 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         } else if (op->op == TB_PER_KWH) {
             int32_t ps = st + tp->tpl[k].pamt.s;
             sa = ps > sa ? ps : sa;
+        } else if (op->op == TB_DEMAND || op->op == TB_CAPACITY || op->op == TB_PF) {
+            /* one whole month (no proration), rounding per line, the columns they read */
+            const billi_charge *c = op->c;
+            if (!line || !ts->month)
+                goto out;
+            if (op->op == TB_DEMAND &&
+                (c->basis == BILLI_DEMAND_CONTRACTED ? !in->decl : !in->maxd))
+                goto out;
+            if (op->op == TB_CAPACITY && !in->cap)
+                goto out;
+            if (op->op == TB_PF) {
+                int si = in->pf_standard[0] ? std_index(in->pf_standard) : op->fc->pf_default;
+                if (tp->npf != 1 || !in->kvarh || (si < 0 && !c->pf_table) ||
+                    !op->fc->pf[c->pf_table ? 0 : 1 + si].ok)
+                    goto out;
+                pfo = o;
+                pf = &op->fc->pf[c->pf_table ? 0 : 1 + si];
+            }
+            base = rs > base ? rs : base;
         } else if (op->op == TB_FIXED) {
             for (int i = 0; i < ts->nfix[o]; i++) {
                 int32_t s = ts->fix[ts->fix0[o] + i].amount.scale_;
@@ -2302,22 +2359,28 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         goto out;
     memset(acc, 0, n * sizeof *acc);
     memset(ms, base, n);
+    if (pfo >= 0 && !(pfb = calloc(n, sizeof *pfb))) {
+        done = BILL_ENOMEM;
+        goto out;
+    }
 
     for (int o = 0; o < tp->nops; o++) {
         const turbo_op *op = &tp->op[o];
         int k = op->tpl;
+        /* a charge in the power-factor base before it: its amounts summed in pfb */
+        int64_t *dst = pfo > o && (op_in_base(tp, pfo, o)) ? pfb : acc;
         switch (op->op) {
         case TB_ENERGY:
             if (op->tou)
                 for (int q = 0; q < tp->ntou; q++)
                     for (int j = 0; j < op->fc->ntou_comp; j++, k++) {
                         fd pr = tp->tpl[k].pamt;
-                        k_lines(acc, bad, in->tou[col[q]], n, pr, in->tou_s[col[q]] + pr.s, sa,
+                        k_lines(dst, bad, in->tou[col[q]], n, pr, in->tou_s[col[q]] + pr.s, sa,
                                 line, mode);
                     }
             for (; k < op->tpl + op->ntpl; k++) {
                 fd pr = tp->tpl[k].pamt;
-                k_lines(acc, bad, tot, n, pr, st + pr.s, sa, line, mode);
+                k_lines(dst, bad, tot, n, pr, st + pr.s, sa, line, mode);
             }
             if (op->ntiers) {
                 const billi_tiers *tr = &op->c->tiers;
@@ -2368,7 +2431,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                             int64_t qq = pdiv_q(&tpd[x], y);
                             sum += qq + (y - qq * tpd[x].d >= tpd[x].half);
                         }
-                        ov |= __builtin_add_overflow(acc[i], sum, &acc[i]);
+                        ov |= __builtin_add_overflow(dst[i], sum, &dst[i]);
                         bad[i] |= (uint8_t)ov;
                         if (any && ms[i] < rs)
                             ms[i] = (int8_t)rs;
@@ -2400,10 +2463,10 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                             int64_t qq = pdiv_q(&tpd[x], y);
                             bad[i] |= (uint8_t)((y < 0) |
                                                 __builtin_add_overflow(
-                                                    acc[i], qq + (y - qq * tpd[x].d >= tpd[x].half),
-                                                    &acc[i]));
+                                                    dst[i], qq + (y - qq * tpd[x].d >= tpd[x].half),
+                                                    &dst[i]));
                         } else {
-                            k_add(acc, bad, i, y, sc + pr.s, sa, line, mode);
+                            k_add(dst, bad, i, y, sc + pr.s, sa, line, mode);
                         }
                         int32_t shown = sc + pr.s < rs && !line ? sc + tp->tpl[tk_].price.s : rs;
                         if (shown > ms[i])
@@ -2430,7 +2493,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                     continue;
                 int64_t x;
                 bad[i] |= (uint8_t)__builtin_mul_overflow(tot[i], pr.c, &x);
-                k_add(acc, bad, i, x, from, sa, line, mode);
+                k_add(dst, bad, i, x, from, sa, line, mode);
                 if (shown > ms[i])
                     ms[i] = (int8_t)shown;
             }
@@ -2443,7 +2506,60 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 if (!at_scale(&v, fs, sa))
                     goto out;
                 for (size_t i = 0; i < n; i++)
-                    bad[i] |= (uint8_t)__builtin_add_overflow(acc[i], v, &acc[i]);
+                    bad[i] |= (uint8_t)__builtin_add_overflow(dst[i], v, &dst[i]);
+            }
+            break;
+        case TB_CAPACITY: {
+            fd pr = get(&op->c->price);
+            k_lines(dst, bad, in->cap, n, pr, in->cap_s + pr.s, sa, line, mode);
+            break;
+        }
+        case TB_DEMAND: { /* the fast path's demand() for one whole month */
+            const billi_charge *c = op->c;
+            fd price = get(&c->price), p2, mf = get(&c->min_fraction), tol = get(&c->tolerance);
+            int contracted = c->basis == BILLI_DEMAND_CONTRACTED;
+            if (f_mul(&p2, price, get(&c->excess_mult)))
+                goto out;
+            for (size_t i = 0; i < n; i++) {
+                fd maxd = {in->maxd ? in->maxd[i] : 0, in->maxd ? in->maxd_s : 0};
+                fd decl = {in->decl ? in->decl[i] : 0, in->decl ? in->decl_s : 0};
+                fd billed = maxd, lim = {0, 0}, over = {0, 0}, a1 = {0, 0}, a2 = {0, 0};
+                int ex = 0, ov = 0;
+                if (contracted) {
+                    billed = decl;
+                    if (in->cap) {
+                        fd floor;
+                        ov |= f_mul(&floor, (fd){in->cap[i], in->cap_s}, mf);
+                        if (!ov && f_cmp(billed, floor) < 0)
+                            billed = floor;
+                    }
+                    ov |= f_mul(&lim, billed, tol);
+                    if (!ov && in->maxd && f_cmp(maxd, lim) > 0) {
+                        ex = 1;
+                        ov |= f_sub(&over, maxd, lim);
+                    }
+                }
+                ov |= f_amount(&a1, t, ex ? lim : billed, price);
+                if (ex)
+                    ov |= f_amount(&a2, t, over, p2);
+                ov |= a1.s != rs || (ex && a2.s != rs);
+                ov |= __builtin_add_overflow(dst[i], a1.c, &dst[i]);
+                ov |= __builtin_add_overflow(dst[i], a2.c, &dst[i]);
+                bad[i] |= (uint8_t)(ov != 0);
+            }
+            break;
+        }
+        case TB_PF: /* the fast path's power_factor(): base x percent / 100 */
+            for (size_t i = 0; i < n; i++) {
+                int kk = pf_hundredths((fd){tot[i], st}, (fd){in->kvarh[i], in->kvarh_s});
+                fd a = {0, 0};
+                int ov = kk < 0;
+                if (!ov)
+                    ov = f_mul(&a, (fd){pfb[i], rs}, pf->pct[kk]) || f_mul(&a, a, (fd){1, 2}) ||
+                         f_rescale(&a, a, rs, mode);
+                ov |= __builtin_add_overflow(acc[i], pfb[i], &acc[i]);
+                ov |= __builtin_add_overflow(acc[i], a.c, &acc[i]);
+                bad[i] |= (uint8_t)(ov != 0);
             }
             break;
         default:
@@ -2599,6 +2715,7 @@ generic:
         done++;
     }
 out:
+    free(pfb);
     free(ts);
     free(tot);
     free(acc);

@@ -355,6 +355,10 @@ typedef struct billi_batch_in {
     const int32_t *household;      /* NULL: not given */
     const char (*cls)[BILL_NAME_MAX];   /* one per account, or NULL: cls_all */
     char cls_all[BILL_NAME_MAX];
+    /* two-part tariffs (NULL: not given) */
+    const int64_t *cap, *decl, *maxd, *kvarh;
+    int32_t cap_s, decl_s, maxd_s, kvarh_s;
+    char pf_standard[8];                /* "" or "0.90", "0.85", "0.80" */
 } billi_batch_in;
 
 /* Per account results of the kernel: values (coefficient and scale) of the total,

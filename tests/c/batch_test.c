@@ -101,6 +101,29 @@ static void one_batch(const bill_tariff *t, const char *what, bill_period p, siz
             ytd[i] = below(5000 * p10(ytd_s));
         CHECK_OK(bill_batch_set_ytd_kwh(b, ytd, ytd_s));
     }
+    /* two-part columns, each sometimes missing */
+    int64_t *tp[4] = {NULL, NULL, NULL, NULL};
+    int32_t tp_s[4];
+    static int (*const tp_set[4])(bill_batch *, const int64_t *, int32_t) = {
+        bill_batch_set_capacity_kva, bill_batch_set_declared_kw, bill_batch_set_max_demand_kw,
+        bill_batch_set_kvarh};
+    static int (*const tp_use[4])(bill_usage *, const bill_dec *) = {
+        bill_usage_set_capacity_kva, bill_usage_set_declared_kw, bill_usage_set_max_demand_kw,
+        bill_usage_set_kvarh};
+    static const int64_t tp_typ[4] = {6000, 3000, 3000, 0};
+    for (int k = 0; k < 4; k++) {
+        if (!chance(80))
+            continue;
+        tp[k] = malloc(n * sizeof *tp[k]);
+        tp_s[k] = (int32_t)below(3);
+        for (size_t i = 0; i < n; i++)
+            tp[k][i] = below((k == 3 ? typical + 1 : tp_typ[k]) * p10(tp_s[k]) + 1);
+        CHECK_OK(tp_set[k](b, tp[k], tp_s[k]));
+    }
+    static const char *const stds[] = {"0.90", "0.85", "0.80"};
+    const char *std = chance(70) ? stds[below(3)] : NULL;
+    if (std)
+        CHECK_OK(bill_batch_set_pf_standard(b, std));
     if (chance(30)) {
         house = malloc(n * sizeof *house);
         for (size_t i = 0; i < n; i++)
@@ -145,6 +168,13 @@ static void one_batch(const bill_tariff *t, const char *what, bill_period p, siz
             CHECK_OK(bill_dec_set_i64(&d, ytd[i], ytd_s));
             CHECK_OK(bill_usage_set_ytd_kwh(u, &d));
         }
+        for (int k = 0; k < 4; k++)
+            if (tp[k]) {
+                CHECK_OK(bill_dec_set_i64(&d, tp[k][i], tp_s[k]));
+                CHECK_OK(tp_use[k](u, &d));
+            }
+        if (std)
+            CHECK_OK(bill_usage_set_pf_standard(u, std));
         int rc = bill_tariff_compute(t, u, bill);
         int st = bill_batch_status(b, i);
         if (rc != st) {
@@ -197,8 +227,10 @@ static void one_batch(const bill_tariff *t, const char *what, bill_period p, siz
     bill_dec_clear(&x);
     bill_usage_free(u);
     bill_bill_free(bill);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 4; k++) {
         free(tou[k]);
+        free(tp[k]);
+    }
     free(kwh);
     free(ytd);
     free(house);
@@ -211,7 +243,7 @@ static void test_batch_matches(void)
     bill_period periods[] = {period(2025, 6, 1, 30), period(2024, 2, 1, 29), period(2025, 3, 10, 30),
                              period(2024, 12, 10, 45), period(2025, 1, 1, 31)};
     rs = 0x9E3779B97F4A7C15ULL;
-    int kernel = 0, accounts = 0, energy_kernel = 0, energy_accounts = 0;
+    int kernel = 0, accounts = 0, energy_kernel = 0, energy_accounts = 0, ind_kernel = 0;
     for (size_t f = 0; f < NFILES; f++) {
         bill_tariff *t = tu_example_tariff(files[f]);
         if (!t)
@@ -223,15 +255,18 @@ static void test_batch_matches(void)
                 if (f < 4) {
                     energy_kernel += kernel - k0;
                     energy_accounts += accounts - a0;
+                } else if (f == 4) {
+                    ind_kernel += kernel - k0;
                 }
             }
         bill_tariff_free(t);
     }
     if (getenv("FAST_TEST_VERBOSE"))
-        printf("batch: %d accounts, %d by the kernel (%d of %d under energy-only tariffs)\n",
-               accounts, kernel, energy_kernel, energy_accounts);
+        printf("batch: %d accounts, %d by the kernel (%d of %d under energy-only tariffs, %d "
+               "large industry)\n", accounts, kernel, energy_kernel, energy_accounts, ind_kernel);
     /* the kernel took a good part of the energy-only tariffs' accounts, and not all */
     CHECK(energy_kernel > energy_accounts / 4);
+    CHECK(ind_kernel > 100); /* two-part: whole months with the columns it reads */
     CHECK(kernel < accounts);
 }
 
