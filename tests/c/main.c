@@ -33,6 +33,7 @@ int main(void)
     suite_tariff_fast_read();
     suite_billing_ytd();
     suite_billing_intervals();
+    suite_tariff_split_scale();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -98,5 +98,6 @@ void suite_import(void);
 void suite_billing_batch(void);
 void suite_billing_ytd(void);
 void suite_billing_intervals(void);
+void suite_tariff_split_scale(void);
 
 #endif
