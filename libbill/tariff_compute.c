@@ -947,8 +947,14 @@ static int split_segments(bill_bill *b, const bill_tariff *t, const bill_usage *
         if (b->nsegments == BILLI_MAX_SEG)
             return billi_error(BILL_ERANGE, "bill: the period spans more than %d tariff versions "
                                             "or years", BILLI_MAX_SEG);
-        b->seg[b->nsegments] = (bill_period){cur, next};
-        b->seg_ver[b->nsegments] = v;
+        int n = b->nsegments;
+        b->seg[n] = (bill_period){cur, next};
+        b->seg_ver[n] = v;
+        /* the weights of every share by days (kWh, TOU registers, exports; with interval
+         * data too, whose exports are shared by days) */
+        int rc = bill_dec_set_i64(&b->seg_days[n], bill_period_days(b->seg[n]), 0);
+        if (rc != BILL_OK)
+            return rc;
         b->nsegments++;
         cur = next;
         if (v + 1 < t->nversions && bill_date_cmp(t->versions[v + 1].effective, cur) == 0)
@@ -1183,12 +1189,8 @@ static int split_usage(bill_bill *b, const bill_tariff *t, const bill_usage *u, 
         return rc;
     }
     bill_dec parts[BILLI_MAX_SEG];
-    for (int s = 0; s < n; s++) {
-        bill_dec_init(&parts[s]);
-        rc = bill_dec_set_i64(&b->seg_days[s], bill_period_days(b->seg[s]), 0);
-        if (rc != BILL_OK)
-            return rc;
-    }
+    for (int s = 0; s < n; s++)
+        bill_dec_init(&parts[s]); /* b->seg_days: set by split_segments */
     if (u->ntou == 0) {
         rc = split_by_readings(b, t, u, kwh);
     } else {

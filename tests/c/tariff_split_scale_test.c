@@ -45,8 +45,9 @@ static bill_tariff *example(const char *name)
 /* `fmt` with its one "%s" replaced by `value` (a fixed buffer: the usages here are short). */
 static const char *usage_text(const char *fmt, const char *value)
 {
-    static char buf[1024];
-    snprintf(buf, sizeof buf, fmt, value);
+    static char buf[8192];
+    if (snprintf(buf, sizeof buf, fmt, value) >= (int)sizeof buf)
+        TEST_FAIL_("usage text too long: %.40s", fmt);
     return buf;
 }
 
@@ -229,6 +230,41 @@ static void test_exported_kwh(void)
     bill_tariff_free(t);
 }
 
+/*
+ * Interval data with exports across a version change: the intervals split exactly, the exports
+ * by days at the split scale, also in a bill handle that computed a different split before
+ * (the days of the segments were once left from the previous bill, or zero).
+ */
+static void test_intervals_with_exports(void)
+{
+    bill_tariff *t = tu_load(HEAD "{'effective': '2020-01-01', 'charges': [{'id': 'energy', "
+                "'type': 'energy', 'price': '0.5'}, {'id': 'solar', 'type': 'feed_in', 'price': "
+                "'0.4', 'netting': 'net_billing'}]}, {'effective': '2025-07-01', 'charges': [{'id': "
+                "'energy', 'type': 'energy', 'price': '0.6'}, {'id': 'solar', 'type': 'feed_in', "
+                "'price': '0.4', 'netting': 'net_billing'}]}]}");
+    static char text[4096];
+    int n = snprintf(text, sizeof text, "{" P15 ", 'exported_kwh': '%%s', 'intervals': "
+                     "{'start': '2025-06-30T00:00', 'minutes': 60, 'kwh': [");
+    for (int i = 0; i < 6 * 24; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, i ? ", '1'" : "'1'");
+    snprintf(text + n, sizeof text - (size_t)n, "]}}");
+    for (int round = 0; round < 2; round++) {
+        if (round == 1) { /* another split first: 15 + 16 days in the same handle */
+            CHECK_OK(tu_usage(U, "{'period': '2025-06-16/2025-07-17', 'kwh': '31'}"));
+            CHECK_OK(bill_tariff_compute(t, U, B));
+        }
+        CHECK_OK(tu_usage(U, usage_text(text, "769")));
+        CHECK_OK(bill_tariff_compute(t, U, B));
+        CHECK_INT(bill_bill_line_count(B), 4);
+        check_qty(0, "24");      /* the intervals of 2025-06-30 */
+        check_qty(1, "-128.17"); /* the exports by days, 1 + 5 */
+        check_qty(2, "120");
+        check_qty(3, "-640.83");
+    }
+    same_bills(t, text, W769, 0);
+    bill_tariff_free(t);
+}
+
 #define PF_V(eff, price)                                                                      \
     "{'effective': '" eff "', 'charges': [{'id': 'energy', 'type': 'energy', 'price': '"      \
     price "'}, {'id': 'pf', 'type': 'power_factor', 'base': ['energy'], 'standard': '0.90'}]}"
@@ -404,6 +440,7 @@ void suite_tariff_split_scale(void)
     RUN(test_tou_registers);
     RUN(test_exported_kwh);
     RUN(test_kvarh);
+    RUN(test_intervals_with_exports);
     RUN(test_parts_add_up);
     RUN(test_own_scale_kept);
     RUN(test_unsplit_unchanged);
