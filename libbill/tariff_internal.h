@@ -290,18 +290,6 @@ int billi_usage_load_demand(bill_usage *u, const billi_json_node *root);
 /* tariff_interval.c: interval data against the billing period and schedules */
 /* Check that the intervals cover the period exactly; sum them into *kwh. */
 int billi_intervals_check(const bill_usage *u, bill_dec *kwh);
-/*
- * Share `total` (>= 0) over n segments pro rata by `days` (bill_dec_allocate,
- * largest fractions first) at scale max(split_scale, s), s the scale of total
- * with its trailing zeros removed: the parts depend on the value only, never
- * on how it was written ("769", "769.00"), and add up to it exactly. With
- * n == 1 (a segment between two readings) the part is total itself, as
- * written: nothing is shared. Used by the general and the fast path alike
- * (their bills must be byte-identical).
- */
-int billi_split_by_days(bill_dec *parts, int n, const bill_dec *total, const bill_dec *days,
-                        int split_scale);
-
 /* Set b->seg_iv and b->seg_kwh from the intervals (after split_segments). */
 int billi_intervals_split(bill_bill *b, const bill_usage *u);
 /* Day type of d by the usage's calendar (or Saturday-Sunday weekends). */
@@ -318,6 +306,17 @@ int billi_intervals_peak(const bill_bill *b, const bill_usage *u, int s, bill_de
 
 /* tariff_compute.c */
 const char *billi_tier_band(int tier);  /* "tier 1" .. */
+/*
+ * Share `total` (>= 0) over n segments pro rata by `days` (bill_dec_allocate,
+ * largest fractions first) at scale max(split_scale, s), s the scale of total
+ * with its trailing zeros removed: the parts depend on the value only, never
+ * on how it was written ("769", "769.00"), and add up to it exactly. With
+ * n == 1 (a segment between two readings) the part is total itself, as
+ * written: nothing is shared. Used by the general and the fast path alike
+ * (their bills must be byte-identical).
+ */
+int billi_split_by_days(bill_dec *parts, int n, const bill_dec *total, const bill_dec *days,
+                        int split_scale);
 
 /* tariff_options.c */
 /*
