@@ -963,7 +963,8 @@ static int load_version(const billi_json_node *o, billi_version *v, const billi_
 static int load_tariff(bill_tariff *t, const billi_json_node *root)
 {
     static const char *const keys[] = {"format", "id", "name", "description", "currency",
-                                       "rounding", "price_basis", "vat_rate", "versions", NULL};
+                                       "rounding", "price_basis", "vat_rate", "split_scale",
+                                       "versions", NULL};
     static const char *const rkeys[] = {"mode", "scale", "apply", NULL};
     static const char *const applies[] = {"line", "total", NULL};
     static const char *const bases[] = {"vat_inclusive", "vat_exclusive", NULL};
@@ -997,6 +998,9 @@ static int load_tariff(bill_tariff *t, const billi_json_node *root)
     t->round_scale = (int)scale;
     t->round_apply = BILLI_APPLY_LINE;
     BILLI_TRY(get_choice(rounding, "apply", 1, applies, "rounding point", &t->round_apply));
+    int64_t split_scale = BILLI_SPLIT_SCALE_DEFAULT;
+    BILLI_TRY(billi_json_get_int(root, "split_scale", 0, 0, 6, &split_scale));
+    t->split_scale = (int)split_scale;
 
     int basis = 0;
     BILLI_TRY(get_choice(root, "price_basis", 1, bases, "price basis", &basis));

@@ -948,8 +948,14 @@ static int split_segments(bill_bill *b, const bill_tariff *t, const bill_usage *
         if (b->nsegments == BILLI_MAX_SEG)
             return billi_error(BILL_ERANGE, "bill: the period spans more than %d tariff versions "
                                             "or years", BILLI_MAX_SEG);
-        b->seg[b->nsegments] = (bill_period){cur, next};
-        b->seg_ver[b->nsegments] = v;
+        int n = b->nsegments;
+        b->seg[n] = (bill_period){cur, next};
+        b->seg_ver[n] = v;
+        /* the weights of every share by days (kWh, TOU registers, exports; with interval
+         * data too, whose exports are shared by days) */
+        int rc = bill_dec_set_i64(&b->seg_days[n], bill_period_days(b->seg[n]), 0);
+        if (rc != BILL_OK)
+            return rc;
         b->nsegments++;
         cur = next;
         if (v + 1 < t->nversions && bill_date_cmp(t->versions[v + 1].effective, cur) == 0)
@@ -958,11 +964,33 @@ static int split_segments(bill_bill *b, const bill_tariff *t, const bill_usage *
     return BILL_OK;
 }
 
+int billi_split_by_days(bill_dec *parts, int n, const bill_dec *total, const bill_dec *days,
+                        int split_scale)
+{
+    if (n == 1)
+        return bill_dec_copy(&parts[0], total); /* fixed by readings: as measured, not shared */
+    int32_t sc = bill_dec_scale(total);
+    if (sc > split_scale) {
+        /* the value's own decimals, trailing zeros removed (never fewer than split_scale) */
+        bill_dec v = BILL_DEC_INIT;
+        int rc = bill_dec_trim(&v, total, split_scale);
+        sc = bill_dec_scale(&v);
+        bill_dec_clear(&v);
+        if (rc != BILL_OK)
+            return rc;
+    }
+    if (sc < split_scale)
+        sc = split_scale;
+    return bill_dec_allocate(parts, (size_t)n, total, days, sc, BILL_REMAINDER_LARGEST_FRACTION);
+}
+
 /*
  * Split the total kWh over the segments: readings at split dates are anchors;
- * between two anchors the kWh are shared by days, exactly at their own scale.
+ * between two anchors the kWh are shared by days (billi_split_by_days: at the
+ * tariff's split scale or the value's own decimals, whichever is finer).
  */
-static int split_by_readings(bill_bill *b, const bill_usage *u, const bill_dec *kwh)
+static int split_by_readings(bill_bill *b, const bill_tariff *t, const bill_usage *u,
+                             const bill_dec *kwh)
 {
     int n = b->nsegments, rc = BILL_OK, s0 = 0;
     bill_dec c0 = BILL_DEC_INIT, g = BILL_DEC_INIT;
@@ -988,9 +1016,8 @@ static int split_by_readings(bill_bill *b, const bill_usage *u, const bill_dec *
         }
         rc = bill_dec_sub(&g, c1, &c0);
         if (rc == BILL_OK)
-            rc = bill_dec_allocate(&b->seg_kwh[s0], (size_t)(s - s0), &g, &b->seg_days[s0],
-                                   bill_dec_scale(&g) > 0 ? bill_dec_scale(&g) : 0,
-                                   BILL_REMAINDER_LARGEST_FRACTION);
+            rc = billi_split_by_days(&b->seg_kwh[s0], s - s0, &g, &b->seg_days[s0],
+                                     t->split_scale);
         if (rc == BILL_OK)
             rc = bill_dec_copy(&c0, c1);
         s0 = s;
@@ -1113,9 +1140,10 @@ static int check_readings(const bill_bill *b, const bill_usage *u)
 /*
  * Split TOU register k over the segments into parts[]: its readings (checked
  * by check_tou_readings) are anchors; between two anchors the kWh are shared
- * by days, exactly at their own scale.
+ * by days (billi_split_by_days).
  */
-static int split_tou_by_readings(bill_bill *b, const bill_usage *u, int k, bill_dec *parts)
+static int split_tou_by_readings(bill_bill *b, const bill_tariff *t, const bill_usage *u, int k,
+                                 bill_dec *parts)
 {
     int n = b->nsegments, rc = BILL_OK, s0 = 0, r = 0;
     bill_dec c0 = BILL_DEC_INIT, g = BILL_DEC_INIT;
@@ -1134,9 +1162,7 @@ static int split_tou_by_readings(bill_bill *b, const bill_usage *u, int k, bill_
         }
         rc = bill_dec_sub(&g, c1, &c0);
         if (rc == BILL_OK)
-            rc = bill_dec_allocate(&parts[s0], (size_t)(s - s0), &g, &b->seg_days[s0],
-                                   bill_dec_scale(&g) > 0 ? bill_dec_scale(&g) : 0,
-                                   BILL_REMAINDER_LARGEST_FRACTION);
+            rc = billi_split_by_days(&parts[s0], s - s0, &g, &b->seg_days[s0], t->split_scale);
         if (rc == BILL_OK)
             rc = bill_dec_copy(&c0, c1);
         s0 = s;
@@ -1146,8 +1172,12 @@ static int split_tou_by_readings(bill_bill *b, const bill_usage *u, int k, bill_
     return rc;
 }
 
-/* Split the usage over the segments by days, exactly at each value's own scale. */
-static int split_usage(bill_bill *b, const bill_usage *u, const bill_dec *kwh)
+/*
+ * Split the usage over the segments by days (billi_split_by_days: the parts
+ * depend on each value, not on how it was written); one segment takes the
+ * usage as it is.
+ */
+static int split_usage(bill_bill *b, const bill_tariff *t, const bill_usage *u, const bill_dec *kwh)
 {
     int n = b->nsegments, rc = BILL_OK;
     if (n == 1) {
@@ -1160,22 +1190,17 @@ static int split_usage(bill_bill *b, const bill_usage *u, const bill_dec *kwh)
         return rc;
     }
     bill_dec parts[BILLI_MAX_SEG];
-    for (int s = 0; s < n; s++) {
-        bill_dec_init(&parts[s]);
-        rc = bill_dec_set_i64(&b->seg_days[s], bill_period_days(b->seg[s]), 0);
-        if (rc != BILL_OK)
-            return rc;
-    }
+    for (int s = 0; s < n; s++)
+        bill_dec_init(&parts[s]); /* b->seg_days: set by split_segments */
     if (u->ntou == 0) {
-        rc = split_by_readings(b, u, kwh);
+        rc = split_by_readings(b, t, u, kwh);
     } else {
         for (int s = 0; s < n && rc == BILL_OK; s++)
             rc = bill_dec_set_i64(&b->seg_kwh[s], 0, 0);
         for (int k = 0; k < u->ntou && rc == BILL_OK; k++) {
-            int32_t sc = bill_dec_scale(&u->tou_kwh[k]) > 0 ? bill_dec_scale(&u->tou_kwh[k]) : 0;
-            rc = u->ntou_rd > 0 ? split_tou_by_readings(b, u, k, parts)
-                                : bill_dec_allocate(parts, (size_t)n, &u->tou_kwh[k], b->seg_days,
-                                                    sc, BILL_REMAINDER_LARGEST_FRACTION);
+            rc = u->ntou_rd > 0 ? split_tou_by_readings(b, t, u, k, parts)
+                                : billi_split_by_days(parts, n, &u->tou_kwh[k], b->seg_days,
+                                                      t->split_scale);
             for (int s = 0; s < n && rc == BILL_OK; s++) {
                 rc = bill_dec_copy(&b->seg_tou[s][k], &parts[s]);
                 if (rc == BILL_OK)
@@ -1255,12 +1280,11 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     if (u->niv > 0)
         TRY_GOTO(billi_intervals_split(b, u));
     else
-        TRY_GOTO(split_usage(b, u, &kwh));
+        TRY_GOTO(split_usage(b, t, u, &kwh));
     TRY_GOTO(bill_dec_copy(&cum, &u->ytd));
     if (b->nsegments > 1 && !bill_dec_is_zero(&u->exported))
-        TRY_GOTO(bill_dec_allocate(b->seg_exp, (size_t)b->nsegments, &u->exported, b->seg_days,
-                                   bill_dec_scale(&u->exported) > 0 ? bill_dec_scale(&u->exported) : 0,
-                                   BILL_REMAINDER_LARGEST_FRACTION));
+        TRY_GOTO(billi_split_by_days(b->seg_exp, b->nsegments, &u->exported, b->seg_days,
+                                     t->split_scale));
 
     for (int s = 0; s < b->nsegments; s++) {
         const billi_version *v = &t->versions[b->seg_ver[s]];

@@ -1234,7 +1234,8 @@ static int segments(const bill_tariff *t, bill_period p, int vi, const fctx *x, 
     return n;
 }
 
-/* split_usage for n > 1 segments: by days, exactly at each value's own scale */
+/* split_usage for n > 1 segments: by days, with the general path's billi_split_by_days (the
+ * tariff's split scale, b->tariff being set by billi_fast_compute) */
 static int split(fd *seg_kwh, fd (*seg_tou)[BILL_TARIFF_MAX_TOU], const bill_bill *b, int n,
                  const bill_usage *u, fd kwh, const fd *tou)
 {
@@ -1249,8 +1250,7 @@ static int split(fd *seg_kwh, fd (*seg_tou)[BILL_TARIFF_MAX_TOU], const bill_bil
         if (kwh.c < 0 || f_sub(&g, kwh, (fd){0, 0}))
             return -1; /* a negative total is an error of the general path */
         bill_dec total = {g.c, g.s, 0, NULL};
-        rc = bill_dec_allocate(parts, (size_t)n, &total, days, g.s > 0 ? g.s : 0,
-                               BILL_REMAINDER_LARGEST_FRACTION);
+        rc = billi_split_by_days(parts, n, &total, days, b->tariff->split_scale);
         for (int s = 0; s < n && rc == BILL_OK; s++)
             if (uget(&seg_kwh[s], &parts[s]))
                 rc = -1;
@@ -1259,8 +1259,7 @@ static int split(fd *seg_kwh, fd (*seg_tou)[BILL_TARIFF_MAX_TOU], const bill_bil
             seg_kwh[s] = (fd){0, 0};
         for (int k = 0; k < u->ntou && rc == BILL_OK; k++) {
             bill_dec v = {tou[k].c, tou[k].s, 0, NULL};
-            rc = bill_dec_allocate(parts, (size_t)n, &v, days, tou[k].s > 0 ? tou[k].s : 0,
-                                   BILL_REMAINDER_LARGEST_FRACTION);
+            rc = billi_split_by_days(parts, n, &v, days, b->tariff->split_scale);
             for (int s = 0; s < n && rc == BILL_OK; s++)
                 if (uget(&seg_tou[s][k], &parts[s]) || f_add(&seg_kwh[s], seg_kwh[s], seg_tou[s][k]))
                     rc = -1;

@@ -25,6 +25,8 @@ enum { BILLI_PRORATE_NONE = 0, BILLI_PRORATE_DAYS, BILLI_PRORATE_MONTHS };
 #define BILLI_MAX_EXEMPT 16
 /* A period may be split into at most this many segments (versions, years). */
 #define BILLI_MAX_SEG 24
+/* A tariff without "split_scale": quantities shared by days get at least 2 decimals. */
+#define BILLI_SPLIT_SCALE_DEFAULT 2
 /* Readings a usage may carry inside its period. */
 #define BILLI_MAX_READINGS 8
 /* Suspended capacity ranges a usage may carry. */
@@ -145,6 +147,7 @@ struct bill_tariff {
     const char *id, *name;
     char currency[4];
     int round_mode, round_scale, round_apply;
+    int split_scale;                 /* "split_scale": least scale of a quantity shared by days */
     int vat;
     bill_dec vat_rate;
     int nversions;
@@ -313,6 +316,17 @@ int billi_intervals_peak(const bill_bill *b, const bill_usage *u, int s, bill_de
 
 /* tariff_compute.c */
 const char *billi_tier_band(int tier);  /* "tier 1" .. */
+/*
+ * Share `total` (>= 0) over n segments pro rata by `days` (bill_dec_allocate,
+ * largest fractions first) at scale max(split_scale, s), s the scale of total
+ * with its trailing zeros removed: the parts depend on the value only, never
+ * on how it was written ("769", "769.00"), and add up to it exactly. With
+ * n == 1 (a segment between two readings) the part is total itself, as
+ * written: nothing is shared. Used by the general and the fast path alike
+ * (their bills must be byte-identical).
+ */
+int billi_split_by_days(bill_dec *parts, int n, const bill_dec *total, const bill_dec *days,
+                        int split_scale);
 
 /* tariff_options.c */
 /*

@@ -61,6 +61,9 @@ typedef struct bill_bill bill_bill;
  * modes, versions whose effective dates do not increase, and the other rules
  * of docs/tariff-design.md fail with BILL_ESYNTAX, BILL_ERANGE, BILL_ERULE,
  * BILL_EDATE or BILL_ECURRENCY and a message naming the JSON path.
+ * The optional top-level "split_scale" (an integer 0..6, default 2; else
+ * BILL_ERANGE or BILL_ESYNTAX naming $.split_scale) is the least scale at
+ * which a quantity is shared by days over segments (bill_tariff_compute).
  * On failure *out is NULL.
  */
 BILL_EXTERN int bill_tariff_load(bill_tariff **out, const char *json, size_t len,
@@ -139,7 +142,8 @@ BILL_EXTERN int bill_usage_set_ytd_kwh(bill_usage *u, const bill_dec *kwh);
  * the tariff: netted against the imported kWh ("net_metering") or credited
  * in full ("net_billing"), see docs/tariff-design.md; ignored by a tariff
  * without one. With several segments (a version change inside the period)
- * the exported kWh are shared by days, exactly at their own scale.
+ * the exported kWh are shared by days at the split scale, like the imports
+ * (see bill_tariff_compute).
  */
 BILL_EXTERN int bill_usage_set_exported_kwh(bill_usage *u, const bill_dec *kwh);
 /**
@@ -321,13 +325,23 @@ BILL_EXTERN void bill_bill_free(bill_bill *b);
  * Compute the bill of usage `u` under tariff `t` into `b` (its previous
  * contents are replaced). A period that spans version changes (or, for
  * annual tiers, a new year) is split into segments pro rata by days: the
- * total kWh and each TOU kWh are allocated exactly at their own scale
- * (bill_dec_allocate, largest fractions first), so the parts add up to what
- * was measured; readings given at the split dates are used instead where
- * present: of the total register (bill_usage_set_reading) for a usage
- * without TOU kWh, of every TOU register (bill_usage_set_tou_reading) for a
- * usage with TOU kWh. Energy charges without TOU price the total
- * kWh (with TOU kWh, their sum), so one TOU usage bills under a TOU and a flat
+ * total kWh, each TOU kWh and the exported kWh are allocated exactly
+ * (bill_dec_allocate, largest fractions first, equal fractions to the
+ * earlier segment), so the parts add up to the value given, at the split
+ * scale max(Q, s): Q the tariff's "split_scale" (0..6, default 2), s the
+ * value's decimals with trailing zeros removed. So the parts, the lines that
+ * show them and the bill depend on the value only, never on how it is
+ * written: "769", "769.00" and "769.000" kWh over 1 + 5 days all give
+ * 128.17 + 640.83 kWh, and a value with more decimals than Q keeps them
+ * ("769.125": 128.188 + 640.937). Quantities not shared keep the value as
+ * written: a one-segment bill, a segment between two readings (their
+ * difference), the kWh of interval data (each segment sums its own
+ * intervals), the kvarh and demands (never split). Readings given at the
+ * split dates are used instead of days where present: of the total register
+ * (bill_usage_set_reading) for a usage without TOU kWh, of every TOU
+ * register (bill_usage_set_tou_reading) for a usage with TOU kWh. Energy
+ * charges without TOU price the total kWh (with TOU kWh, their sum), so one
+ * TOU usage bills under a TOU and a flat
  * tariff alike. Charges with "when" apply only under the usage's option
  * choices (bill_usage_set_option). Errors: BILL_EINVAL for NULL arguments,
  * BILL_ESTATE when the usage has no period, BILL_ERULE when the usage does not

@@ -36,6 +36,7 @@ int main(void)
     suite_billing_ytd();
     suite_billing_intervals();
     suite_billing_recovery();
+    suite_tariff_split_scale();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

@@ -495,13 +495,13 @@ static void test_version_split(void)
 {
     bill_tariff *t = tu_load(TARIFF(VERSION("2020-01-01", FLAT("0.50")) ", "
                                    VERSION("2025-06-16", FLAT("0.60"))));
-    /* 301 kWh over 15 + 15 days: 150.5 each, at scale 0 → 151 + 150 */
+    /* 301 kWh over 15 + 15 days: 150.5 each, shared at the split scale (2) → 150.50 + 150.50 */
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '301'}");
     CHECK_INT(bill_bill_line_count(B), 2);
-    CHECK_LINE(0, "", "151", "0.50", "75.50");
-    CHECK_LINE(1, "", "150", "0.60", "90.00");
-    CHECK_TOTAL("165.50");
-    CHECK_EXPLAIN(1, "150 kWh at 0.60, in 2025-06-16/2025-07-01");
+    CHECK_LINE(0, "", "150.50", "0.50", "75.25");
+    CHECK_LINE(1, "", "150.50", "0.60", "90.30");
+    CHECK_TOTAL("165.55");
+    CHECK_EXPLAIN(1, "150.50 kWh at 0.60, in 2025-06-16/2025-07-01");
     bill_line_view v;
     CHECK_OK(bill_bill_line(&v, B, 1));
     CHECK_INT(bill_period_days(v.segment), 15);
@@ -561,13 +561,13 @@ static void test_readings_three_segments(void)
     /* only the second: the first 250 kWh are shared by days (10 + 10) */
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '300', 'readings': [{'date': "
          "'2025-06-21', 'kwh': '250'}]}");
-    CHECK_LINE(0, "", "125", "0.50", "62.50");
-    CHECK_LINE(1, "", "125", "0.60", "75.00");
-    CHECK_LINE(2, "", "50", "0.70", "35.00");
+    CHECK_LINE(0, "", "125.00", "0.50", "62.50"); /* shared: at the split scale */
+    CHECK_LINE(1, "", "125.00", "0.60", "75.00");
+    CHECK_LINE(2, "", "50", "0.70", "35.00");       /* fixed by the readings: as written */
     CHECK_TOTAL("172.50");
     /* none: 100 each */
     bill("{'period': '2025-06-01/2025-07-01', 'kwh': '300'}");
-    CHECK_LINE(1, "", "100", "0.60", "60.00");
+    CHECK_LINE(1, "", "100.00", "0.60", "60.00");
     /* setter: dates kept in order, a date set again replaces */
     bill_date d1, d2;
     bill_dec k = BILL_DEC_INIT;
@@ -593,9 +593,9 @@ static void test_annual_split_new_year(void)
     bill("{'period': '2025-12-17/2026-01-16', 'kwh': '100', 'ytd_kwh': '3100'}");
     CHECK_INT(bill_bill_line_count(B), 3);
     CHECK_LINE(0, "tier 1", "20", "0.5283", "10.57");
-    CHECK_LINE(1, "tier 2", "30", "0.5783", "17.35");
-    CHECK_LINE(2, "tier 1", "50", "0.5283", "26.42"); /* the new year starts at 0 */
-    CHECK_EXPLAIN(2, "kWh 0\xE2\x80\x93" "50 of this year fall in tier 1 at 0.5283, in "
+    CHECK_LINE(1, "tier 2", "30.00", "0.5783", "17.35");
+    CHECK_LINE(2, "tier 1", "50.00", "0.5283", "26.42"); /* the new year starts at 0 */
+    CHECK_EXPLAIN(2, "kWh 0\xE2\x80\x93" "50.00 of this year fall in tier 1 at 0.5283, in "
                      "2026-01-01/2026-01-16");
     bill_tariff_free(t);
 }
@@ -1165,7 +1165,7 @@ static void test_power_factor(void)
                       VERSION("2025-06-16", FLAT("0.6") ", " PF_E)));
     bill("{" JUNE ", 'kwh': '6000', 'kvarh': '8000'}");
     CHECK_INT(bill_bill_line_count(B), 4);
-    CHECK_LINE(0, "", "3000", "0.5", "1500.00");
+    CHECK_LINE(0, "", "3000.00", "0.5", "1500.00");
     CHECK_LINE(1, "", "1500.00", "25.00", "375.00");
     CHECK_LINE(3, "", "1800.00", "25.00", "450.00");
     CHECK_EXPLAIN(3, "PF 0.60 against standard 0.90: +25.00% of 1800.00, in 2025-06-16/2025-07-01");

@@ -107,18 +107,18 @@ static void test_commercial_split(void)
     CHECK_OK(bill_bill_line(&v, B, 4));
     CHECK_INT(bill_date_cmp(v.segment.start, day("2025-07-01")), 0);
 
-    /* without readings: pro rata by days, 150 / 100 / 50 on each side */
+    /* without readings: pro rata by days (at the split scale, 2), 150 / 100 / 50 on each side */
     CHECK_OK(tu_usage(U, "{" PERIOD TOU_KWH "}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_INT(bill_bill_line_count(B), 8);
-    CHECK_LINE(0, "peak", "150", "1.00", "150.00");
-    CHECK_LINE(1, "flat", "100", "0.60", "60.00");
-    CHECK_LINE(2, "valley", "50", "0.30", "15.00");
-    CHECK_LINE(3, "", "300", "0.02", "6.00");
-    CHECK_LINE(4, "peak", "150", "1.20", "180.00");
-    CHECK_LINE(5, "flat", "100", "0.70", "70.00");
-    CHECK_LINE(6, "valley", "50", "0.35", "17.50");
-    CHECK_LINE(7, "", "300", "0.02", "6.00");
+    CHECK_LINE(0, "peak", "150.00", "1.00", "150.00");
+    CHECK_LINE(1, "flat", "100.00", "0.60", "60.00");
+    CHECK_LINE(2, "valley", "50.00", "0.30", "15.00");
+    CHECK_LINE(3, "", "300.00", "0.02", "6.00");
+    CHECK_LINE(4, "peak", "150.00", "1.20", "180.00");
+    CHECK_LINE(5, "flat", "100.00", "0.70", "70.00");
+    CHECK_LINE(6, "valley", "50.00", "0.35", "17.50");
+    CHECK_LINE(7, "", "300.00", "0.02", "6.00");
     CHECK_TOTAL("504.50");
 
     /* a total reading on the same date is a check: it must equal the TOU sum (250) */
@@ -169,7 +169,7 @@ static void test_commercial_split(void)
     bill_dec_set_i64(&k, 300, 0);
     CHECK_OK(bill_usage_set_tou_kwh(U, "peak", &k));
     CHECK_OK(bill_tariff_compute(t, U, B));
-    CHECK_LINE(0, "peak", "150", "1.00", "150.00");
+    CHECK_LINE(0, "peak", "150.00", "1.00", "150.00");
     bill_dec_clear(&k);
     bill_tariff_free(t);
 }
@@ -190,10 +190,10 @@ static void test_three_segments(void)
     CHECK_INT(bill_bill_line_count(B), 6);
     CHECK_LINE(0, "peak", "120", "1.00", "120.00");
     CHECK_LINE(1, "valley", "40", "0.30", "12.00");
-    CHECK_LINE(2, "peak", "120", "1.20", "144.00");
-    CHECK_LINE(3, "valley", "40", "0.35", "14.00");
-    CHECK_LINE(4, "peak", "60", "1.50", "90.00");
-    CHECK_LINE(5, "valley", "20", "0.40", "8.00");
+    CHECK_LINE(2, "peak", "120.00", "1.20", "144.00"); /* shared by days: the split scale */
+    CHECK_LINE(3, "valley", "40.00", "0.35", "14.00");
+    CHECK_LINE(4, "peak", "60.00", "1.50", "90.00");
+    CHECK_LINE(5, "valley", "20.00", "0.40", "8.00");
     CHECK_TOTAL("388.00");
     /* readings on both changes, set out of order through the setter */
     bill_dec k = BILL_DEC_INIT;
@@ -240,17 +240,17 @@ static void test_annual_tiers_new_year(void)
     CHECK_LINE(3, "peak", "100", "0.60", "60.00");
     CHECK_LINE(4, "valley", "100", "0.30", "30.00");
     CHECK_TOTAL("249.00");
-    /* pro rata (16:15, largest fractions): peak 155 / 145, valley 103 / 97;
-     * 3000 + 258 puts 138 kWh in tier 2 */
+    /* pro rata (16:15 at the split scale 2, largest fractions): peak 154.84 / 145.16,
+     * valley 103.23 / 96.77; 3000 + 258.07 puts 138.07 kWh in tier 2 */
     CHECK_OK(tu_usage(U, "{'period': '2025-12-16/2026-01-16', 'ytd_kwh': '3000', 'tou_kwh': "
                    "{'peak': '300', 'valley': '200'}}"));
     CHECK_OK(bill_tariff_compute(t, U, B));
     CHECK_INT(bill_bill_line_count(B), 5);
-    CHECK_LINE(0, "peak", "155", "0.60", "93.00");
-    CHECK_LINE(1, "valley", "103", "0.30", "30.90");
-    CHECK_LINE(2, "tier 2", "138", "0.05", "6.90");
-    CHECK_LINE(3, "peak", "145", "0.60", "87.00");
-    CHECK_LINE(4, "valley", "97", "0.30", "29.10");
+    CHECK_LINE(0, "peak", "154.84", "0.60", "92.90");
+    CHECK_LINE(1, "valley", "103.23", "0.30", "30.97");
+    CHECK_LINE(2, "tier 2", "138.07", "0.05", "6.90");
+    CHECK_LINE(3, "peak", "145.16", "0.60", "87.10");
+    CHECK_LINE(4, "valley", "96.77", "0.30", "29.03");
     CHECK_TOTAL("246.90");
     /* 1 January is a split date only for annual tiers */
     compute_fails(t, "{'period': '2025-12-16/2026-01-16', 'tou_kwh': {'peak': '3', 'valley': "

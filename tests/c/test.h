@@ -101,5 +101,6 @@ void suite_billing_batch(void);
 void suite_billing_ytd(void);
 void suite_billing_intervals(void);
 void suite_billing_recovery(void);
+void suite_tariff_split_scale(void);
 
 #endif

@@ -78,11 +78,17 @@ def vat_part(total, rate):
     return money(total * rate / (1 + rate))
 
 
+SPLIT_SCALE = 2  # a tariff's "split_scale" when it gives none (docs/tariff-design.md)
+
+
 def allocate_by_days(value, weights):
-    """``value`` shared in proportion to ``weights`` at the value's own scale, the parts adding up
-    exactly: each part gets the floor of its ideal share, the units left over go to the largest
-    fractional remainders (earlier parts first on equal remainders)."""
-    exp = value.as_tuple().exponent
+    """``value`` shared in proportion to ``weights`` at scale max(SPLIT_SCALE, the value's own
+    decimals without trailing zeros), the parts adding up exactly: each part gets the floor of its
+    ideal share, the units left over go to the largest fractional remainders (earlier parts first
+    on equal remainders). One weight: the value itself, as written."""
+    if len(weights) == 1:
+        return [value]
+    exp = min(-SPLIT_SCALE, value.normalize().as_tuple().exponent)
     unit = Decimal(1).scaleb(exp)
     units = int(value / unit)
     total = sum(weights)
@@ -405,9 +411,9 @@ JUNE = span(D(2025, 6, 1), D(2025, 7, 1))
     # across 1 January: 15 + 15 days, 150 kWh each; 2025 starts at ytd 3100, 2026 at 0
     ({"period": span(D(2025, 12, 17), D(2026, 1, 16)), "kwh": "300", "ytd_kwh": "3100"},
      ["10.57", "75.18", "79.25"], "165.00"),
-    # 15 + 15 days and 301 kWh: equal fractions, the odd kWh goes to the earlier segment
+    # 15 + 15 days and 301 kWh: shared at the split scale (2), 150.50 kWh each
     ({"period": span(D(2025, 12, 17), D(2026, 1, 16)), "kwh": "301", "ytd_kwh": "3100"},
-     ["10.57", "75.76", "79.25"], "165.58"),
+     ["10.57", "75.47", "79.51"], "165.55"),
     # opened on a leap day: February counted, 11 months of 12 -> quotas 2860 / 4400
     ({"period": span(D(2024, 3, 1), D(2024, 4, 1)), "kwh": "101", "ytd_kwh": "2800",
       "opened": "2024-02-29"}, ["31.70", "23.71"], "55.41"),
