@@ -2168,12 +2168,49 @@ int64_t billi_test_pdiv(int32_t d, int64_t x)
     return pdiv_q(&p, x);
 }
 
+/*
+ * Overflow checked once a loop: the largest column value times the price, and the largest
+ * sum of the amounts so far (*amax, every amount of every loop added), stay below 2^62; then
+ * no account can overflow in the loop and it runs without checks.
+ */
+#define K_SAFE ((fd_u128)1 << 62)
+
+static int64_t colmax(const int64_t *c, size_t n)
+{
+    int64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m = c[i] > m ? c[i] : m;
+    return m;
+}
+
+/* 1 when amounts c x price / 10^d (d >= 0) of c <= cmax cannot overflow: *amax grows */
+static inline int k_safe(fd_u128 *amax, int64_t cmax, int64_t price, int32_t d)
+{
+    if (price < 0 || cmax < 0 || d < 0 || d > 18)
+        return 0;
+    fd_u128 x = (fd_u128)cmax * (uint64_t)price;
+    if (x >= K_SAFE)
+        return 0;
+    fd_u128 a = x / (uint64_t)p10[d] + 1;
+    if (*amax + a >= K_SAFE)
+        return 0;
+    *amax += a;
+    return 1;
+}
+
 /* acc[i] += c[i] x price rounded HALF_UP from scale `from` to rs (from > rs), the sums at
  * rs: the common case of tariffs rounding each line, one loop per line template */
 static void k_lines_half_up(int64_t *acc, uint8_t *bad, const int64_t *c, size_t n, int64_t price,
-                            int32_t d)
+                            int32_t d, int safe)
 {
     const pdiv pd = pdiv_make(d);
+    if (safe) {
+        for (size_t i = 0; i < n; i++) {
+            int64_t x = c[i] * price, q = pdiv_q(&pd, x);
+            acc[i] += q + (x - q * pd.d >= pd.half);
+        }
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         int64_t x, a;
         int o = __builtin_mul_overflow(c[i], price, &x) | (x < 0);
@@ -2184,16 +2221,26 @@ static void k_lines_half_up(int64_t *acc, uint8_t *bad, const int64_t *c, size_t
     }
 }
 
-/* The same for any case: acc[i] += c[i] x price at scale from, summed at `to` */
-static void k_lines(int64_t *acc, uint8_t *bad, const int64_t *c, size_t n, fd price, int32_t from,
-                    int32_t to, int line, int mode)
+/* The same for any case: acc[i] += c[i] x price at scale from, summed at `to`; cmax: the
+ * largest c[i] */
+static void k_lines(int64_t *acc, uint8_t *bad, const int64_t *c, int64_t cmax, size_t n, fd price,
+                    int32_t from, int32_t to, int line, int mode, fd_u128 *amax)
 {
     if (line && mode == BILL_ROUND_HALF_UP && from > to && from - to <= 18) {
-        k_lines_half_up(acc, bad, c, n, price.c, from - to);
+        int safe = k_safe(amax, cmax, price.c, from - to);
+        if (!safe)
+            *amax = K_SAFE; /* this loop's amounts unbounded: checked loops from here */
+        k_lines_half_up(acc, bad, c, n, price.c, from - to, safe);
         return;
     }
     if (!line && to >= from && to - from <= 18) { /* exact amounts, summed at `to` */
-        int64_t m = p10[to - from];
+        int64_t m = p10[to - from], pm;
+        if (!__builtin_mul_overflow(price.c, m, &pm) && k_safe(amax, cmax, pm, 0)) {
+            for (size_t i = 0; i < n; i++)
+                acc[i] += c[i] * pm;
+            return;
+        }
+        *amax = K_SAFE;
         for (size_t i = 0; i < n; i++) {
             int64_t x, a;
             int o = __builtin_mul_overflow(c[i], price.c, &x) | __builtin_mul_overflow(x, m, &a);
@@ -2202,6 +2249,7 @@ static void k_lines(int64_t *acc, uint8_t *bad, const int64_t *c, size_t n, fd p
         }
         return;
     }
+    *amax = K_SAFE; /* unknown from here: checked loops */
     for (size_t i = 0; i < n; i++) {
         int64_t x;
         bad[i] |= (uint8_t)__builtin_mul_overflow(c[i], price.c, &x);
@@ -2220,10 +2268,10 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
     int64_t *tot = malloc(n * sizeof *tot), *acc = malloc(n * sizeof *acc);
     int64_t *cum = malloc(n * sizeof *cum);
     int8_t *ms = malloc(n);
-    int64_t *pfb = NULL;
-    uint8_t *bad = calloc(n, 1);
+    int64_t *pfb = NULL, *tsi = malloc(n * sizeof *tsi), *tei = malloc(n * sizeof *tei);
+    uint8_t *bad = calloc(n, 1), *tlg = malloc(n);
     long done = 0;
-    if (!ts || !tot || !acc || !cum || !ms || !bad) {
+    if (!ts || !tot || !acc || !cum || !ms || !bad || !tsi || !tei || !tlg) {
         done = BILL_ENOMEM;
         goto out;
     }
@@ -2284,6 +2332,11 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
     } else {
         goto out;
     }
+    /* the columns' largest values (overflow checked once a loop), the amounts' bound */
+    int64_t tmax[BILL_TARIFF_MAX_TOU], totmax = colmax(tot, n);
+    for (int k = 0; k < in->ntou; k++)
+        tmax[k] = colmax(in->tou[k], n);
+    fd_u128 amax = 0;
     int32_t ys = in->ytd ? in->ytd_s : 0;
     const int64_t *cumv = in->ytd ? in->ytd : cum;
     if (!in->ytd)
@@ -2374,12 +2427,12 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 for (int q = 0; q < tp->ntou; q++)
                     for (int j = 0; j < op->fc->ntou_comp; j++, k++) {
                         fd pr = tp->tpl[k].pamt;
-                        k_lines(dst, bad, in->tou[col[q]], n, pr, in->tou_s[col[q]] + pr.s, sa,
-                                line, mode);
+                        k_lines(dst, bad, in->tou[col[q]], tmax[col[q]], n, pr,
+                                in->tou_s[col[q]] + pr.s, sa, line, mode, &amax);
                     }
             for (; k < op->tpl + op->ntpl; k++) {
                 fd pr = tp->tpl[k].pamt;
-                k_lines(dst, bad, tot, n, pr, st + pr.s, sa, line, mode);
+                k_lines(dst, bad, tot, totmax, n, pr, st + pr.s, sa, line, mode, &amax);
             }
             if (op->ntiers) {
                 const billi_tiers *tr = &op->c->tiers;
@@ -2405,38 +2458,58 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 for (int xi = 0; xi < ntl; xi++)
                     allfast &= tfast[tl[xi]];
                 if (allfast) {
-                    /* every tier line rounded HALF_UP per line: without branches, an empty
-                     * tier adding 0 */
+                    /* every tier line rounded HALF_UP per line: the year's kWh range of each
+                     * account, then one loop over the accounts per tier line, without
+                     * branches (an empty tier adds 0) */
+                    int lh = tr->lh_min_persons > 0 && in->household;
                     for (size_t i = 0; i < n; i++) {
-                        int large = tr->lh_min_persons > 0 && in->household &&
-                                    in->household[i] >= tr->lh_min_persons;
-                        const int64_t *qi = large ? q1 : q0;
                         int64_t si = 0, ti, ei;
                         int ov = 0;
                         if (op->annual)
                             ov |= __builtin_mul_overflow(cumv[i], ms_, &si);
                         ov |= __builtin_mul_overflow(tot[i], mt, &ti) | __builtin_add_overflow(si, ti, &ei);
                         ov |= op->plain_tiers && tot[i] == 0;
-                        int64_t sum = 0;
-                        int any = 0; /* a tier line present: shown at rs */
-                        for (int xi = 0; xi < ntl; xi++) {
-                            int x = tl[xi];
-                            int64_t lo = x == 0 ? 0 : qi[x - 1], hi = x < nthr ? qi[x] : ei;
-                            lo = lo > si ? lo : si;
-                            hi = hi < ei ? hi : ei;
-                            int64_t tk = hi > lo ? hi - lo : 0, y;
-                            any |= tk > 0;
-                            ov |= __builtin_mul_overflow(tk, tp->tpl[op->tier_tpl[x]].pamt.c, &y) | (y < 0);
-                            int64_t qq = pdiv_q(&tpd[x], y);
-                            sum += qq + (y - qq * tpd[x].d >= tpd[x].half);
-                        }
-                        ov |= __builtin_add_overflow(dst[i], sum, &dst[i]);
+                        tsi[i] = si;
+                        tei[i] = ei;
+                        tlg[i] = (uint8_t)(lh && in->household[i] >= tr->lh_min_persons);
                         bad[i] |= (uint8_t)ov;
-                        if (any && ms[i] < rs)
-                            ms[i] = (int8_t)rs;
                     }
+                    for (int xi = 0; xi < ntl; xi++) {
+                        int x = tl[xi];
+                        const pdiv pd = tpd[x];
+                        const int64_t price = tp->tpl[op->tier_tpl[x]].pamt.c;
+                        const int64_t l0 = x == 0 ? 0 : q0[x - 1], l1 = x == 0 ? 0 : q1[x - 1];
+                        const int64_t u0 = x < nthr ? q0[x] : INT64_MAX, u1 = x < nthr ? q1[x] : INT64_MAX;
+                        int64_t tkmax;
+                        if (!__builtin_mul_overflow(totmax, mt, &tkmax) &&
+                            k_safe(&amax, tkmax, price, (int32_t)(sc + tp->tpl[op->tier_tpl[x]].pamt.s - rs))) {
+                            for (size_t i = 0; i < n; i++) { /* tk <= tot x mt: no overflow */
+                                int64_t lo = tlg[i] ? l1 : l0, hi = tlg[i] ? u1 : u0;
+                                lo = lo > tsi[i] ? lo : tsi[i];
+                                hi = hi < tei[i] ? hi : tei[i];
+                                int64_t y = (hi > lo ? hi - lo : 0) * price, qq = pdiv_q(&pd, y);
+                                dst[i] += qq + (y - qq * pd.d >= pd.half);
+                            }
+                            continue;
+                        }
+                        amax = K_SAFE;
+                        for (size_t i = 0; i < n; i++) {
+                            int64_t lo = tlg[i] ? l1 : l0, hi = tlg[i] ? u1 : u0, y;
+                            lo = lo > tsi[i] ? lo : tsi[i];
+                            hi = hi < tei[i] ? hi : tei[i];
+                            int64_t tk = hi > lo ? hi - lo : 0;
+                            int ov = __builtin_mul_overflow(tk, price, &y) | (y < 0);
+                            int64_t qq = pdiv_q(&pd, y);
+                            ov |= __builtin_add_overflow(dst[i], qq + (y - qq * pd.d >= pd.half), &dst[i]);
+                            bad[i] |= (uint8_t)ov;
+                        }
+                    }
+                    if (op->plain_tiers) /* kWh > 0 (else bad): a tier line, shown at rs */
+                        for (size_t i = 0; i < n; i++)
+                            ms[i] = ms[i] < rs ? (int8_t)rs : ms[i];
                     break;
                 }
+                amax = K_SAFE; /* amounts not bounded here: checked loops from here */
                 for (size_t i = 0; i < n; i++) {
                     int large = tr->lh_min_persons > 0 && in->household &&
                                 in->household[i] >= tr->lh_min_persons;
@@ -2483,6 +2556,8 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                     all_ex |= key_eq(&op->fc->exempt[e], in->cls_all);
             if (all_ex)
                 break;
+            if (!line || !k_safe(&amax, totmax, pr.c, from - rs))
+                amax = K_SAFE;
             for (size_t i = 0; i < n; i++) {
                 int e_ = 0;
                 if (in->cls)
@@ -2504,17 +2579,20 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 int64_t v;
                 if (!at_scale(&v, fs, sa))
                     goto out;
+                amax += (fd_u128)(v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
                 for (size_t i = 0; i < n; i++)
                     bad[i] |= (uint8_t)__builtin_add_overflow(dst[i], v, &dst[i]);
             }
             break;
         case TB_CAPACITY: {
             fd pr = get(&op->c->price);
-            k_lines(dst, bad, in->cap, n, pr, in->cap_s + pr.s, sa, line, mode);
+            k_lines(dst, bad, in->cap, colmax(in->cap, n), n, pr, in->cap_s + pr.s, sa, line, mode,
+                    &amax);
             break;
         }
         case TB_DEMAND: { /* the fast path's demand() for one whole month */
             const billi_charge *c = op->c;
+            amax = K_SAFE;
             fd price = get(&c->price), p2, mf = get(&c->min_fraction), tol = get(&c->tolerance);
             int contracted = c->basis == BILLI_DEMAND_CONTRACTED;
             if (f_mul(&p2, price, get(&c->excess_mult)))
@@ -2549,6 +2627,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
             break;
         }
         case TB_PF: /* the fast path's power_factor(): base x percent / 100 */
+            amax = K_SAFE;
             for (size_t i = 0; i < n; i++) {
                 int kk = pf_hundredths((fd){tot[i], st}, (fd){in->kvarh[i], in->kvarh_s});
                 fd a = {0, 0};
@@ -2714,6 +2793,9 @@ generic:
         done++;
     }
 out:
+    free(tsi);
+    free(tei);
+    free(tlg);
     free(pfb);
     free(ts);
     free(tot);
