@@ -2146,6 +2146,18 @@ typedef struct pdiv {
     int64_t d, half;
 } pdiv;
 
+/* The same for any divisor 2 <= dv < 2^62 (the theorem holds for every divisor). */
+static pdiv pdiv_make_any(int64_t dv)
+{
+    pdiv r;
+    r.d = dv;
+    int l = 64 - __builtin_clzll((uint64_t)r.d - 1);
+    r.m = (uint64_t)(((fd_u128)1 << (63 + l)) / (uint64_t)r.d) + 1;
+    r.sh = 63 + l;
+    r.half = r.d / 2;
+    return r;
+}
+
 static pdiv pdiv_make(int32_t d)
 {
     pdiv r;
@@ -2162,9 +2174,9 @@ static inline int64_t pdiv_q(const pdiv *p, int64_t x)
     return (int64_t)(((fd_u128)(uint64_t)x * p->m) >> p->sh);
 }
 
-int64_t billi_test_pdiv(int32_t d, int64_t x)
+int64_t billi_test_pdiv(int64_t d, int64_t x)
 {
-    pdiv p = pdiv_make(d);
+    pdiv p = d > 0 ? pdiv_make((int32_t)d) : pdiv_make_any(-d);
     return pdiv_q(&p, x);
 }
 
@@ -2654,7 +2666,8 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
          (vat == BILLI_VAT_EXCLUSIVE && mode == BILL_ROUND_HALF_UP && rate.c >= 0 &&
           rate.s > 0 && rate.s <= 18))) {
         pdiv pd = pdiv_make(vat == BILLI_VAT_EXCLUSIVE ? rate.s : 1);
-        int vat_fast = mode == BILL_ROUND_HALF_UP && f->vat_den > 1;
+        int vat_fast = mode == BILL_ROUND_HALF_UP && f->vat_den > 1 && f->vat_den < ((int64_t)1 << 62);
+        pdiv vd = pdiv_make_any(vat_fast ? f->vat_den : 2);
         for (size_t i = 0; i < n; i++) {
             out->done[i] = 0;
             if (bad[i] || ms[i] < 0)
@@ -2673,13 +2686,8 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 int64_t tt;
                 if (total < 0 || __builtin_mul_overflow(total, rate.c, &tt))
                     continue;
-                uint64_t num = (uint64_t)tt, dd = (uint64_t)f->vat_den;
-                uint64_t q = (uint64_t)(((fd_u128)num * f->vat_magic) >> 64), rem = num - q * dd;
-                while (rem >= dd) {
-                    q++;
-                    rem -= dd;
-                }
-                tax = (int64_t)q + (2 * rem >= dd);
+                int64_t q = pdiv_q(&vd, tt), rem = tt - q * vd.d; /* exact: no correction */
+                tax = q + (2 * rem >= vd.d);
                 out->tax_s[i] = (int8_t)rs;
             } else if (vat == BILLI_VAT_INCLUSIVE) {
                 fd tx;

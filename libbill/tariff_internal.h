@@ -391,8 +391,9 @@ typedef struct billi_batch_out {
  * caller bills every account with bill_tariff_compute), or BILL_ENOMEM. `scratch` is a
  * bill the kernel may write lines into (its period state).
  */
-/* Tests: floor(x / 10^d) for 0 <= x < 2^63, 1 <= d <= 18, as the batch kernel divides. */
-int64_t billi_test_pdiv(int32_t d, int64_t x);
+/* Tests: floor(x / 10^d) for 0 <= x < 2^63, 1 <= d <= 18, as the batch kernel divides;
+ * d <= -2: floor(x / -d). */
+int64_t billi_test_pdiv(int64_t d, int64_t x);
 long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in *in,
                       billi_batch_out *out, bill_bill *scratch);
 

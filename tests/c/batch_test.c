@@ -401,7 +401,7 @@ static void test_batch_errors(void)
     bill_tariff_free(t);
 }
 
-int64_t billi_test_pdiv(int32_t d, int64_t x);
+int64_t billi_test_pdiv(int64_t d, int64_t x);
 
 /* The kernel's division by 10^d by multiplying, against the division, at its edges. */
 static void test_batch_pdiv(void)
@@ -429,6 +429,19 @@ static void test_batch_pdiv(void)
             }
         }
     }
+    /* any divisor (1 + VAT rate at its scale: 113, 1130, 10600, ...) */
+    static const int64_t dvs[] = {2, 3, 7, 113, 1130, 1090, 10600, 1000003, 999999999989LL,
+                                  ((int64_t)1 << 61) + 1};
+    for (size_t k = 0; k < sizeof dvs / sizeof dvs[0] && bad < 3; k++)
+        for (int r = 0; r < 20000; r++) {
+            int64_t x = (int64_t)(rnd() >> (1 + below(63)));
+            if (r < 4)
+                x = r < 2 ? INT64_MAX - r : dvs[k] - 1 + r - 2;
+            if (billi_test_pdiv(-dvs[k], x) != x / dvs[k]) {
+                bad++;
+                TEST_FAIL_("floor(%lld / %lld)", (long long)x, (long long)dvs[k]);
+            }
+        }
     CHECK_INT(bad, 0);
 }
 
