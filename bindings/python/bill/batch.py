@@ -19,8 +19,8 @@ digit; :meth:`Batch.bill` gives the itemized :class:`~bill.Bill` on request.
     [Decimal('213.54'), Decimal('637.47')]
 
 A column crosses to C as int64 coefficients at one scale: the largest number
-of decimals among its values (at most 12; trailing zeros beyond 12 are
-dropped, as they change no value). The conversion is exact: no ``float``
+of decimals among its values (at most 12; a value written with more has
+its trailing zeros dropped, as they change no value). The conversion is exact: no ``float``
 anywhere (a ``float`` or ``bool`` value raises :class:`TypeError`, a NaN or
 infinite ``Decimal`` :class:`ValueError`). Every other check (negative
 values, more than 15 digits before the point, ...) is the C setter's, whose
@@ -76,9 +76,10 @@ def _column(what, values, n):
         if exp >= 0:
             coef *= 10**exp
             exp = 0
-        while -exp > MAX_SCALE and coef % 10 == 0:  # trailing zeros: the same value
-            coef //= 10
-            exp += 1
+        if -exp > MAX_SCALE:  # drop trailing zeros: the same value, fewer decimals
+            while exp < 0 and coef % 10 == 0:
+                coef //= 10
+                exp += 1
         if -exp > MAX_SCALE:
             raise _error(Status.ERANGE, f"batch: {what} of account {i} has more than "
                                         f"{MAX_SCALE} decimals ({v})")
