@@ -218,6 +218,28 @@ def test_state_errors(residential):
             b2.compute()
 
 
+def test_column_scale_is_billed():
+    # A period cut at 1 January shares its kWh by days at the value's own scale
+    # (docs/tariff-design.md), so "3" and "3.000" may bill a cent apart; in a column with
+    # "5.577" the batch holds 3 as 3.000, and bills it exactly as Tariff.compute bills "3.000".
+    period = (D(2024, 12, 13), D(2025, 2, 12))
+    with tariff("cn-residential-annual") as t, bill.Batch(t, period, 2) as b:
+        b.set_class("residential")
+        b.set_kwh([Decimal("5.577"), 3])
+        b.set_ytd_kwh([0, 5000])
+        b.compute()
+        with b.usage(1) as u, \
+                bill.Usage(period=period, customer_class="residential", kwh="3.000",
+                           ytd_kwh=5000) as scaled, \
+                bill.Usage(period=period, customer_class="residential", kwh=3,
+                           ytd_kwh=5000) as plain:
+            assert str(b.total(1)) == str(t.compute(scaled).total) == str(t.compute(u).total)
+            assert t.compute(plain).total == Decimal("1.89") and b.total(1) == Decimal("1.86")
+        b.set_kwh([Decimal("5"), 3])    # the column at scale 0: 3 bills as "3"
+        b.compute()
+        assert b.total(1) == Decimal("1.89")
+
+
 # ---- property: the batch bills as Tariff.compute does --------------------------------------------
 
 def amounts(max_value, max_scale=3):
@@ -249,6 +271,12 @@ def batches(draw):
     return name, (start, end), classes, tou, ytd
 
 
+def at_scale(values):
+    """The values as the batch bills them: Decimals at the column's one scale."""
+    coefs, scale = _column("values", values, len(values))
+    return [Decimal(c).scaleb(-scale) for c in coefs]
+
+
 @settings(max_examples=60, derandomize=True, database=None, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(batches())
@@ -264,10 +292,12 @@ def test_batch_totals_equal_tariff_compute(case):
             b.set_ytd_kwh(ytd)
         b.compute()
         for i in range(n):
+            # the same usage as the batch holds: each value at its column's scale (a period
+            # split at 1 January shares kWh at the value's scale, test_column_scale_is_billed)
             kwargs = {"period": period, "customer_class": classes[i],
-                      "tou_kwh": {p: values[i] for p, values in tou.items()}}
+                      "tou_kwh": {p: at_scale(values)[i] for p, values in tou.items()}}
             if name == "cn-residential-annual-tou":
-                kwargs["ytd_kwh"] = ytd[i]
+                kwargs["ytd_kwh"] = at_scale(ytd)[i]
             with bill.Usage(**kwargs) as u:
                 try:
                     expected = t.compute(u)

@@ -25,6 +25,13 @@ anywhere (a ``float`` or ``bool`` value raises :class:`TypeError`, a NaN or
 infinite ``Decimal`` :class:`ValueError`). Every other check (negative
 values, more than 15 digits before the point, ...) is the C setter's, whose
 error names the column and the account.
+
+Each account is billed with its values at the column's scale: in a column
+holding ``Decimal("5.577")``, ``3`` is billed as ``Decimal("3.000")``. That
+changes nothing unless the period is cut into segments (a tariff change, or 1
+January for annual tiers), whose kWh are shared by days at the value's own
+scale (``docs/tariff-design.md``): there ``3`` and ``3.000`` may bill a cent
+apart. :meth:`Batch.usage` gives the usage exactly as the batch bills it.
 """
 
 import decimal

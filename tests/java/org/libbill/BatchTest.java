@@ -104,6 +104,11 @@ class BatchTest {
             classes[i] = res ? "residential"
                              : new String[] {"commercial", "industrial", "agricultural"}[r.nextInt(3)];
           }
+          // the usage as the batch holds it: each value at its column's scale (a period cut at
+          // 1 January shares kWh at the value's own scale, so "3" and "3.000" may differ)
+          for (int p = 0; p < periods.length; p++)
+            tou[p] = atScale(tou[p]);
+          ytd = atScale(ytd);
           try (Batch b = new Batch(t, start, end, n)) {
             b.setClasses(classes);
             for (int p = 0; p < periods.length; p++)
@@ -129,6 +134,14 @@ class BatchTest {
         }
       }
     }
+  }
+
+  private static BigDecimal[] atScale(BigDecimal[] values) {
+    Batch.Column c = Batch.column("values", values, values.length);
+    BigDecimal[] out = new BigDecimal[values.length];
+    for (int i = 0; i < out.length; i++)
+      out[i] = BigDecimal.valueOf(c.coef()[i], c.scale());
+    return out;
   }
 
   @Test
