@@ -752,9 +752,9 @@ void billpy_anomalies_free(bill_anomalies *handle);
  * destructor. Python frees through bill_batch_free(handle), Java through
  * delete(). The C column setters read bill_batch_size() values from a bare
  * array, so the bindings call the billb_batch_set_* helpers below instead:
- * they take the array with its length ((const long long *values, size_t n):
- * a Python sequence of int, a Java long[]; household sizes likewise as
- * int32) and refuse a length other than the batch's with BILL_EINVAL before
+ * they take the array with its length ((const long long *values, size_t n),
+ * int64 as SWIG's stdint.i reads it: a Python sequence of int, a Java
+ * long[]; household sizes likewise as int32) and refuse a length other than the batch's with BILL_EINVAL before
  * the setter reads anything. The classes of bill_batch_set_classes cross as
  * "\n"-separated lines, as the references of the billing run do.
  * bill_batch_usage/bill_batch_bill fill a usage/bill handle the caller
