@@ -29,6 +29,10 @@
  *   const char **out                        a name inside a handle (bill_tariff_tou_period)
  *   bill_whatif **out, (const) bill_whatif *w   the what-if handle
  *   (const bill_usage *const *usages, size_t n) a list of usages (Python sequence, Java array)
+ *   bill_batch **out, (const) bill_batch *b     the batch handle
+ *   bill_usage *out, bill_bill *out   a usage/bill handle filled by the batch (closed: ESTATE)
+ *   (const long long *values, size_t n), (const int32_t *persons, size_t n)
+ *                             integer columns (Python sequence of int, Java long[]/int[])
  *   int BILL_STATUS           BILL_OK -> nothing, negative -> exception
  *   int BILL_COUNT            >= 0 -> the value, negative -> exception
  *   int BILL_PLAIN            the int as it is (SWIG's default int)
@@ -131,6 +135,17 @@
     int bill_store_count_readings,
     int bill_verify_feed, int bill_verify_finish, int bill_verify_add_file, int bill_verify_add_row,
     int bill_verify_run, int billb_verify_create, int billb_anomalies_find,
+    int bill_batch_create, int bill_batch_set_class, int bill_batch_set_pf_standard,
+    int bill_batch_compute, int bill_batch_total, int bill_batch_subtotal, int bill_batch_tax,
+    int bill_batch_usage, int bill_batch_bill,
+    int bill_batch_set_kwh, int bill_batch_set_tou_kwh, int bill_batch_set_ytd_kwh,
+    int bill_batch_set_capacity_kva, int bill_batch_set_declared_kw,
+    int bill_batch_set_max_demand_kw, int bill_batch_set_kvarh, int bill_batch_set_household_size,
+    int bill_batch_set_classes,
+    int billb_batch_set_kwh, int billb_batch_set_tou_kwh, int billb_batch_set_ytd_kwh,
+    int billb_batch_set_capacity_kva, int billb_batch_set_declared_kw,
+    int billb_batch_set_max_demand_kw, int billb_batch_set_kvarh,
+    int billb_batch_set_household_size, int billb_batch_set_classes,
     /* bill_calendar methods (see %extend below) */
     int set_weekend, int add_holiday, int add_working_day, int load, int add_working_days
 };
@@ -165,6 +180,7 @@
     int bill_determinants_kind, int bill_determinants_estimated, int bill_determinants_any_estimated,
     int bill_determinants_days, int bill_billing_report_skipped_status,
     int bill_importer_already_imported,
+    int bill_batch_status,          /* BILL_OK or the account's status, as a value */
     /* bill_currency fields */
     int numeric, int minor_units
 };
@@ -728,4 +744,115 @@ static void billpy_anomalies_free(bill_anomalies *handle) { bill_anomalies_free(
 %rename(bill_anomalies_free) billpy_anomalies_free;
 void billpy_verify_free(bill_verify *handle);
 void billpy_anomalies_free(bill_anomalies *handle);
+#endif
+
+/*
+ * Batch billing (include/bill/batch.h): a handle like the tariff's, functions
+ * taking it as `b` (ESTATE once the proxy is closed); the struct only gets the
+ * destructor. Python frees through bill_batch_free(handle), Java through
+ * delete(). The C column setters read bill_batch_size() values from a bare
+ * array, so the bindings call the billb_batch_set_* helpers below instead:
+ * they take the array with its length ((const long long *values, size_t n),
+ * int64 as SWIG's stdint.i reads it: a Python sequence of int, a Java
+ * long[]; household sizes likewise as int32) and refuse a length other than the batch's with BILL_EINVAL before
+ * the setter reads anything. The classes of bill_batch_set_classes cross as
+ * "\n"-separated lines, as the references of the billing run do.
+ * bill_batch_usage/bill_batch_bill fill a usage/bill handle the caller
+ * created (`bill_usage *out`, `bill_bill *out`).
+ */
+%ignore bill_batch_free;
+%ignore bill_batch_set_kwh;
+%ignore bill_batch_set_tou_kwh;
+%ignore bill_batch_set_ytd_kwh;
+%ignore bill_batch_set_capacity_kva;
+%ignore bill_batch_set_declared_kw;
+%ignore bill_batch_set_max_demand_kw;
+%ignore bill_batch_set_kvarh;
+%ignore bill_batch_set_household_size;
+%ignore bill_batch_set_classes;
+%nodefaultctor bill_batch;
+struct bill_batch {};
+%extend bill_batch {
+    ~bill_batch() { bill_batch_free($self); }
+}
+%include "bill/batch.h"
+
+%{
+/* BILL_OK when a column of n values fits batch b, else BILL_EINVAL (nothing is read). */
+static int billb_batch_fits(const bill_batch *b, size_t n)
+{
+    if (b && n != bill_batch_size(b)) {
+        bill_error_clear();
+        return BILL_EINVAL;
+    }
+    return BILL_OK;
+}
+%}
+%{
+/* SWIG's stdint.i reads int64_t as long long: the helpers take that and pass it on. */
+typedef char billb_long_long_is_int64[sizeof(long long) == sizeof(int64_t) ? 1 : -1];
+#define BILLB_BATCH_COLUMN(call) \
+    (billb_batch_fits(b, n) != BILL_OK ? BILL_EINVAL : (call))
+%}
+%inline %{
+static int billb_batch_set_kwh(bill_batch *b, const long long *values, size_t n, int32_t scale)
+{ return BILLB_BATCH_COLUMN(bill_batch_set_kwh(b, (const int64_t *)values, scale)); }
+static int billb_batch_set_ytd_kwh(bill_batch *b, const long long *values, size_t n, int32_t scale)
+{ return BILLB_BATCH_COLUMN(bill_batch_set_ytd_kwh(b, (const int64_t *)values, scale)); }
+static int billb_batch_set_capacity_kva(bill_batch *b, const long long *values, size_t n, int32_t scale)
+{ return BILLB_BATCH_COLUMN(bill_batch_set_capacity_kva(b, (const int64_t *)values, scale)); }
+static int billb_batch_set_declared_kw(bill_batch *b, const long long *values, size_t n, int32_t scale)
+{ return BILLB_BATCH_COLUMN(bill_batch_set_declared_kw(b, (const int64_t *)values, scale)); }
+static int billb_batch_set_max_demand_kw(bill_batch *b, const long long *values, size_t n, int32_t scale)
+{ return BILLB_BATCH_COLUMN(bill_batch_set_max_demand_kw(b, (const int64_t *)values, scale)); }
+static int billb_batch_set_kvarh(bill_batch *b, const long long *values, size_t n, int32_t scale)
+{ return BILLB_BATCH_COLUMN(bill_batch_set_kvarh(b, (const int64_t *)values, scale)); }
+static int billb_batch_set_tou_kwh(bill_batch *b, const char *period, const long long *values,
+                                   size_t n, int32_t scale)
+{ return BILLB_BATCH_COLUMN(bill_batch_set_tou_kwh(b, period, (const int64_t *)values, scale)); }
+static int billb_batch_set_household_size(bill_batch *b, const int32_t *persons, size_t n)
+{ return BILLB_BATCH_COLUMN(bill_batch_set_household_size(b, persons)); }
+
+/* bill_batch_set_classes with one class per line ("\n"-separated, as many as accounts). */
+static int billb_batch_set_classes(bill_batch *b, const char *classes)
+{
+    const char **cls;
+    char *copy;
+    size_t n = 0, cap = 1;
+    int rc;
+    if (!b || !classes)
+        return bill_batch_set_classes(b, NULL);
+    for (const char *q = classes; *q; q++)
+        if (*q == '\n')
+            cap++;
+    if (cap != bill_batch_size(b))
+        return billb_batch_fits(b, cap);
+    cls = (const char **)malloc(cap * sizeof *cls);
+    copy = (char *)malloc(strlen(classes) + 1);
+    if (!cls || !copy) {
+        free(cls);
+        free(copy);
+        return BILL_ENOMEM;
+    }
+    strcpy(copy, classes);
+    for (char *q = copy; n < cap;) {
+        char *nl = strchr(q, '\n');
+        cls[n++] = q;
+        if (!nl)
+            break;
+        *nl = '\0';
+        q = nl + 1;
+    }
+    rc = bill_batch_set_classes(b, cls);
+    free(cls);
+    free(copy);
+    return rc;
+}
+%}
+#if defined(SWIGPYTHON)
+%{
+static void billpy_batch_free(bill_batch *handle) { bill_batch_free(handle); }
+%}
+%rename(bill_batch_free) billpy_batch_free;
+void billpy_batch_free(bill_batch *handle);
 #endif

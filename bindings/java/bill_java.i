@@ -1153,3 +1153,52 @@ BILLJ_HANDLE_USE(const bill_verify *v, "verify: the verification is closed")
 BILLJ_HANDLE_USE(bill_verify *v, "verify: the verification is closed")
 BILLJ_HANDLE_OUT(bill_anomalies)
 BILLJ_HANDLE_USE(const bill_anomalies *a, "anomalies: the list is closed")
+
+/* ---- batch billing (include/bill/batch.h) ---------------------------------------------- */
+
+BILLJ_HANDLE_OUT(bill_batch)
+BILLJ_HANDLE_USE(bill_batch *b, "batch: the batch is closed")
+BILLJ_HANDLE_USE(const bill_batch *b, "batch: the batch is closed")
+/* bill_batch_usage, bill_batch_bill: fill a usage or bill handle the caller made. */
+BILLJ_HANDLE_USE(bill_usage *out, "usage: the usage is closed")
+BILLJ_HANDLE_USE(bill_bill *out, "bill: the bill is closed")
+
+/*
+ * Batch columns: a long[] of int64 coefficients (household sizes: an int[]),
+ * read in place and released unchanged after the call (the C setter copies).
+ * A null array is a NullPointerException.
+ */
+%typemap(jni) (const long long *values, size_t n) "jlongArray"
+%typemap(jtype) (const long long *values, size_t n) "long[]"
+%typemap(jstype) (const long long *values, size_t n) "long[]"
+%typemap(javain) (const long long *values, size_t n) "java.util.Objects.requireNonNull($javainput, \"values\")"
+%typemap(in) (const long long *values, size_t n) (jlong *tmp = NULL) %{
+    $1 = NULL;
+    $2 = 0;
+    if (!billj_pending(jenv) && $input) {
+        $2 = (size_t)(*jenv)->GetArrayLength(jenv, $input);
+        tmp = (*jenv)->GetLongArrayElements(jenv, $input, NULL);
+        $1 = ($1_ltype)tmp; /* jlong is 64-bit, as int64_t */
+    }
+%}
+%typemap(freearg) (const long long *values, size_t n) %{
+    if (tmp$argnum)
+        (*jenv)->ReleaseLongArrayElements(jenv, $input, tmp$argnum, JNI_ABORT);
+%}
+%typemap(jni) (const int32_t *persons, size_t n) "jintArray"
+%typemap(jtype) (const int32_t *persons, size_t n) "int[]"
+%typemap(jstype) (const int32_t *persons, size_t n) "int[]"
+%typemap(javain) (const int32_t *persons, size_t n) "java.util.Objects.requireNonNull($javainput, \"persons\")"
+%typemap(in) (const int32_t *persons, size_t n) (jint *tmp = NULL) %{
+    $1 = NULL;
+    $2 = 0;
+    if (!billj_pending(jenv) && $input) {
+        $2 = (size_t)(*jenv)->GetArrayLength(jenv, $input);
+        tmp = (*jenv)->GetIntArrayElements(jenv, $input, NULL);
+        $1 = ($1_ltype)tmp; /* jint is 32-bit, as int32_t */
+    }
+%}
+%typemap(freearg) (const int32_t *persons, size_t n) %{
+    if (tmp$argnum)
+        (*jenv)->ReleaseIntArrayElements(jenv, $input, tmp$argnum, JNI_ABORT);
+%}

@@ -978,3 +978,96 @@ BILLPY_HANDLE_USE(const bill_verify *v, bill_verify, "verify: the verification i
 BILLPY_HANDLE_USE(bill_verify *v, bill_verify, "verify: the verification is closed")
 BILLPY_HANDLE_OUT(bill_anomalies)
 BILLPY_HANDLE_USE(const bill_anomalies *a, bill_anomalies, "anomalies: the list is closed")
+
+/* ---- batch billing (include/bill/batch.h) -------------------------------------------------- */
+
+BILLPY_HANDLE_OUT(bill_batch)
+BILLPY_HANDLE_USE(bill_batch *b, bill_batch, "batch: the batch is closed")
+BILLPY_HANDLE_USE(const bill_batch *b, bill_batch, "batch: the batch is closed")
+/* bill_batch_usage, bill_batch_bill: fill a usage or bill handle the caller made. */
+BILLPY_HANDLE_USE(bill_usage *out, bill_usage, "usage: the usage is closed")
+BILLPY_HANDLE_USE(bill_bill *out, bill_bill, "bill: the bill is closed")
+BILLPY_NOGIL(bill_batch_compute)
+
+%{
+/*
+ * An int column: a sequence of int (not bool, not float), each in
+ * [lo, hi], into a fresh array of n int64 values. -1 with TypeError /
+ * OverflowError naming the value's index, or MemoryError.
+ */
+static int billpy_int_column(PyObject *input, long long lo, long long hi, int64_t **out, size_t *n)
+{
+    PyObject *seq = PySequence_Fast(input, "libbill: a column must be a sequence of int");
+    size_t i, nr;
+    int64_t *v;
+    *out = NULL;
+    *n = 0;
+    if (!seq)
+        return -1;
+    nr = (size_t)PySequence_Fast_GET_SIZE(seq);
+    v = (int64_t *)billpy_array(nr, sizeof *v);
+    if (!v) {
+        Py_DECREF(seq);
+        return -1;
+    }
+    for (i = 0; i < nr; i++) {
+        PyObject *o = PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i);
+        int overflow = 0;
+        long long x;
+        if (!PyLong_Check(o) || PyBool_Check(o)) {
+            PyErr_Format(PyExc_TypeError, "libbill: value %zu of a column must be an int, not %s",
+                         i, Py_TYPE(o)->tp_name);
+            break;
+        }
+        x = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (x == -1 && PyErr_Occurred())
+            break;
+        if (overflow || x < lo || x > hi) {
+            PyErr_Format(PyExc_OverflowError, "libbill: value %zu of a column is out of range [%lld, %lld]",
+                         i, lo, hi);
+            break;
+        }
+        v[i] = (int64_t)x;
+    }
+    Py_DECREF(seq);
+    if (i < nr) {
+        free(v);
+        return -1;
+    }
+    *out = v;
+    *n = nr;
+    return 0;
+}
+%}
+
+/* Batch columns: a sequence of int64 coefficients, copied by the C setter. */
+%typemap(in) (const long long *values, size_t n) (int64_t *tmp = NULL) {
+    size_t nr;
+    if (billpy_int_column($input, INT64_MIN, INT64_MAX, &tmp, &nr) < 0)
+        SWIG_fail;
+    $1 = ($1_ltype)tmp;
+    $2 = nr;
+}
+%typemap(freearg) (const long long *values, size_t n) {
+    free(tmp$argnum);
+}
+/* Household sizes: a sequence of int32 values. */
+%typemap(in) (const int32_t *persons, size_t n) (int32_t *tmp = NULL) {
+    int64_t *wide = NULL;
+    size_t i, nr;
+    if (billpy_int_column($input, INT32_MIN, INT32_MAX, &wide, &nr) < 0)
+        SWIG_fail;
+    tmp = (int32_t *)billpy_array(nr, sizeof *tmp);
+    if (!tmp) {
+        free(wide);
+        SWIG_fail;
+    }
+    for (i = 0; i < nr; i++)
+        tmp[i] = (int32_t)wide[i];
+    free(wide);
+    $1 = tmp;
+    $2 = nr;
+}
+%typemap(freearg) (const int32_t *persons, size_t n) {
+    free(tmp$argnum);
+}

@@ -29,6 +29,7 @@ from .calendars import Calendar
 from .powerfactor import PowerFactorTable, power_factor
 from .tariffs import Bill, BillLine, LineKind, Tariff, Usage
 from .whatif import BestDeclared, WhatIf, WhatIfResult, rank
+from .batch import Batch
 from .store import (Account, Link, Meter, MeterStatus, Protection, Register, RegisterKind,
                     Store)
 from .meters import Advance, check_reading, interval_demand_kw, register_advance
@@ -64,6 +65,8 @@ __all__ = [
     "Tariff", "Usage", "Bill", "BillLine", "LineKind",
     # what-if
     "WhatIf", "WhatIfResult", "BestDeclared", "rank",
+    # batch billing
+    "Batch",
     # store and registry
     "Store", "Account", "Meter", "Register", "RegisterKind", "MeterStatus", "Protection", "Link",
     # meters

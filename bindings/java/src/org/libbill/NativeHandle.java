@@ -4,7 +4,7 @@ import java.lang.ref.Cleaner;
 import org.libbill.jni.bill_status;
 
 /**
- * The base of the classes that own a C handle ({@link Calendar},
+ * The base of the classes that own a C handle ({@link Batch}, {@link Calendar},
  * {@link Determinants}, {@link Importer}, {@link MeterCsv},
  * {@link PowerFactorTable}, {@link Store}, {@link Tariff}, {@link Usage},
  * {@link Verification}, {@link WhatIf}):
