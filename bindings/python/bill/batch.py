@@ -28,10 +28,10 @@ error names the column and the account.
 
 Each account is billed with its values at the column's scale: in a column
 holding ``Decimal("5.577")``, ``3`` is billed as ``Decimal("3.000")``. That
-changes nothing unless the period is cut into segments (a tariff change, or 1
-January for annual tiers), whose kWh are shared by days at the value's own
-scale (``docs/tariff-design.md``): there ``3`` and ``3.000`` may bill a cent
-apart. :meth:`Batch.usage` gives the usage exactly as the batch bills it.
+changes no bill: a bill depends on values, not on how they are written (a
+period cut into segments shares kWh at the tariff's ``split_scale`` or the
+value's own decimals without trailing zeros, ``docs/tariff-design.md``).
+:meth:`Batch.usage` gives the usage exactly as the batch bills it.
 """
 
 import decimal

@@ -40,10 +40,9 @@ import org.libbill.jni.bill_status;
  * setter's, whose {@link InputException} names the column and the account; a
  * failed setter leaves the batch unchanged. Each account is billed with its
  * values at the column's scale (in a column holding 5.577, 3 is billed as
- * 3.000): that only matters when the period is cut into segments (a tariff
- * change, or 1 January for annual tiers), whose kWh are shared by days at the
- * value's own scale, so 3 and 3.000 may then bill a cent apart;
- * {@link #usage(int)} gives the usage exactly as the batch bills it.
+ * 3.000), which changes no bill: a bill depends on values, not on how they
+ * are written; {@link #usage(int)} gives the usage exactly as the batch bills
+ * it.
  *
  * <p>Accounts are independent: one account's failure shows in
  * {@link #status(int)} and {@link #failed()}, and its {@link #total(int)} or
