@@ -104,8 +104,8 @@ class BatchTest {
             classes[i] = res ? "residential"
                              : new String[] {"commercial", "industrial", "agricultural"}[r.nextInt(3)];
           }
-          // the usage as the batch holds it: each value at its column's scale (a period cut at
-          // 1 January shares kWh at the value's own scale, so "3" and "3.000" may differ)
+          // the usage as the batch holds it: each value at its column's scale (the same bill
+          // as the value written otherwise)
           for (int p = 0; p < periods.length; p++)
             tou[p] = atScale(tou[p]);
           ytd = atScale(ytd);
