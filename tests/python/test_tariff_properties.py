@@ -491,7 +491,10 @@ def test_segments_share_the_kwh_exactly_by_days(name):
         registers = d["tou_kwh"] if "tou_kwh" in d else {None: d["kwh"]}
         for reg, value in registers.items():
             value = Decimal(value)
-            unit = Decimal(1).scaleb(value.as_tuple().exponent)
+            # shared at max(split_scale, the value's decimals without trailing zeros): the
+            # example tariffs keep the default split_scale 2
+            decimals = max(0, -value.normalize().as_tuple().exponent) if value else 0
+            unit = Decimal(1).scaleb(-max(2, decimals))
             shares = []
             for seg in segs:
                 if name in ("cn-commercial-tou",) or name.startswith("cn-large-industry"):
