@@ -468,6 +468,14 @@ int bill_batch_status(const bill_batch *b, size_t i)
 /* value k (0 total, 1 subtotal, 2 tax) of account i */
 static int value(bill_dec *out, const bill_batch *b, size_t i, int k)
 {
+    if (BILLI_LIKELY(out && b && b->computed && i < b->n && b->status[i] == BILL_OK &&
+                     !out->big_ && !(k > 0 && (b->trim[i] & k)))) {
+        /* the common case, read in a loop over the accounts: set in place (compact) */
+        out->coef_ = k == 0 ? b->total[i] : k == 1 ? b->sub[i] : b->tax[i];
+        out->scale_ = k == 0 ? b->total_s[i] : k == 1 ? b->sub_s[i] : b->tax_s[i];
+        out->flags_ = 0;
+        return BILL_OK;
+    }
     BILLI_CHECK_ARG(out != NULL, "out");
     int st = result(b, i);
     if (st < 0)

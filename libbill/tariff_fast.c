@@ -2473,19 +2473,24 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                     /* every tier line rounded HALF_UP per line: the year's kWh range of each
                      * account, then one loop over the accounts per tier line, without
                      * branches (an empty tier adds 0) */
-                    int lh = tr->lh_min_persons > 0 && in->household;
+                    const int32_t *hh = tr->lh_min_persons > 0 ? in->household : NULL;
+                    const int32_t lhmin = tr->lh_min_persons;
+                    const int annual = op->annual, plain = op->plain_tiers;
+                    const int64_t *cv = annual ? cumv : NULL;
                     for (size_t i = 0; i < n; i++) {
                         int64_t si = 0, ti, ei;
                         int ov = 0;
-                        if (op->annual)
-                            ov |= __builtin_mul_overflow(cumv[i], ms_, &si);
+                        if (cv)
+                            ov |= __builtin_mul_overflow(cv[i], ms_, &si);
                         ov |= __builtin_mul_overflow(tot[i], mt, &ti) | __builtin_add_overflow(si, ti, &ei);
-                        ov |= op->plain_tiers && tot[i] == 0;
+                        ov |= plain & (tot[i] == 0);
                         tsi[i] = si;
                         tei[i] = ei;
-                        tlg[i] = (uint8_t)(lh && in->household[i] >= tr->lh_min_persons);
                         bad[i] |= (uint8_t)ov;
                     }
+                    if (hh)
+                        for (size_t i = 0; i < n; i++)
+                            tlg[i] = (uint8_t)(hh[i] >= lhmin);
                     for (int xi = 0; xi < ntl; xi++) {
                         int x = tl[xi];
                         const pdiv pd = tpd[x];
@@ -2495,6 +2500,15 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                         int64_t tkmax;
                         if (!__builtin_mul_overflow(totmax, mt, &tkmax) &&
                             k_safe(&amax, tkmax, price, (int32_t)(sc + tp->tpl[op->tier_tpl[x]].pamt.s - rs))) {
+                            if (!hh) { /* tk <= tot x mt: no overflow; one quota table */
+                                for (size_t i = 0; i < n; i++) {
+                                    int64_t lo = l0 > tsi[i] ? l0 : tsi[i];
+                                    int64_t hi = u0 < tei[i] ? u0 : tei[i];
+                                    int64_t y = (hi > lo ? hi - lo : 0) * price, qq = pdiv_q(&pd, y);
+                                    dst[i] += qq + (y - qq * pd.d >= pd.half);
+                                }
+                                continue;
+                            }
                             for (size_t i = 0; i < n; i++) { /* tk <= tot x mt: no overflow */
                                 int64_t lo = tlg[i] ? l1 : l0, hi = tlg[i] ? u1 : u0;
                                 lo = lo > tsi[i] ? lo : tsi[i];
@@ -2505,6 +2519,8 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                             continue;
                         }
                         amax = K_SAFE;
+                        if (!hh)
+                            memset(tlg, 0, n);
                         for (size_t i = 0; i < n; i++) {
                             int64_t lo = tlg[i] ? l1 : l0, hi = tlg[i] ? u1 : u0, y;
                             lo = lo > tsi[i] ? lo : tsi[i];
