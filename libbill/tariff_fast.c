@@ -2317,13 +2317,28 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         }
     }
     int32_t st = 0;
+    int64_t tmax[BILL_TARIFF_MAX_TOU], totmax = 0; /* the columns' largest values */
     if (in->ntou > 0) {
         for (int k = 0; k < in->ntou; k++)
             st = in->tou_s[k] > st ? in->tou_s[k] : st;
+        /* the total's bound from the columns' largest values: no check in the loop below it */
+        fd_u128 tb = 0;
+        for (int k = 0; k < in->ntou; k++) {
+            tmax[k] = colmax(in->tou[k], n);
+            tb += (fd_u128)tmax[k] * (uint64_t)p10[st - in->tou_s[k]];
+        }
+        int tsafe = tb < K_SAFE;
+        totmax = tsafe ? (int64_t)tb : INT64_MAX;
         for (int k = 0; k < in->ntou; k++) {
             const int64_t *c = in->tou[k];
             int64_t m = p10[st - in->tou_s[k]], v;
-            if (k == 0)
+            if (tsafe && k == 0)
+                for (size_t i = 0; i < n; i++)
+                    tot[i] = c[i] * m;
+            else if (tsafe)
+                for (size_t i = 0; i < n; i++)
+                    tot[i] += c[i] * m;
+            else if (k == 0)
                 for (size_t i = 0; i < n; i++)
                     bad[i] |= (uint8_t)__builtin_mul_overflow(c[i], m, &tot[i]);
             else
@@ -2341,14 +2356,11 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
     } else if (in->kwh) {
         st = in->kwh_s;
         memcpy(tot, in->kwh, n * sizeof *tot);
+        totmax = colmax(tot, n);
     } else {
         goto out;
     }
-    /* the columns' largest values (overflow checked once a loop), the amounts' bound */
-    int64_t tmax[BILL_TARIFF_MAX_TOU], totmax = colmax(tot, n);
-    for (int k = 0; k < in->ntou; k++)
-        tmax[k] = colmax(in->tou[k], n);
-    fd_u128 amax = 0;
+    fd_u128 amax = 0; /* the amounts' bound (overflow checked once a loop) */
     int32_t ys = in->ytd ? in->ytd_s : 0;
     const int64_t *cumv = in->ytd ? in->ytd : cum;
     if (!in->ytd)
@@ -2477,16 +2489,26 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                     const int32_t lhmin = tr->lh_min_persons;
                     const int annual = op->annual, plain = op->plain_tiers;
                     const int64_t *cv = annual ? cumv : NULL;
-                    for (size_t i = 0; i < n; i++) {
-                        int64_t si = 0, ti, ei;
-                        int ov = 0;
-                        if (cv)
-                            ov |= __builtin_mul_overflow(cv[i], ms_, &si);
-                        ov |= __builtin_mul_overflow(tot[i], mt, &ti) | __builtin_add_overflow(si, ti, &ei);
-                        ov |= plain & (tot[i] == 0);
-                        tsi[i] = si;
-                        tei[i] = ei;
-                        bad[i] |= (uint8_t)ov;
+                    fd_u128 eb = (fd_u128)(uint64_t)totmax * (uint64_t)mt +
+                                 (cv ? (fd_u128)(uint64_t)colmax(cv, n) * (uint64_t)ms_ : 0);
+                    if (eb < K_SAFE && !plain) { /* no overflow: without checks */
+                        for (size_t i = 0; i < n; i++) {
+                            int64_t si = cv ? cv[i] * ms_ : 0;
+                            tsi[i] = si;
+                            tei[i] = si + tot[i] * mt;
+                        }
+                    } else {
+                        for (size_t i = 0; i < n; i++) {
+                            int64_t si = 0, ti, ei;
+                            int ov = 0;
+                            if (cv)
+                                ov |= __builtin_mul_overflow(cv[i], ms_, &si);
+                            ov |= __builtin_mul_overflow(tot[i], mt, &ti) | __builtin_add_overflow(si, ti, &ei);
+                            ov |= plain & (tot[i] == 0);
+                            tsi[i] = si;
+                            tei[i] = ei;
+                            bad[i] |= (uint8_t)ov;
+                        }
                     }
                     if (hh)
                         for (size_t i = 0; i < n; i++)
