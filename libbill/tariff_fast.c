@@ -2171,7 +2171,8 @@ static pdiv pdiv_make(int32_t d)
 
 static inline int64_t pdiv_q(const pdiv *p, int64_t x)
 {
-    return (int64_t)(((fd_u128)(uint64_t)x * p->m) >> p->sh);
+    /* sh = 63 + l >= 64: the high word shifted, not a 128-bit shift */
+    return (int64_t)((uint64_t)(((fd_u128)(uint64_t)x * p->m) >> 64) >> (p->sh - 64));
 }
 
 int64_t billi_test_pdiv(int64_t d, int64_t x)
