@@ -414,6 +414,11 @@ int bill_batch_compute(bill_batch *b)
         return (int)k == BILL_ENOMEM ? billi_error(BILL_ENOMEM, "batch: out of memory")
                                      : (int)k;
     b->kernel = (size_t)k;
+    if (b->kernel == b->n) { /* every account by the kernel */
+        memset(b->status, 0, b->n * sizeof *b->status);
+        b->computed = 1;
+        return BILL_OK;
+    }
     for (size_t i = 0; i < b->n; i++) {
         if (b->done[i]) {
             b->status[i] = BILL_OK;

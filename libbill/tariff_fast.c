@@ -2707,6 +2707,23 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         pdiv pd = pdiv_make(vat == BILLI_VAT_EXCLUSIVE ? rate.s : 1);
         int vat_fast = mode == BILL_ROUND_HALF_UP && f->vat_den > 1 && f->vat_den < ((int64_t)1 << 62);
         pdiv vd = pdiv_make_any(vat_fast ? f->vat_den : 2);
+        if (vat == BILLI_VAT_INCLUSIVE && vat_fast && rate.c >= 0 &&
+            amax * (uint64_t)rate.c < K_SAFE) {
+            /* the VAT included in a total >= 0 that cannot overflow: without branches */
+            for (size_t i = 0; i < n; i++) {
+                int64_t total = acc[i], tt = total * rate.c, q = pdiv_q(&vd, tt);
+                int ok = !bad[i] & (ms[i] >= 0) & (total >= 0);
+                out->total[i] = total;
+                out->total_s[i] = (int8_t)rs;
+                out->sub[i] = total;
+                out->sub_s[i] = (int8_t)rs;
+                out->tax[i] = q + (2 * (tt - q * vd.d) >= vd.d);
+                out->tax_s[i] = (int8_t)rs;
+                out->done[i] = (uint8_t)ok;
+                done += ok;
+            }
+            goto out;
+        }
         for (size_t i = 0; i < n; i++) {
             out->done[i] = 0;
             if (bad[i] || ms[i] < 0)
