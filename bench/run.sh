@@ -2,7 +2,8 @@
 # make bench: run the decimal benchmarks (C beside raw GMP, then Python's
 # decimal module), the tariff benchmarks (bills/s of bill_tariff_compute
 # beside a hand-written Python decimal implementation of the same bills, once
-# computing only the totals and once building the same itemized bills) and
+# computing only the totals and once building the same itemized bills; and of
+# bill_batch_compute over the same accounts as columns, beside the totals) and
 # the meter-data CSV benchmark (rows/s of the CSV reader and of the
 # register-readings parser beside Python's csv module + Decimal), the billing
 # benchmark (determinants + bills from a stored month beside Python's sqlite3 +
@@ -104,6 +105,7 @@ if ! awk '
     FNR == 1 { file++ }
     file == 1 && NF == 4 && $3 ~ /^[0-9.]+$/ { c[$1] = $3; csum[$1] = $4; order[++n] = $1 }
     file == 1 && NF == 6 && ($6 == "flat" || $6 == "GREW") { mem[$1] = $6; rss1[$1] = $3; rss2[$1] = $5 }
+    file == 1 && NF == 5 && $1 == "batch" && $3 ~ /^[0-9.]+$/ { bt[$2] = $3; bk[$2] = $4; bsum[$2] = $5 }
     file == 2 && NF == 3 && $2 ~ /^[0-9.]+$/ { py[$1] = $2; psum[$1] = $3 }
     END {
         for (i = 1; i <= n; i++) {
@@ -121,6 +123,14 @@ if ! awk '
             printf "%-12s | %16.0f | %18.0f | %6.1fx | %18.0f | %6.1fx\n", k, c[k], py[k], c[k] / py[k],
                    py[ki], c[k] / py[ki]
         }
+        printf "%-12s | %16s | %18s | %7s   (a batch: bill_batch_compute over the 4096 accounts as\n", "", "libbill batch", "Python decimal", ""
+        printf "%-12s | %16s | %18s | %7s    columns, every total read; the same totals)\n", "bill type", "bills/s", "totals only", "ratio"
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            if (k in bt)
+                printf "%-12s | %16.0f | %18.0f | %6.1fx   (%d of 4096 accounts by the column kernel)\n", k, bt[k], py[k], bt[k] / py[k], bk[k]
+        }
+        print ""
         print "(libbill builds the itemized bill each time: every line with quantity, unit price and"
         print " amount, the subtotal, the tax and the total. Python \"totals only\" computes just each"
         print " total, with no lines and no tax part; Python \"itemized\" builds the same lines, in the"
@@ -131,11 +141,11 @@ if ! awk '
         bad = 0
         for (i = 1; i <= n; i++) {
             k = order[i]; ki = k "-itemized"
-            if (csum[k] == psum[k] && csum[k] == psum[ki])
-                printf "%-12s totals agree: sum of 4096 totals %s in libbill and both Python variants\n", k, csum[k]
+            if (csum[k] == psum[k] && csum[k] == psum[ki] && (!(k in bsum) || bsum[k] == csum[k]))
+                printf "%-12s totals agree: sum of 4096 totals %s in libbill (one at a time and batch) and both Python variants\n", k, csum[k]
             else {
-                printf "%-12s TOTALS DISAGREE: libbill %s, Python totals only %s, itemized %s\n",
-                       k, csum[k], psum[k], psum[ki]
+                printf "%-12s TOTALS DISAGREE: libbill %s (batch %s), Python totals only %s, itemized %s\n",
+                       k, csum[k], bsum[k], psum[k], psum[ki]
                 bad = 1
             }
         }
@@ -147,6 +157,18 @@ if ! awk '
                ratio, verdict(ratio >= 50)
         printf "  residential vs Python decimal, itemized (same lines):  %9.1fx (>= 50x)   %s\n",
                iratio, verdict(iratio >= 50)
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            if (k == "residential") continue
+            printf "  %-12s one at a time vs Python itemized (same lines): %9.1fx (>= 50x)   %s\n",
+                   k, c[k] / py[k "-itemized"], verdict(c[k] / py[k "-itemized"] >= 50)
+        }
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            if (k in bt)
+                printf "  %-12s batch vs Python totals only (same totals):     %9.1fx (>= 50x)   %s\n",
+                       k, bt[k] / py[k], verdict(bt[k] / py[k] >= 50)
+        }
         for (i = 1; i <= n; i++) {
             k = order[i]
             printf "  memory flat, %-12s max RSS %s KiB -> %s KiB after twice the bills   %s\n",
