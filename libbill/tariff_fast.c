@@ -2270,6 +2270,93 @@ static void k_lines(int64_t *acc, uint8_t *bad, const int64_t *c, int64_t cmax, 
     }
 }
 
+/* The one-pass bill of billi_fast_batch: its columns and constants. */
+typedef struct kfused {
+    const int64_t *c[BILL_TARIFF_MAX_TOU];
+    int64_t p[BILL_TARIFF_MAX_TOU];
+    pdiv pd[BILL_TARIFF_MAX_TOU];
+    int ntl;
+    int64_t l[BILL_TARIFF_MAX_TIERS + 1], u[BILL_TARIFF_MAX_TIERS + 1], tp[BILL_TARIFF_MAX_TIERS + 1];
+    pdiv tpd[BILL_TARIFF_MAX_TIERS + 1];
+    const int64_t *cv;
+    int64_t ms, mt, rate;
+    int vat;
+    pdiv vd;
+} kfused;
+
+/*
+ * Whether the one pass takes these accounts (see billi_fast_batch), *z filled: one energy
+ * charge priced by TOU period (one component) with tier increments, every amount's scale
+ * above rs, no household column the tiers read, and bounds showing that nothing overflows
+ * for any account (the columns' largest values).
+ */
+static int tsafe_all(const turbo_plan *tp, const billi_batch_in *in, const int *col,
+                     const int64_t *tmax, int64_t totmax, int32_t st, int32_t rs,
+                     const struct billi_turbo_state *ts, int32_t ys, const int64_t *cumv, size_t n,
+                     const bill_tariff *t, kfused *z)
+{
+    const turbo_op *op = &tp->op[0];
+    z->vd = pdiv_make(1);
+    if (op->op != TB_ENERGY || !op->tou || op->fc->ntou_comp != 1 || op->ntpl != tp->ntou ||
+        !op->ntiers || op->plain_tiers || !ts->qok[0] || totmax == INT64_MAX)
+        return 0;
+    const billi_tiers *tr = &op->c->tiers;
+    if (tr->lh_min_persons > 0 && in->household)
+        return 0;
+    fd_u128 amax = 0;
+    for (int q = 0; q < tp->ntou; q++) {
+        fd pr = tp->tpl[op->tpl + q].pamt;
+        int32_t d = in->tou_s[col[q]] + pr.s - rs;
+        if (d < 1 || d > 18 || !k_safe(&amax, tmax[col[q]], pr.c, d))
+            return 0;
+        z->c[q] = in->tou[col[q]];
+        z->p[q] = pr.c;
+        z->pd[q] = pdiv_make(d);
+    }
+    int32_t ss = op->annual ? ys : 0, es = ss > st ? ss : st, sc = es > ts->qs[0] ? es : ts->qs[0];
+    if (sc - ts->qs[0] >= TB_QSC)
+        return 0;
+    z->ms = p10[sc - ss];
+    z->mt = p10[sc - st];
+    z->cv = op->annual && in->ytd ? cumv : NULL;
+    fd_u128 eb = (fd_u128)(uint64_t)totmax * (uint64_t)z->mt +
+                 (z->cv ? (fd_u128)(uint64_t)colmax(z->cv, n) * (uint64_t)z->ms : 0);
+    if (eb >= K_SAFE)
+        return 0;
+    const int64_t *qi = ts->qi[0][0][sc - ts->qs[0]];
+    int nthr = tr->nthr;
+    z->ntl = 0;
+    for (int x = 0; x <= nthr; x++) {
+        int k = op->tier_tpl[x];
+        if (k < 0)
+            continue;
+        fd pr = tp->tpl[k].pamt;
+        int32_t d = sc + pr.s - rs;
+        if (d < 1 || d > 18 || !k_safe(&amax, (int64_t)eb, pr.c, d))
+            return 0;
+        z->l[z->ntl] = x == 0 ? 0 : qi[x - 1];
+        z->u[z->ntl] = x < nthr ? qi[x] : INT64_MAX;
+        z->tp[z->ntl] = pr.c;
+        z->tpd[z->ntl] = pdiv_make(d);
+        z->ntl++;
+    }
+    const billi_fast *f = t->fast;
+    fd rate = get(&t->vat_rate);
+    z->vat = t->vat;
+    z->rate = rate.c;
+    if (t->vat == BILLI_VAT_INCLUSIVE) {
+        if (f->vat_den <= 1 || f->vat_den >= ((int64_t)1 << 62) || rate.c < 0 ||
+            amax * (uint64_t)rate.c >= K_SAFE)
+            return 0;
+        z->vd = pdiv_make_any(f->vat_den);
+    } else if (t->vat == BILLI_VAT_EXCLUSIVE) {
+        if (rate.c < 0 || rate.s < 1 || rate.s > 18 || amax * (uint64_t)rate.c >= K_SAFE)
+            return 0;
+        z->vd = pdiv_make(rate.s);
+    }
+    return 1;
+}
+
 long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in *in,
                       billi_batch_out *out, bill_bill *scratch)
 {
@@ -2362,6 +2449,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         goto out;
     }
     fd_u128 amax = 0; /* the amounts' bound (overflow checked once a loop) */
+    kfused fz;
     int32_t ys = in->ytd ? in->ytd_s : 0;
     const int64_t *cumv = in->ytd ? in->ytd : cum;
     if (!in->ytd)
@@ -2434,6 +2522,47 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         sa = rs;
     if (sa > 18)
         goto out;
+    /*
+     * The commonest bill (residential TOU prices with tier increments, rounded HALF_UP per
+     * line, VAT included, added or none, nothing else) in one pass over the accounts, every
+     * value in registers, when no account can overflow: the loops below do the same in
+     * several passes.
+     */
+    if (line && mode == BILL_ROUND_HALF_UP && tp->nops == 1 && !tp->has_min && in->ntou > 0 &&
+        tsafe_all(tp, in, col, tmax, totmax, st, rs, ts, ys, cumv, n, t, &fz)) {
+        const int K = tp->ntou, nt = fz.ntl;
+        for (size_t i = 0; i < n; i++) {
+            int64_t a = 0, tt = tot[i];
+            for (int k = 0; k < K; k++) {
+                int64_t x = fz.c[k][i] * fz.p[k], q = pdiv_q(&fz.pd[k], x);
+                a += q + (x - q * fz.pd[k].d >= fz.pd[k].half);
+            }
+            int64_t si = fz.cv ? fz.cv[i] * fz.ms : 0, ei = si + tt * fz.mt;
+            for (int x = 0; x < nt; x++) {
+                int64_t lo = fz.l[x] > si ? fz.l[x] : si, hi = fz.u[x] < ei ? fz.u[x] : ei;
+                int64_t y = (hi > lo ? hi - lo : 0) * fz.tp[x], q = pdiv_q(&fz.tpd[x], y);
+                a += q + (y - q * fz.tpd[x].d >= fz.tpd[x].half);
+            }
+            int64_t tax = 0, total = a;
+            if (fz.vat == BILLI_VAT_INCLUSIVE) {
+                int64_t v = a * fz.rate, q = pdiv_q(&fz.vd, v);
+                tax = q + (2 * (v - q * fz.vd.d) >= fz.vd.d);
+            } else if (fz.vat == BILLI_VAT_EXCLUSIVE) {
+                int64_t v = a * fz.rate, q = pdiv_q(&fz.vd, v);
+                tax = q + (v - q * fz.vd.d >= fz.vd.half);
+                total = a + tax;
+            }
+            out->total[i] = total;
+            out->total_s[i] = (int8_t)rs;
+            out->sub[i] = a;
+            out->sub_s[i] = (int8_t)rs;
+            out->tax[i] = tax;
+            out->tax_s[i] = (int8_t)(fz.vat == BILLI_VAT_NONE ? 0 : rs);
+            out->done[i] = (uint8_t)!bad[i]; /* a total column that disagrees */
+            done += !bad[i];
+        }
+        goto out;
+    }
     memset(acc, 0, n * sizeof *acc);
     memset(ms, base, n);
     if (pfo >= 0 && !(pfb = calloc(n, sizeof *pfb))) {
