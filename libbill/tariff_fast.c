@@ -536,7 +536,6 @@ static int compile_charge(fast_charge *fc, const billi_version *v, const billi_c
 
 static struct turbo_plan *turbo_compile(const billi_version *v, const fast_version *fv,
                                         int per_line, int32_t rs);
-static int turbo_two_part(const struct turbo_plan *tp);
 
 void billi_fast_compile(bill_tariff *t)
 {
@@ -567,7 +566,7 @@ void billi_fast_compile(bill_tariff *t)
                            v->charges[i].type == BILLI_CH_DEMAND || v->charges[i].type == BILLI_CH_PF;
         if (fv->ok)
             fv->tb = turbo_compile(v, fv, t->round_apply == BILLI_APPLY_LINE, t->round_scale);
-        f->turbo |= fv->tb != NULL && !turbo_two_part(fv->tb);
+        f->turbo |= fv->tb != NULL;
         f->batch |= fv->tb != NULL;
     }
     t->fast = f;
@@ -1555,8 +1554,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
  * the fast path.
  */
 
-/* TB_DEMAND, TB_CAPACITY, TB_PF: batches only (tp->two_part; bills one at a time take the
- * fast path) */
+/* TB_DEMAND, TB_CAPACITY, TB_PF: their lines written by the fast path's functions */
 enum { TB_ENERGY, TB_PER_KWH, TB_FIXED, TB_MIN, TB_DEMAND, TB_CAPACITY, TB_PF };
 
 #define TB_MAX_OPS 16            /* charges of a version */
@@ -1589,7 +1587,7 @@ typedef struct turbo_op {
 
 typedef struct turbo_plan {
     int nops, ntpl, has_min;
-    int two_part;                /* demand, capacity or power-factor charges: batches only */
+    int two_part;                /* demand, capacity or power-factor charges */
     int npf;                     /* power-factor charges */
     int ntou;                    /* the TOU periods of the TOU energy charges (all the same) */
     const fast_key *tou;
@@ -1604,6 +1602,7 @@ struct billi_turbo_state {
     int ok;                      /* one segment of a version with a turbo plan */
     int month;                   /* the period is one whole calendar month */
     int vi;
+    fctx x;                      /* the segment (demand, capacity, power factor) */
     fd q[TB_MAX_OPS][BILL_TARIFF_MAX_TIERS], q_large[TB_MAX_OPS][BILL_TARIFF_MAX_TIERS];
     /* the quotas as integers at scales qs .. qs + TB_QSC - 1 (qok: all fit), [large][d][i] */
     int32_t qs[TB_MAX_OPS];
@@ -1614,11 +1613,6 @@ struct billi_turbo_state {
     fd minimum;
     billi_line fix[TB_MAX_FIX];
 };
-
-static int turbo_two_part(const struct turbo_plan *tp)
-{
-    return tp->two_part;
-}
 
 static int tpl_add(turbo_plan *tp, int kind, int ex, const billi_charge *c, const char *component,
                    const char *band, fd price)
@@ -1788,6 +1782,7 @@ static int turbo_period(const bill_tariff *t, bill_period p, bill_bill *b,
     if (segments(t, p, vi, &x, b) != 1)
         return BILL_OK;
     ts->month = x.d0 == 1 && p.end.day == p.start.day + month_len(x.y0, x.m0);
+    ts->x = x;
     const turbo_plan *tp = f->v[vi].tb;
     int nfix = 0;
     ts->minimum = (fd){0, 0};
@@ -1911,6 +1906,15 @@ static inline __attribute__((always_inline)) int tvalue(billi_line *l, fd qty, f
     return 0;
 }
 
+/* A line's amount a (written elsewhere) summed. */
+static inline int tsum_fd(tsum *ts, fd a)
+{
+    ts->any = 1;
+    if (ts->line)
+        return a.s != ts->rs || __builtin_add_overflow(ts->at_rs, a.c, &ts->at_rs) ? -1 : 0;
+    return f_add(&ts->sum, ts->sum, a);
+}
+
 /* The sum of the lines as finish() takes it (the fast path's f_add from 0 over them all). */
 static inline int tsum_total(fd *r, const tsum *ts)
 {
@@ -1939,8 +1943,7 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     if (!ts->ok)
         return FAST_NO;
     const turbo_plan *tp = t->fast->v[ts->vi].tb;
-    if (tp->two_part)
-        return FAST_NO;
+
     int ntou = u->ntou;
     fd tou[BILL_TARIFF_MAX_TOU], total, cum;
     if (tp->ntou) {
@@ -1972,8 +1975,29 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     tsum sum = {t->round_apply == BILLI_APPLY_LINE && t->round_scale >= 0, t->round_mode, 0,
                 t->round_scale, 0, {0, 0}};
     billi_line *l;
+    size_t cstart[TB_MAX_OPS + 1]; /* power factor: the first line of each charge */
+    fctx seg;
+    if (tp->two_part) {
+        seg = ts->x;
+        seg.total = seg.kwh = total;
+        seg.cum = cum;
+        seg.tou = tou;
+    }
     for (int o = 0; o < tp->nops; o++) {
         const turbo_op *op = &tp->op[o];
+        cstart[o] = b->n;
+        if (op->op >= TB_DEMAND) { /* the fast path's lines, their amounts summed here */
+            int rc = op->op == TB_DEMAND     ? demand(b, t, op->c, u, &seg)
+                     : op->op == TB_CAPACITY ? capacity(b, t, op->c, u, &seg)
+                                             : power_factor(b, t, op->c, op->fc,
+                                                            &t->versions[ts->vi], u, &seg, cstart, o);
+            if (rc != BILL_OK)
+                return rc;
+            for (size_t j = cstart[o]; j < b->n; j++)
+                if (tsum_fd(&sum, get(&b->lines[j].amount)))
+                    return FAST_NO;
+            continue;
+        }
         switch (op->op) {
         case TB_ENERGY: {
             fd tk[BILL_TARIFF_MAX_TIERS + 1], lo[BILL_TARIFF_MAX_TIERS + 1],
