@@ -27,10 +27,12 @@ struct bill_batch {
     /* columns */
     int64_t *col[NCOL];
     int32_t col_s[NCOL];
+    int64_t col_max[NCOL];
     int ntou;
     char tou_name[BILL_TARIFF_MAX_TOU][BILL_NAME_MAX];
     int64_t *tou[BILL_TARIFF_MAX_TOU];
     int32_t tou_s[BILL_TARIFF_MAX_TOU];
+    int64_t tou_max[BILL_TARIFF_MAX_TOU];
     int32_t *household;
     char (*cls)[BILL_NAME_MAX];         /* per account, or NULL: cls_all */
     char cls_all[BILL_NAME_MAX];
@@ -116,9 +118,10 @@ size_t bill_batch_size(const bill_batch *b)
  * decimals and 15 digits before the point); NULL with the error set.
  */
 static int64_t *quantities(const bill_batch *b, const int64_t *coef, int32_t scale,
-                           const char *what, int *rc)
+                           const char *what, int *rc, int64_t *max)
 {
     *rc = BILL_OK;
+    *max = 0;
     if (scale < 0 || scale > BILL_BATCH_MAX_SCALE) {
         *rc = billi_error(BILL_ERANGE, "batch: %s: scale %d is out of range [0, %d]", what,
                           (int)scale, BILL_BATCH_MAX_SCALE);
@@ -141,6 +144,7 @@ static int64_t *quantities(const bill_batch *b, const int64_t *coef, int32_t sca
                                            "digits before the point)", what, i);
             return NULL;
         }
+        *max = coef[i] > *max ? coef[i] : *max;
     }
     int64_t *c = malloc(b->n * sizeof *c);
     if (!c) {
@@ -156,12 +160,14 @@ static int set_col(bill_batch *b, int k, const int64_t *coef, int32_t scale)
     BILLI_CHECK_ARG(b != NULL, "b");
     BILLI_CHECK_ARG(coef != NULL, "coef");
     int rc;
-    int64_t *c = quantities(b, coef, scale, col_name[k], &rc);
+    int64_t mx;
+    int64_t *c = quantities(b, coef, scale, col_name[k], &rc, &mx);
     if (!c)
         return rc;
     free(b->col[k]);
     b->col[k] = c;
     b->col_s[k] = scale;
+    b->col_max[k] = mx;
     b->computed = 0;
     return BILL_OK;
 }
@@ -216,7 +222,8 @@ int bill_batch_set_tou_kwh(bill_batch *b, const char *period, const int64_t *coe
     char what[64];
     snprintf(what, sizeof what, "tou_kwh '%s'", period);
     int rc;
-    int64_t *c = quantities(b, coef, scale, what, &rc);
+    int64_t mx;
+    int64_t *c = quantities(b, coef, scale, what, &rc, &mx);
     if (!c)
         return rc;
     if (k == b->ntou) {
@@ -228,6 +235,7 @@ int bill_batch_set_tou_kwh(bill_batch *b, const char *period, const int64_t *coe
     free(b->tou[k]);
     b->tou[k] = c;
     b->tou_s[k] = scale;
+    b->tou_max[k] = mx;
     b->computed = 0;
     return BILL_OK;
 }
@@ -388,7 +396,9 @@ int bill_batch_compute(bill_batch *b)
         memcpy(in.tou_name[k], b->tou_name[k], BILL_NAME_MAX);
         in.tou[k] = b->tou[k];
         in.tou_s[k] = b->tou_s[k];
+        in.tou_max[k] = b->tou_max[k];
     }
+    in.ytd_max = b->col[COL_YTD] ? b->col_max[COL_YTD] : 0;
     in.kwh = b->col[COL_KWH];
     in.kwh_s = b->col_s[COL_KWH];
     in.ytd = b->col[COL_YTD];

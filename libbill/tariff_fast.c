@@ -2343,8 +2343,8 @@ static int tsafe_all(const turbo_plan *tp, const billi_batch_in *in, const int *
     z->ms = p10[sc - ss];
     z->mt = p10[sc - st];
     z->cv = op->annual && in->ytd ? cumv : NULL;
-    fd_u128 eb = (fd_u128)(uint64_t)totmax * (uint64_t)z->mt +
-                 (z->cv ? (fd_u128)(uint64_t)colmax(z->cv, n) * (uint64_t)z->ms : 0);
+    int64_t ymax = z->cv ? (in->ytd_max >= 0 ? in->ytd_max : colmax(z->cv, n)) : 0;
+    fd_u128 eb = (fd_u128)(uint64_t)totmax * (uint64_t)z->mt + (fd_u128)(uint64_t)ymax * (uint64_t)z->ms;
     if (eb >= K_SAFE)
         return 0;
     const int64_t *qi = ts->qi[0][0][sc - ts->qs[0]];
@@ -2378,6 +2378,63 @@ static int tsafe_all(const turbo_plan *tp, const billi_batch_in *in, const int *
             return 0;
         z->vd = pdiv_make(rate.s);
     }
+    return 1;
+}
+
+/*
+ * The commonest bill (residential TOU prices with tier increments, rounded HALF_UP per line,
+ * VAT included, added or none, nothing else) in one pass over the accounts, every value in
+ * registers, when no account can overflow (the TOU columns' total bounded by totmax) and no
+ * total column is to be checked: 1 and *done set when it ran, else 0 (the passes of
+ * billi_fast_batch do the same).
+ */
+static int fused(const bill_tariff *t, const turbo_plan *tp, const billi_batch_in *in,
+                 const int *col, const int64_t *tmax, int64_t totmax, int32_t st,
+                 const struct billi_turbo_state *ts, billi_batch_out *out, long *done)
+{
+    const int32_t rs = t->round_scale;
+    kfused fz;
+    size_t n = in->n;
+    if (t->round_apply != BILLI_APPLY_LINE || t->round_mode != BILL_ROUND_HALF_UP || rs < 0 ||
+        rs > 18 || tp->nops != 1 || tp->has_min || in->ntou != tp->ntou ||
+        !tsafe_all(tp, in, col, tmax, totmax, st, rs, ts, in->ytd ? in->ytd_s : 0, in->ytd, n, t,
+                   &fz))
+        return 0;
+    const int K = tp->ntou, nt = fz.ntl;
+    int64_t mk[BILL_TARIFF_MAX_TOU];
+    for (int k = 0; k < K; k++)
+        mk[k] = p10[st - in->tou_s[col[k]]];
+    for (size_t i = 0; i < n; i++) {
+        int64_t a = 0, tt = 0;
+        for (int k = 0; k < K; k++) {
+            int64_t c = fz.c[k][i], x = c * fz.p[k], q = pdiv_q(&fz.pd[k], x);
+            a += q + (x - q * fz.pd[k].d >= fz.pd[k].half);
+            tt += c * mk[k];
+        }
+        int64_t si = fz.cv ? fz.cv[i] * fz.ms : 0, ei = si + tt * fz.mt;
+        for (int x = 0; x < nt; x++) {
+            int64_t lo = fz.l[x] > si ? fz.l[x] : si, hi = fz.u[x] < ei ? fz.u[x] : ei;
+            int64_t y = (hi > lo ? hi - lo : 0) * fz.tp[x], q = pdiv_q(&fz.tpd[x], y);
+            a += q + (y - q * fz.tpd[x].d >= fz.tpd[x].half);
+        }
+        int64_t tax = 0, total = a;
+        if (fz.vat == BILLI_VAT_INCLUSIVE) {
+            int64_t v = a * fz.rate, q = pdiv_q(&fz.vd, v);
+            tax = q + (2 * (v - q * fz.vd.d) >= fz.vd.d);
+        } else if (fz.vat == BILLI_VAT_EXCLUSIVE) {
+            int64_t v = a * fz.rate, q = pdiv_q(&fz.vd, v);
+            tax = q + (v - q * fz.vd.d >= fz.vd.half);
+            total = a + tax;
+        }
+        out->total[i] = total;
+        out->total_s[i] = (int8_t)rs;
+        out->sub[i] = a;
+        out->sub_s[i] = (int8_t)rs;
+        out->tax[i] = tax;
+        out->tax_s[i] = (int8_t)(fz.vat == BILLI_VAT_NONE ? 0 : rs);
+        out->done[i] = 1;
+    }
+    *done = (long)n;
     return 1;
 }
 
@@ -2436,11 +2493,13 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         /* the total's bound from the columns' largest values: no check in the loop below it */
         fd_u128 tb = 0;
         for (int k = 0; k < in->ntou; k++) {
-            tmax[k] = colmax(in->tou[k], n);
+            tmax[k] = in->tou_max[k] >= 0 ? in->tou_max[k] : colmax(in->tou[k], n);
             tb += (fd_u128)tmax[k] * (uint64_t)p10[st - in->tou_s[k]];
         }
         int tsafe = tb < K_SAFE;
         totmax = tsafe ? (int64_t)tb : INT64_MAX;
+        if (tsafe && !in->kwh && fused(t, tp, in, col, tmax, totmax, st, ts, out, &done))
+            goto out;
         for (int k = 0; k < in->ntou; k++) {
             const int64_t *c = in->tou[k];
             int64_t m = p10[st - in->tou_s[k]], v;
@@ -2473,7 +2532,6 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         goto out;
     }
     fd_u128 amax = 0; /* the amounts' bound (overflow checked once a loop) */
-    kfused fz;
     int32_t ys = in->ytd ? in->ytd_s : 0;
     const int64_t *cumv = in->ytd ? in->ytd : cum;
     if (!in->ytd)
@@ -2546,47 +2604,6 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         sa = rs;
     if (sa > 18)
         goto out;
-    /*
-     * The commonest bill (residential TOU prices with tier increments, rounded HALF_UP per
-     * line, VAT included, added or none, nothing else) in one pass over the accounts, every
-     * value in registers, when no account can overflow: the loops below do the same in
-     * several passes.
-     */
-    if (line && mode == BILL_ROUND_HALF_UP && tp->nops == 1 && !tp->has_min && in->ntou > 0 &&
-        tsafe_all(tp, in, col, tmax, totmax, st, rs, ts, ys, cumv, n, t, &fz)) {
-        const int K = tp->ntou, nt = fz.ntl;
-        for (size_t i = 0; i < n; i++) {
-            int64_t a = 0, tt = tot[i];
-            for (int k = 0; k < K; k++) {
-                int64_t x = fz.c[k][i] * fz.p[k], q = pdiv_q(&fz.pd[k], x);
-                a += q + (x - q * fz.pd[k].d >= fz.pd[k].half);
-            }
-            int64_t si = fz.cv ? fz.cv[i] * fz.ms : 0, ei = si + tt * fz.mt;
-            for (int x = 0; x < nt; x++) {
-                int64_t lo = fz.l[x] > si ? fz.l[x] : si, hi = fz.u[x] < ei ? fz.u[x] : ei;
-                int64_t y = (hi > lo ? hi - lo : 0) * fz.tp[x], q = pdiv_q(&fz.tpd[x], y);
-                a += q + (y - q * fz.tpd[x].d >= fz.tpd[x].half);
-            }
-            int64_t tax = 0, total = a;
-            if (fz.vat == BILLI_VAT_INCLUSIVE) {
-                int64_t v = a * fz.rate, q = pdiv_q(&fz.vd, v);
-                tax = q + (2 * (v - q * fz.vd.d) >= fz.vd.d);
-            } else if (fz.vat == BILLI_VAT_EXCLUSIVE) {
-                int64_t v = a * fz.rate, q = pdiv_q(&fz.vd, v);
-                tax = q + (v - q * fz.vd.d >= fz.vd.half);
-                total = a + tax;
-            }
-            out->total[i] = total;
-            out->total_s[i] = (int8_t)rs;
-            out->sub[i] = a;
-            out->sub_s[i] = (int8_t)rs;
-            out->tax[i] = tax;
-            out->tax_s[i] = (int8_t)(fz.vat == BILLI_VAT_NONE ? 0 : rs);
-            out->done[i] = (uint8_t)!bad[i]; /* a total column that disagrees */
-            done += !bad[i];
-        }
-        goto out;
-    }
     memset(acc, 0, n * sizeof *acc);
     memset(ms, base, n);
     if (pfo >= 0 && !(pfb = calloc(n, sizeof *pfb))) {

@@ -366,6 +366,7 @@ typedef struct billi_batch_in {
     int32_t tou_s[BILL_TARIFF_MAX_TOU];
     const int64_t *kwh, *ytd;      /* NULL: not given (ytd 0) */
     int32_t kwh_s, ytd_s;
+    int64_t tou_max[BILL_TARIFF_MAX_TOU], ytd_max;   /* the largest values, -1: not known */
     const int32_t *household;      /* NULL: not given */
     const char (*cls)[BILL_NAME_MAX];   /* one per account, or NULL: cls_all */
     char cls_all[BILL_NAME_MAX];
