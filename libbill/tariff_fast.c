@@ -2199,6 +2199,24 @@ static inline int64_t pdiv_q(const pdiv *p, int64_t x)
     return (int64_t)((uint64_t)(((fd_u128)(uint64_t)x * p->m) >> 64) >> (p->sh - 64));
 }
 
+/*
+ * x / d rounded HALF_UP for 0 <= x < 2^63: floor(x / d) + (x mod d >= d / 2) (d even: the
+ * powers of ten); _2: + (2 (x mod d) >= d), for any d. In unsigned arithmetic, so that a
+ * value the caller has already flagged as overflowed gives some number, not undefined
+ * behaviour.
+ */
+static inline int64_t pdiv_half_up(const pdiv *p, int64_t x)
+{
+    uint64_t ux = (uint64_t)x, q = (uint64_t)(((fd_u128)ux * p->m) >> 64) >> (p->sh - 64);
+    return (int64_t)(q + (ux - q * (uint64_t)p->d >= (uint64_t)p->half));
+}
+
+static inline int64_t pdiv_half_up2(const pdiv *p, int64_t x)
+{
+    uint64_t ux = (uint64_t)x, q = (uint64_t)(((fd_u128)ux * p->m) >> 64) >> (p->sh - 64);
+    return (int64_t)(q + (2 * (ux - q * (uint64_t)p->d) >= (uint64_t)p->d));
+}
+
 int64_t billi_test_pdiv(int64_t d, int64_t x)
 {
     pdiv p = d > 0 ? pdiv_make((int32_t)d) : pdiv_make_any(-d);
@@ -2243,16 +2261,14 @@ static void k_lines_half_up(int64_t *acc, uint8_t *bad, const int64_t *c, size_t
     const pdiv pd = pdiv_make(d);
     if (safe) {
         for (size_t i = 0; i < n; i++) {
-            int64_t x = c[i] * price, q = pdiv_q(&pd, x);
-            acc[i] += q + (x - q * pd.d >= pd.half);
+            acc[i] += pdiv_half_up(&pd, c[i] * price);
         }
         return;
     }
     for (size_t i = 0; i < n; i++) {
         int64_t x, a;
         int o = __builtin_mul_overflow(c[i], price, &x) | (x < 0);
-        int64_t q = pdiv_q(&pd, x);
-        a = q + (x - q * pd.d >= pd.half);
+        a = pdiv_half_up(&pd, x);
         o |= __builtin_add_overflow(acc[i], a, &acc[i]);
         bad[i] |= (uint8_t)o;
     }
@@ -2407,23 +2423,20 @@ static int fused(const bill_tariff *t, const turbo_plan *tp, const billi_batch_i
     for (size_t i = 0; i < n; i++) {
         int64_t a = 0, tt = 0;
         for (int k = 0; k < K; k++) {
-            int64_t c = fz.c[k][i], x = c * fz.p[k], q = pdiv_q(&fz.pd[k], x);
-            a += q + (x - q * fz.pd[k].d >= fz.pd[k].half);
+            int64_t c = fz.c[k][i];
+            a += pdiv_half_up(&fz.pd[k], c * fz.p[k]);
             tt += c * mk[k];
         }
         int64_t si = fz.cv ? fz.cv[i] * fz.ms : 0, ei = si + tt * fz.mt;
         for (int x = 0; x < nt; x++) {
             int64_t lo = fz.l[x] > si ? fz.l[x] : si, hi = fz.u[x] < ei ? fz.u[x] : ei;
-            int64_t y = (hi > lo ? hi - lo : 0) * fz.tp[x], q = pdiv_q(&fz.tpd[x], y);
-            a += q + (y - q * fz.tpd[x].d >= fz.tpd[x].half);
+            a += pdiv_half_up(&fz.tpd[x], (hi > lo ? hi - lo : 0) * fz.tp[x]);
         }
         int64_t tax = 0, total = a;
         if (fz.vat == BILLI_VAT_INCLUSIVE) {
-            int64_t v = a * fz.rate, q = pdiv_q(&fz.vd, v);
-            tax = q + (2 * (v - q * fz.vd.d) >= fz.vd.d);
+            tax = pdiv_half_up2(&fz.vd, a * fz.rate);
         } else if (fz.vat == BILLI_VAT_EXCLUSIVE) {
-            int64_t v = a * fz.rate, q = pdiv_q(&fz.vd, v);
-            tax = q + (v - q * fz.vd.d >= fz.vd.half);
+            tax = pdiv_half_up(&fz.vd, a * fz.rate);
             total = a + tax;
         }
         out->total[i] = total;
@@ -2697,8 +2710,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                                 for (size_t i = 0; i < n; i++) {
                                     int64_t lo = l0 > tsi[i] ? l0 : tsi[i];
                                     int64_t hi = u0 < tei[i] ? u0 : tei[i];
-                                    int64_t y = (hi > lo ? hi - lo : 0) * price, qq = pdiv_q(&pd, y);
-                                    dst[i] += qq + (y - qq * pd.d >= pd.half);
+                                    dst[i] += pdiv_half_up(&pd, (hi > lo ? hi - lo : 0) * price);
                                 }
                                 continue;
                             }
@@ -2706,8 +2718,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                                 int64_t lo = tlg[i] ? l1 : l0, hi = tlg[i] ? u1 : u0;
                                 lo = lo > tsi[i] ? lo : tsi[i];
                                 hi = hi < tei[i] ? hi : tei[i];
-                                int64_t y = (hi > lo ? hi - lo : 0) * price, qq = pdiv_q(&pd, y);
-                                dst[i] += qq + (y - qq * pd.d >= pd.half);
+                                dst[i] += pdiv_half_up(&pd, (hi > lo ? hi - lo : 0) * price);
                             }
                             continue;
                         }
@@ -2718,10 +2729,10 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                             int64_t lo = tlg[i] ? l1 : l0, hi = tlg[i] ? u1 : u0, y;
                             lo = lo > tsi[i] ? lo : tsi[i];
                             hi = hi < tei[i] ? hi : tei[i];
-                            int64_t tk = hi > lo ? hi - lo : 0;
-                            int ov = __builtin_mul_overflow(tk, price, &y) | (y < 0);
-                            int64_t qq = pdiv_q(&pd, y);
-                            ov |= __builtin_add_overflow(dst[i], qq + (y - qq * pd.d >= pd.half), &dst[i]);
+                            int64_t tk = 0;
+                            int ov = hi > lo && __builtin_sub_overflow(hi, lo, &tk);
+                            ov |= __builtin_mul_overflow(tk, price, &y) | (y < 0);
+                            ov |= __builtin_add_overflow(dst[i], pdiv_half_up(&pd, y), &dst[i]);
                             bad[i] |= (uint8_t)ov;
                         }
                     }
@@ -2751,13 +2762,13 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                             continue;
                         fd pr = tp->tpl[tk_].pamt;
                         int64_t y;
-                        bad[i] |= (uint8_t)__builtin_mul_overflow(hi - lo, pr.c, &y);
+                        int64_t tk;
+                        bad[i] |= (uint8_t)(__builtin_sub_overflow(hi, lo, &tk) |
+                                            __builtin_mul_overflow(tk, pr.c, &y));
                         if (tfast[x]) {
-                            int64_t qq = pdiv_q(&tpd[x], y);
-                            bad[i] |= (uint8_t)((y < 0) |
-                                                __builtin_add_overflow(
-                                                    dst[i], qq + (y - qq * tpd[x].d >= tpd[x].half),
-                                                    &dst[i]));
+                            bad[i] |= (uint8_t)((y < 0) | __builtin_add_overflow(
+                                                              dst[i], pdiv_half_up(&tpd[x], y),
+                                                              &dst[i]));
                         } else {
                             k_add(dst, bad, i, y, sc + pr.s, sa, line, mode);
                         }
@@ -2887,7 +2898,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 out->total_s[i] = (int8_t)rs;
                 out->sub[i] = total;
                 out->sub_s[i] = (int8_t)rs;
-                out->tax[i] = q + (2 * (tt - q * vd.d) >= vd.d);
+                out->tax[i] = pdiv_half_up2(&vd, tt);
                 out->tax_s[i] = (int8_t)rs;
                 out->done[i] = (uint8_t)ok;
                 done += ok;
@@ -2903,8 +2914,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 int64_t x, q;
                 if (sub < 0 || __builtin_mul_overflow(sub, rate.c, &x))
                     continue;
-                q = pdiv_q(&pd, x);
-                tax = q + (x - q * pd.d >= pd.half);
+                tax = pdiv_half_up(&pd, x);
                 if (__builtin_add_overflow(sub, tax, &total))
                     continue;
             } else if (vat == BILLI_VAT_INCLUSIVE && vat_fast) {
@@ -2912,8 +2922,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 int64_t tt;
                 if (total < 0 || __builtin_mul_overflow(total, rate.c, &tt))
                     continue;
-                int64_t q = pdiv_q(&vd, tt), rem = tt - q * vd.d; /* exact: no correction */
-                tax = q + (2 * rem >= vd.d);
+                tax = pdiv_half_up2(&vd, tt); /* exact: no correction */
                 out->tax_s[i] = (int8_t)rs;
             } else if (vat == BILLI_VAT_INCLUSIVE) {
                 fd tx;
@@ -2965,8 +2974,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 sum = subv;
             }
             if (s2 > rs) {
-                int64_t q = pdiv_q(&pd, sum);
-                total = q + (sum - q * pd.d >= pd.half);
+                total = pdiv_half_up(&pd, sum);
             } else {
                 total = sum;
             }
