@@ -2892,7 +2892,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
             amax * (uint64_t)rate.c < K_SAFE) {
             /* the VAT included in a total >= 0 that cannot overflow: without branches */
             for (size_t i = 0; i < n; i++) {
-                int64_t total = acc[i], tt = total * rate.c, q = pdiv_q(&vd, tt);
+                int64_t total = acc[i], tt = total * rate.c;
                 int ok = !bad[i] & (ms[i] >= 0) & (total >= 0);
                 out->total[i] = total;
                 out->total_s[i] = (int8_t)rs;
@@ -2911,7 +2911,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                 continue;
             int64_t sub = acc[i], tax = 0, total = sub;
             if (vat == BILLI_VAT_EXCLUSIVE) {
-                int64_t x, q;
+                int64_t x;
                 if (sub < 0 || __builtin_mul_overflow(sub, rate.c, &x))
                     continue;
                 tax = pdiv_half_up(&pd, x);
