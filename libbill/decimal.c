@@ -27,9 +27,19 @@ __extension__ typedef unsigned __int128 dec_u128;
 #if defined(__GNUC__) || defined(__clang__)
 #  define DEC_NOINLINE __attribute__((noinline))
 #  define DEC_COLD __attribute__((noinline, cold))
+#  define DEC_ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
 #  define DEC_NOINLINE
 #  define DEC_COLD
+#  define DEC_ALWAYS_INLINE static inline
+#endif
+/* Unroll the next loop completely when its trip count is a known constant. */
+#if defined(__GNUC__) && !defined(__clang__)
+#  define DEC_UNROLL _Pragma("GCC unroll 8")
+#elif defined(__clang__)
+#  define DEC_UNROLL _Pragma("unroll")
+#else
+#  define DEC_UNROLL
 #endif
 
 #define LIKELY BILLI_LIKELY
@@ -342,6 +352,170 @@ static inline void scratch_done(scratch *s)
     }
 }
 
+/*
+ * Small operands: values of up to DEC_INLINE_LIMBS limbs (77 digits at 64
+ * bits, which covers the amounts a bill meets when they leave 64 bits) are
+ * added, subtracted and multiplied by the inline loops below. At these sizes
+ * the cost of a GMP call (through the PLT, then its own dispatch) exceeds
+ * the arithmetic; beyond them GMP's assembly is used.
+ */
+#define DEC_INLINE_LIMBS (256 / GMP_NUMB_BITS)
+#if GMP_NUMB_BITS == 64
+typedef dec_u128 dec_dlimb;
+#else
+typedef uint64_t dec_dlimb;
+#endif
+
+/* {rp, n} = {xp, n} + {yp, n}, returning the carry; rp may be xp or yp. */
+DEC_ALWAYS_INLINE mp_limb_t limbs_add_n(mp_limb_t *rp, const mp_limb_t *xp, const mp_limb_t *yp,
+                                    mp_size_t n)
+{
+    mp_limb_t c = 0;
+    if (UNLIKELY(n > DEC_INLINE_LIMBS))
+        return mpn_add_n(rp, xp, yp, n);
+    DEC_UNROLL
+    for (mp_size_t i = 0; i < n; i++) {
+        mp_limb_t x = xp[i], s = x + yp[i], t = s + c;
+        c = (mp_limb_t)(s < x) | (mp_limb_t)(t < s);
+        rp[i] = t;
+    }
+    return c;
+}
+
+/* {rp, n} = {xp, n} - {yp, n}, returning the borrow; rp may be xp or yp. */
+DEC_ALWAYS_INLINE mp_limb_t limbs_sub_n(mp_limb_t *rp, const mp_limb_t *xp, const mp_limb_t *yp,
+                                    mp_size_t n)
+{
+    mp_limb_t c = 0;
+    if (UNLIKELY(n > DEC_INLINE_LIMBS))
+        return mpn_sub_n(rp, xp, yp, n);
+    DEC_UNROLL
+    for (mp_size_t i = 0; i < n; i++) {
+        mp_limb_t x = xp[i], y = yp[i], d = x - y, t = d - c;
+        c = (mp_limb_t)(x < y) | (mp_limb_t)(d < c);
+        rp[i] = t;
+    }
+    return c;
+}
+
+/* The sign of {xp, n} - {yp, n}. */
+DEC_ALWAYS_INLINE int limbs_cmp_n(const mp_limb_t *xp, const mp_limb_t *yp, mp_size_t n)
+{
+    while (n-- > 0)
+        if (xp[n] != yp[n])
+            return xp[n] > yp[n] ? 1 : -1;
+    return 0;
+}
+
+/*
+ * {rp, xn} = {xp, xn} ± {yp, yn} (xn >= yn >= 0), returning the carry or
+ * borrow out of the top limb; rp may be xp or yp (which mpn_add and mpn_sub
+ * allow too).
+ */
+static inline mp_limb_t limbs_addsub(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn,
+                                     const mp_limb_t *yp, mp_size_t yn, int sub)
+{
+    mp_limb_t c;
+    mp_size_t i;
+    if (UNLIKELY(xn > DEC_INLINE_LIMBS))
+        return sub ? mpn_sub(rp, xp, xn, yp, yn) : mpn_add(rp, xp, xn, yp, yn);
+    c = sub ? limbs_sub_n(rp, xp, yp, yn) : limbs_add_n(rp, xp, yp, yn);
+    for (i = yn; i < xn; i++) {
+        mp_limb_t x = xp[i], t = sub ? x - c : x + c;
+        c = sub ? (mp_limb_t)(x < c) : (mp_limb_t)(t < x);
+        rp[i] = t;
+    }
+    return c;
+}
+
+/*
+ * {rp, return value} = |±{xp, n} ± {yp, n}| normalised, for signs that agree
+ * (differ == 0: rp has room for n + 1 limbs) or not (then *neg is flipped
+ * when |y| > |x|, as the result takes y's sign); rp may be xp or yp.
+ */
+DEC_ALWAYS_INLINE mp_size_t limbs_addsub_same(mp_limb_t *rp, const mp_limb_t *xp,
+                                              const mp_limb_t *yp, mp_size_t n, int differ,
+                                              int *neg)
+{
+    if (!differ) {
+        rp[n] = limbs_add_n(rp, xp, yp, n);
+        return n + (rp[n] != 0);
+    }
+    if (limbs_cmp_n(xp, yp, n) < 0) {
+        const mp_limb_t *tp = xp;
+        xp = yp;
+        yp = tp;
+        *neg = !*neg;
+    }
+    limbs_sub_n(rp, xp, yp, n);
+    while (n > 0 && rp[n - 1] == 0)
+        n--;
+    return n;
+}
+
+/*
+ * {rp, xn + yn} = {xp, xn} × {yp, yn}, column by column (product scanning:
+ * each column's products are summed into a three-limb accumulator, so the
+ * multiplications do not wait on one another's carries). 1 <= yn <= xn;
+ * rp overlaps neither operand. Inlined with constant sizes, the loops unroll
+ * completely.
+ */
+DEC_ALWAYS_INLINE void limbs_mul_cols(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn,
+                                             const mp_limb_t *yp, mp_size_t yn)
+{
+    dec_dlimb acc = 0;
+    mp_size_t k;
+    DEC_UNROLL
+    for (k = 0; k < xn + yn - 1; k++) {
+        mp_size_t lo = k >= yn ? k - yn + 1 : 0, hi = k < xn ? k : xn - 1;
+        mp_limb_t top = 0;
+        DEC_UNROLL
+        for (mp_size_t i = lo; i <= hi; i++) {
+            dec_dlimb t = (dec_dlimb)xp[i] * yp[k - i];
+            acc += t;
+            top += acc < t;
+        }
+        rp[k] = (mp_limb_t)acc;
+        acc = acc >> GMP_NUMB_BITS | (dec_dlimb)top << GMP_NUMB_BITS;
+    }
+    rp[k] = (mp_limb_t)acc;
+}
+
+/* {rp, xn + 1} = {xp, xn} × y; rp does not overlap xp. */
+static inline void limbs_mul_1(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn, mp_limb_t y)
+{
+    mp_limb_t c = 0;
+    for (mp_size_t i = 0; i < xn; i++) {
+        dec_dlimb t = (dec_dlimb)xp[i] * y + c;
+        rp[i] = (mp_limb_t)t;
+        c = (mp_limb_t)(t >> GMP_NUMB_BITS);
+    }
+    rp[xn] = c;
+}
+
+/*
+ * {rp, xn + yn} = {xp, xn} × {yp, yn} for 1 <= yn <= xn <= DEC_INLINE_LIMBS,
+ * rp overlapping neither operand: one limb by a simple loop, the sizes of
+ * 64-bit limbs by fully unrolled columns, anything else by the general loop.
+ */
+static void limbs_mul_small(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn,
+                            const mp_limb_t *yp, mp_size_t yn)
+{
+    if (yn == 1) {
+        limbs_mul_1(rp, xp, xn, yp[0]);
+        return;
+    }
+    switch (xn * 8 + yn) {
+    case 2 * 8 + 2: limbs_mul_cols(rp, xp, 2, yp, 2); break;
+    case 3 * 8 + 2: limbs_mul_cols(rp, xp, 3, yp, 2); break;
+    case 3 * 8 + 3: limbs_mul_cols(rp, xp, 3, yp, 3); break;
+    case 4 * 8 + 2: limbs_mul_cols(rp, xp, 4, yp, 2); break;
+    case 4 * 8 + 3: limbs_mul_cols(rp, xp, 4, yp, 3); break;
+    case 4 * 8 + 4: limbs_mul_cols(rp, xp, 4, yp, 4); break;
+    default: limbs_mul_cols(rp, xp, xn, yp, yn); break;
+    }
+}
+
 /* {rp, an + bn} = {ap, an} × {bp, bn}, no overlap; returns the normalised size. */
 static mp_size_t mul_limbs(mp_limb_t *rp, const mp_limb_t *ap, mp_size_t an,
                            const mp_limb_t *bp, mp_size_t bn)
@@ -357,7 +531,9 @@ static mp_size_t mul_limbs(mp_limb_t *rp, const mp_limb_t *ap, mp_size_t an,
         bp = tp;
         bn = tn;
     }
-    if (bn == 1)
+    if (an <= DEC_INLINE_LIMBS)
+        limbs_mul_small(rp, ap, an, bp, bn); /* an >= bn */
+    else if (bn == 1)
         rp[an] = mpn_mul_1(rp, ap, an, bp[0]);
     else
         mpn_mul(rp, ap, an, bp, bn);
@@ -1420,7 +1596,7 @@ static DEC_NOINLINE int addsub_limbs(bill_dec *r, const mp_limb_t *xp, mp_size_t
     mp_size_t rn, need;
     scratch sc;
     int rc;
-    if (xn < yn || (xn == yn && xn > 0 && xneg != yneg && mpn_cmp(xp, yp, xn) < 0)) {
+    if (xn < yn || (xn == yn && xn > 0 && xneg != yneg && limbs_cmp_n(xp, yp, xn) < 0)) {
         const mp_limb_t *tp = xp; /* |x| >= |y| from here on */
         mp_size_t tn = xn;
         int tneg = xneg;
@@ -1437,10 +1613,10 @@ static DEC_NOINLINE int addsub_limbs(bill_dec *r, const mp_limb_t *xp, mp_size_t
     sc.heap = NULL;
     rp = (b != NULL && b->cap >= need) ? b->d : scratch_get(&sc, (size_t)need);
     if (xneg == yneg) {
-        rp[xn] = mpn_add(rp, xp, xn, yp, yn);
+        rp[xn] = limbs_addsub(rp, xp, xn, yp, yn, 0);
         rn = xn + (rp[xn] != 0);
     } else {
-        mpn_sub(rp, xp, xn, yp, yn);
+        limbs_addsub(rp, xp, xn, yp, yn, 1);
         rn = xn;
         while (rn > 0 && rp[rn - 1] == 0)
             rn--;
@@ -1480,42 +1656,40 @@ static DEC_NOINLINE int addsub_general(bill_dec *r, const bill_dec *a, const bil
 }
 
 /*
- * The common big case without detours: two big operands of as many limbs at
- * the same scale, and a result whose block has room, written in place
- * (mpn_add_n and mpn_sub_n allow the destination to be either source).
+ * The common big case without detours: two big operands of as many limbs (of
+ * the usual sizes) at the same scale and a result whose block has room,
+ * written in place by unrolled loops (which allow the destination to be
+ * either operand, so r may alias a, b or both). Other sizes go through
+ * addsub_limbs, other scales or compact operands through addsub_general.
  */
 static DEC_NOINLINE int addsub_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int sub)
 {
     dec_big *w = BIG(r);
-    if (LIKELY(a->big_ && b->big_ && w && a->scale_ == b->scale_)) {
+    if (LIKELY(a->big_ && b->big_ && a->scale_ == b->scale_)) {
         const dec_big *x = BIG(a), *y = BIG(b);
         mp_size_t xs = x->size, ys = sub ? -y->size : y->size;
-        mp_size_t n = xs < 0 ? -xs : xs, rn;
-        mp_limb_t *rp = w->d;
-        int neg = xs < 0;
-        if (UNLIKELY(n != (ys < 0 ? -ys : ys) || w->cap <= n))
-            return addsub_limbs(r, x->d, n, neg, y->d, ys < 0 ? -ys : ys, ys < 0, a->scale_);
-        if ((xs ^ ys) >= 0) {
-            rp[n] = mpn_add_n(rp, x->d, y->d, n);
-            rn = n + (rp[n] != 0);
-        } else {
-            if (mpn_cmp(x->d, y->d, n) >= 0) {
-                mpn_sub_n(rp, x->d, y->d, n);
-            } else {
-                mpn_sub_n(rp, y->d, x->d, n);
-                neg = !neg;
+        mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn;
+        int neg = xs < 0, differ = (xs ^ ys) < 0;
+        if (LIKELY(xn == yn && w && w->cap > xn)) {
+            mp_limb_t *rp = w->d;
+            switch (xn) {
+#if GMP_NUMB_BITS == 64
+            case 2: rn = limbs_addsub_same(rp, x->d, y->d, 2, differ, &neg); break;
+            case 3: rn = limbs_addsub_same(rp, x->d, y->d, 3, differ, &neg); break;
+            case 4: rn = limbs_addsub_same(rp, x->d, y->d, 4, differ, &neg); break;
+#endif
+            default: goto general;
             }
-            rn = n;
-            while (rn > 0 && rp[rn - 1] == 0)
-                rn--;
-            if (UNLIKELY(rn <= DEC_L64)) /* may fit in int64 now */
+            if (UNLIKELY(rn <= DEC_L64)) /* a difference may fit in int64 now */
                 return store_limbs(r, rp, rn, neg, a->scale_);
+            w->size = neg ? -rn : rn;
+            r->coef_ = 0;
+            r->scale_ = a->scale_;
+            r->flags_ = 0;
+            return BILL_OK;
         }
-        w->size = neg ? -rn : rn;
-        r->coef_ = 0;
-        r->scale_ = a->scale_;
-        r->flags_ = 0;
-        return BILL_OK;
+    general:
+        return addsub_limbs(r, x->d, xn, xs < 0, y->d, yn, ys < 0, a->scale_);
     }
     return addsub_general(r, a, b, sub);
 }
@@ -1588,7 +1762,12 @@ static DEC_NOINLINE int mul_general(bill_dec *r, const bill_dec *a, const bill_d
     return rc;
 }
 
-/* The common big case without detours: two big operands, a separate result with room. */
+/*
+ * The common big case without detours: two big operands (whose product stays
+ * big, as each is at least 2^63) and a result whose block has room and is
+ * neither operand, written in place: the usual sizes by unrolled inline
+ * columns, the rest by GMP. Anything else goes through mul_general.
+ */
 static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int32_t s)
 {
     dec_big *w = BIG(r);
@@ -1597,13 +1776,32 @@ static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec 
         mp_size_t xs = x->size, ys = y->size;
         mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn = xn + yn;
         if (LIKELY(w->cap >= rn)) {
-            if (xn == yn)
-                mpn_mul_n(w->d, x->d, y->d, xn);
-            else if (xn > yn)
-                mpn_mul(w->d, x->d, xn, y->d, yn);
-            else
-                mpn_mul(w->d, y->d, yn, x->d, xn);
-            rn -= w->d[rn - 1] == 0; /* a product of two big values stays big */
+            const mp_limb_t *xp = x->d, *yp = y->d;
+            mp_limb_t *rp = w->d;
+            if (xn < yn) {
+                const mp_limb_t *tp = xp;
+                mp_size_t tn = xn;
+                xp = yp;
+                xn = yn;
+                yp = tp;
+                yn = tn;
+            }
+            switch (xn * 8 + yn) {
+#if GMP_NUMB_BITS == 64
+            case 2 * 8 + 2: limbs_mul_cols(rp, xp, 2, yp, 2); break;
+            case 3 * 8 + 2: limbs_mul_cols(rp, xp, 3, yp, 2); break;
+            case 3 * 8 + 3: limbs_mul_cols(rp, xp, 3, yp, 3); break;
+            case 4 * 8 + 3: limbs_mul_cols(rp, xp, 4, yp, 3); break;
+            case 4 * 8 + 4: limbs_mul_cols(rp, xp, 4, yp, 4); break;
+#endif
+            default:
+                if (xn == yn)
+                    mpn_mul_n(rp, xp, yp, xn);
+                else
+                    mpn_mul(rp, xp, xn, yp, yn);
+                break;
+            }
+            rn -= rp[rn - 1] == 0;
             w->size = (xs ^ ys) < 0 ? -rn : rn;
             r->coef_ = 0;
             r->scale_ = s;
