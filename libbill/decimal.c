@@ -516,6 +516,78 @@ static void limbs_mul_small(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn,
     }
 }
 
+#if GMP_NUMB_BITS == 64
+/* Powers of ten that limbs_divrem_p10 divides by: 10^1 .. 10^19 (one limb each). */
+#  define DEC_P10_INV_MAX 19
+/*
+ * For 10^k: the left shift that normalises it (top bit set) and the
+ * reciprocal floor((2^128 - 1) / (10^k << shift)) - 2^64, for division by
+ * multiplication (N. Möller, T. Granlund, "Improved division by invariant
+ * integers", IEEE Trans. Computers 60(2), 2011, algorithm 4).
+ */
+static const struct dec_p10_inv {
+    unsigned char shift;
+    uint64_t inv;
+} dec_p10_inv[DEC_P10_INV_MAX + 1] = {
+    {0, 0}, /* 10^0: unused */
+    {60, UINT64_C(0x9999999999999999)}, /* 10^1 */
+    {57, UINT64_C(0x47ae147ae147ae14)}, /* 10^2 */
+    {54, UINT64_C(0x0624dd2f1a9fbe76)}, /* 10^3 */
+    {50, UINT64_C(0xa36e2eb1c432ca57)}, /* 10^4 */
+    {47, UINT64_C(0x4f8b588e368f0846)}, /* 10^5 */
+    {44, UINT64_C(0x0c6f7a0b5ed8d36b)}, /* 10^6 */
+    {40, UINT64_C(0xad7f29abcaf48578)}, /* 10^7 */
+    {37, UINT64_C(0x5798ee2308c39df9)}, /* 10^8 */
+    {34, UINT64_C(0x12e0be826d694b2e)}, /* 10^9 */
+    {30, UINT64_C(0xb7cdfd9d7bdbab7d)}, /* 10^10 */
+    {27, UINT64_C(0x5fd7fe17964955fd)}, /* 10^11 */
+    {24, UINT64_C(0x19799812dea11197)}, /* 10^12 */
+    {20, UINT64_C(0xc25c268497681c26)}, /* 10^13 */
+    {17, UINT64_C(0x6849b86a12b9b01e)}, /* 10^14 */
+    {14, UINT64_C(0x203af9ee756159b2)}, /* 10^15 */
+    {10, UINT64_C(0xcd2b297d889bc2b6)}, /* 10^16 */
+    { 7, UINT64_C(0x70ef54646d496892)}, /* 10^17 */
+    { 4, UINT64_C(0x2725dd1d243aba0e)}, /* 10^18 */
+    { 0, UINT64_C(0xd83c94fb6d2ac34a)}, /* 10^19 */
+};
+
+/*
+ * {qp, n} = {xp, n} / 10^k truncated, returning the remainder (1 <= k <=
+ * DEC_P10_INV_MAX, n >= 1); qp may be xp. As mpn_divrem_1, but the divisor's
+ * reciprocal comes from the table instead of being computed on each call.
+ */
+static mp_limb_t limbs_divrem_p10(mp_limb_t *qp, const mp_limb_t *xp, mp_size_t n, int k)
+{
+    unsigned sh = dec_p10_inv[k].shift;
+    mp_limb_t d = dec_p10_limbs[k][0] << sh, v = (mp_limb_t)dec_p10_inv[k].inv;
+    mp_limb_t r = sh ? xp[n - 1] >> (64 - sh) : 0; /* the bits shifted out: r < d */
+    for (mp_size_t i = n - 1; i >= 0; i--) {
+        mp_limb_t u0 = xp[i] << sh, q1, q0, rr;
+        dec_u128 q;
+        if (sh && i > 0)
+            u0 |= xp[i - 1] >> (64 - sh);
+        /* (r, u0) / d with r < d: one multiplication, at most two corrections */
+        q = (dec_u128)v * r + ((dec_u128)r << 64 | u0);
+        q1 = (mp_limb_t)(q >> 64) + 1;
+        q0 = (mp_limb_t)q;
+        rr = u0 - q1 * d;
+        if (rr > q0) {
+            q1--;
+            rr += d;
+        }
+        if (UNLIKELY(rr >= d)) {
+            q1++;
+            rr -= d;
+        }
+        qp[i] = q1;
+        r = rr;
+    }
+    return r >> sh;
+}
+#else
+#  define DEC_P10_INV_MAX 0
+#endif
+
 /* {rp, an + bn} = {ap, an} × {bp, bn}, no overlap; returns the normalised size. */
 static mp_size_t mul_limbs(mp_limb_t *rp, const mp_limb_t *ap, mp_size_t an,
                            const mp_limb_t *bp, mp_size_t bn)
@@ -832,12 +904,14 @@ static int i128_div_round(dec_i128 num, dec_i128 den, int mode, dec_i128 *q)
  * away from zero when the mode says so (sign: of the exact quotient). dn >= 1
  * with dp[dn - 1] != 0, nn >= 0, no overlaps; qp has room for
  * max(nn - dn + 1, 1) + 1 limbs and tp for 2 × dn. *bumped (if not NULL)
- * tells whether a unit was added. Returns the normalised size, or -1 when
- * rounding is needed but the mode is UNNECESSARY.
+ * tells whether a unit was added. p10k: k when the divisor is 10^k with
+ * 1 <= k <= DEC_P10_INV_MAX (divided by its tabled reciprocal), else 0.
+ * Returns the normalised size, or -1 when rounding is needed but the mode is
+ * UNNECESSARY.
  */
 static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *np,
-                                 mp_size_t nn, const mp_limb_t *dp, mp_size_t dn, int sign,
-                                 int mode, int *bumped)
+                                 mp_size_t nn, const mp_limb_t *dp, mp_size_t dn, int p10k,
+                                 int sign, int mode, int *bumped)
 {
     mp_limb_t *rp = tp, *hp = tp + dn;
     mp_size_t qn, i;
@@ -851,7 +925,12 @@ static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *
         for (; i < dn; i++)
             rp[i] = 0;
     } else if (dn == 1) {
-        rp[0] = mpn_divrem_1(qp, 0, np, nn, dp[0]);
+#if DEC_P10_INV_MAX > 0
+        if (p10k > 0)
+            rp[0] = limbs_divrem_p10(qp, np, nn, p10k);
+        else
+#endif
+            rp[0] = mpn_divrem_1(qp, 0, np, nn, dp[0]);
         qn = nn;
     } else {
         mpn_tdiv_qr(qp, rp, 0, np, nn, dp, dn);
@@ -891,11 +970,11 @@ static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *
 }
 
 /*
- * r = ±{np, nn} / {dp, dn} rounded by mode, at `scale` (the operands as for
- * div_round_limbs; they may be r's own limbs). BILL_OK, BILL_ENOMEM or DEC_INEXACT.
+ * r = ±{np, nn} / {dp, dn} rounded by mode, at `scale` (the operands and p10k
+ * as for div_round_limbs; they may be r's own limbs). BILL_OK, BILL_ENOMEM or DEC_INEXACT.
  */
 static int div_round_store(bill_dec *r, int32_t scale, const mp_limb_t *np, mp_size_t nn,
-                           const mp_limb_t *dp, mp_size_t dn, int sign, int mode)
+                           const mp_limb_t *dp, mp_size_t dn, int p10k, int sign, int mode)
 {
     dec_big *b = BIG(r);
     scratch sc;
@@ -916,7 +995,7 @@ static int div_round_store(bill_dec *r, int32_t scale, const mp_limb_t *np, mp_s
         qp = scratch_get(&sc, (size_t)qroom + 2 * (size_t)dn);
         tp = qp + qroom;
     }
-    qn = div_round_limbs(qp, tp, np, nn, dp, dn, sign, mode, NULL);
+    qn = div_round_limbs(qp, tp, np, nn, dp, dn, p10k, sign, mode, NULL);
     rc = qn < 0 ? DEC_INEXACT : store_limbs(r, qp, qn, sign < 0, scale);
     scratch_done(&sc);
     return rc;
@@ -951,7 +1030,8 @@ static int div_pow10_store(bill_dec *r, const bill_dec *a, uint64_t k, int32_t s
         return BILL_OK;
     }
     p10_get(&t, k);
-    rc = div_round_store(r, scale, o.p, o.n, t.p, t.n, o.neg ? -1 : 1, mode);
+    rc = div_round_store(r, scale, o.p, o.n, t.p, t.n, k <= DEC_P10_INV_MAX ? (int)k : 0,
+                         o.neg ? -1 : 1, mode);
     p10_done(&t);
     return rc;
 }
@@ -1937,7 +2017,8 @@ static DEC_NOINLINE int round_prec_big(bill_dec *r, const bill_dec *a, int32_t p
     qroom = o.n - t.n + 2;
     sc.heap = NULL;
     qp = scratch_get(&sc, (size_t)qroom + 2 * (size_t)t.n);
-    qn = div_round_limbs(qp, qp + qroom, o.p, o.n, t.p, t.n, o.neg ? -1 : 1, mode, &bumped);
+    qn = div_round_limbs(qp, qp + qroom, o.p, o.n, t.p, t.n,
+                         drop <= DEC_P10_INV_MAX ? (int)drop : 0, o.neg ? -1 : 1, mode, &bumped);
     p10_done(&t);
     if (qn < 0) {
         scratch_done(&sc);
@@ -2081,7 +2162,7 @@ static DEC_NOINLINE int div_slow(bill_dec *r, const bill_dec *a, const bill_dec 
         }
         p10_done(&t);
     }
-    rc = div_round_store(r, scale, np, nn, dp, dn, x.neg != y.neg ? -1 : 1, mode);
+    rc = div_round_store(r, scale, np, nn, dp, dn, 0, x.neg != y.neg ? -1 : 1, mode);
     scratch_done(&sc);
     if (rc == DEC_INEXACT)
         return err_round("div", a, scale, "digits after the point");

@@ -251,6 +251,96 @@ static void test_big_random_against_gmp(void)
     mpz_clear(y);
 }
 
+/* x / 10^k rounded by mode into q; 0, or -1 when inexact and the mode is UNNECESSARY. */
+static int expected_div_p10(mpz_ptr q, mpz_srcptr x, unsigned long k, int mode)
+{
+    mpz_t p, rem;
+    int inc = 0, sign = mpz_sgn(x), rc = 0;
+    mpz_init(p);
+    mpz_init(rem);
+    mpz_ui_pow_ui(p, 10, k);
+    mpz_tdiv_qr(q, rem, x, p);
+    if (mpz_sgn(rem) != 0) {
+        int half, odd = mpz_odd_p(q);
+        mpz_abs(rem, rem);
+        mpz_mul_2exp(rem, rem, 1);
+        half = mpz_cmp(rem, p);
+        half = half < 0 ? -1 : half > 0;
+        switch (mode) {
+        case BILL_ROUND_UP: inc = 1; break;
+        case BILL_ROUND_DOWN: inc = 0; break;
+        case BILL_ROUND_CEILING: inc = sign > 0; break;
+        case BILL_ROUND_FLOOR: inc = sign < 0; break;
+        case BILL_ROUND_HALF_UP: inc = half >= 0; break;
+        case BILL_ROUND_HALF_DOWN: inc = half > 0; break;
+        case BILL_ROUND_HALF_EVEN: inc = half > 0 || (half == 0 && odd); break;
+        default: rc = -1; break;
+        }
+        if (inc)
+            (sign > 0 ? mpz_add_ui : mpz_sub_ui)(q, q, 1);
+    }
+    mpz_clear(p);
+    mpz_clear(rem);
+    return rc;
+}
+
+/*
+ * Big values rescaled down by 10^1 .. 10^25 (one-limb powers of ten by their
+ * tabled reciprocals, larger ones by GMP) in every mode, in place and not,
+ * against GMP; UNNECESSARY fails on an inexact result and leaves r unchanged.
+ */
+static void test_big_rescale_against_gmp(void)
+{
+    mpz_t x, q;
+    mpz_init(x);
+    mpz_init(q);
+    for (int round = 0; round < 400; round++) {
+        int sx = 30;
+        unsigned long k = 1 + (unsigned long)(big_rng() % 25);
+        int mode = (int)(big_rng() % 8);
+        int rc = 0;
+        random_z(x, 1 + (int)(big_rng() % 6));
+        if (round % 4 == 0) { /* exact halves and exact multiples */
+            mpz_t p;
+            mpz_init(p);
+            mpz_ui_pow_ui(p, 10, k);
+            mpz_tdiv_q(x, x, p);
+            mpz_mul(x, x, p);
+            if (round % 8 == 0) {
+                mpz_tdiv_q_ui(p, p, 2);
+                (mpz_sgn(x) < 0 ? mpz_sub : mpz_add)(x, x, p);
+            }
+            mpz_clear(p);
+        }
+        rc = expected_div_p10(q, x, k, mode);
+        for (int in_place = 0; in_place < 2; in_place++) {
+            bill_dec a = BILL_DEC_INIT, r = BILL_DEC_INIT;
+            bill_dec *out = in_place ? &a : &r;
+            char what[80];
+            snprintf(what, sizeof what, "rescale by 10^-%lu, mode %d%s", k, mode,
+                     in_place ? ", in place" : "");
+            set_from_z(&a, x, sx);
+            parse_into(&r, "-7777777777777777777777777777777.7");
+            if (rc < 0) {
+                CHECK_ERR(bill_dec_rescale(out, &a, sx - (int)k, mode), BILL_EROUNDING);
+                CHECK_BIG(&a, x, sx, what); /* unchanged */
+                if (!in_place) {
+                    char t[64];
+                    bill_dec_format(&r, t, sizeof t);
+                    CHECK_STR(t, "-7777777777777777777777777777777.7");
+                }
+            } else {
+                CHECK_OK(bill_dec_rescale(out, &a, sx - (int)k, mode));
+                CHECK_BIG(out, q, sx - (int)k, what);
+            }
+            bill_dec_clear(&a);
+            bill_dec_clear(&r);
+        }
+    }
+    mpz_clear(x);
+    mpz_clear(q);
+}
+
 /* Big results that fit in int64 again become compact; INT64_MIN stays big. */
 static void test_big_back_to_compact(void)
 {
@@ -399,6 +489,7 @@ static void test_big_errors(void)
 void suite_decimal_big(void)
 {
     RUN(test_big_random_against_gmp);
+    RUN(test_big_rescale_against_gmp);
     RUN(test_big_back_to_compact);
     RUN(test_big_growth);
     RUN(test_big_scales);
