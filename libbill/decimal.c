@@ -556,25 +556,23 @@ static const struct dec_p10_inv {
  * DEC_P10_INV_MAX, n >= 1); qp may be xp. As mpn_divrem_1, but the divisor's
  * reciprocal comes from the table instead of being computed on each call.
  */
-static mp_limb_t limbs_divrem_p10(mp_limb_t *qp, const mp_limb_t *xp, mp_size_t n, int k)
+static DEC_NOINLINE mp_limb_t limbs_divrem_p10(mp_limb_t *qp, const mp_limb_t *xp, mp_size_t n,
+                                                int k)
 {
-    unsigned sh = dec_p10_inv[k].shift;
+    unsigned sh = dec_p10_inv[k].shift, rs = 63 - sh; /* x >> (64 - sh) is (x >> 1) >> rs */
     mp_limb_t d = dec_p10_limbs[k][0] << sh, v = (mp_limb_t)dec_p10_inv[k].inv;
-    mp_limb_t r = sh ? xp[n - 1] >> (64 - sh) : 0; /* the bits shifted out: r < d */
+    mp_limb_t r = (xp[n - 1] >> 1) >> rs; /* the bits shifted out at the top: r < d */
     for (mp_size_t i = n - 1; i >= 0; i--) {
-        mp_limb_t u0 = xp[i] << sh, q1, q0, rr;
-        dec_u128 q;
-        if (sh && i > 0)
-            u0 |= xp[i - 1] >> (64 - sh);
-        /* (r, u0) / d with r < d: one multiplication, at most two corrections */
-        q = (dec_u128)v * r + ((dec_u128)r << 64 | u0);
-        q1 = (mp_limb_t)(q >> 64) + 1;
+        mp_limb_t lo = i > 0 ? xp[i - 1] : 0;
+        mp_limb_t u0 = xp[i] << sh | (lo >> 1) >> rs, q1, q0, rr, fix;
+        /* (r, u0) / d with r < d: one multiplication, two corrections (the first branch-free) */
+        dec_u128 q = (dec_u128)v * r + u0; /* + r × 2^64, added to the high limb */
+        q1 = (mp_limb_t)(q >> 64) + r + 1;
         q0 = (mp_limb_t)q;
         rr = u0 - q1 * d;
-        if (rr > q0) {
-            q1--;
-            rr += d;
-        }
+        fix = (mp_limb_t)0 - (mp_limb_t)(rr > q0);
+        q1 += fix;
+        rr += fix & d;
         if (UNLIKELY(rr >= d)) {
             q1++;
             rr -= d;
@@ -946,8 +944,8 @@ static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *
         for (i = 0; i < dn; i++) {
             if (rp[i] != 0) {
                 int c;
-                mpn_sub_n(hp, dp, rp, dn); /* d - rem > 0 */
-                c = mpn_cmp(rp, hp, dn);
+                limbs_sub_n(hp, dp, rp, dn); /* d - rem > 0 */
+                c = limbs_cmp_n(rp, hp, dn);
                 half = c < 0 ? -1 : c > 0;
                 break;
             }
