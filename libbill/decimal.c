@@ -7,9 +7,14 @@
  * first with overflow-checked 64-bit arithmetic (128-bit intermediates where
  * that avoids a detour). Anything larger lives in GMP's limb format in one
  * heap block pointed to by big_ (struct dec_big below); the GMP code is kept
- * in separate, non-inlined functions. Every result is normalised: a
- * coefficient that fits in int64 is always held compact, so "compact" and
- * "fits in int64" are the same thing.
+ * in separate, non-inlined functions. Big values of up to four limbs (77
+ * digits), the usual ones when amounts outgrow 64 bits, are added,
+ * subtracted and multiplied by inline loops rather than GMP calls, and
+ * divisions by 10^1..10^19 (rescaling) use tabled reciprocals, writing into
+ * the result's own block where it has room, so that they cost no more than
+ * the same work on raw mpz_t. Every result is normalised: a coefficient that
+ * fits in int64 is always held compact, so "compact" and "fits in int64" are
+ * the same thing.
  *
  * No binary floating point is used anywhere in this file.
  */
@@ -33,11 +38,9 @@ __extension__ typedef unsigned __int128 dec_u128;
 #  define DEC_COLD
 #  define DEC_ALWAYS_INLINE static inline
 #endif
-/* Unroll the next loop completely when its trip count is a known constant. */
+/* Unroll the next loop completely when its trip count is a known constant (clang does unasked). */
 #if defined(__GNUC__) && !defined(__clang__)
 #  define DEC_UNROLL _Pragma("GCC unroll 8")
-#elif defined(__clang__)
-#  define DEC_UNROLL _Pragma("unroll")
 #else
 #  define DEC_UNROLL
 #endif
