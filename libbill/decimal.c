@@ -96,6 +96,34 @@ typedef struct dec_big {
 
 #define BIG(d) ((dec_big *)(d)->big_)
 
+/*
+ * While a value is big, its coef_ repeats the block's signed limb count and
+ * its flags_ the block's capacity (capped at INT32_MAX, so never more than
+ * the truth): the hot paths decide sizes, signs and room from the bill_dec
+ * itself, as GMP does from an mpz_t, and touch the block only for the limbs.
+ * Every write of a big value goes through big_set_size (or big_resize when
+ * the block stays), which keep both.
+ */
+static inline void big_set_size(bill_dec *r, dec_big *b, mp_size_t signed_size, int32_t scale)
+{
+    b->size = signed_size;
+    r->coef_ = (int64_t)signed_size;
+    r->scale_ = scale;
+    r->flags_ = b->cap > INT32_MAX ? INT32_MAX : (int32_t)b->cap;
+}
+
+/* The same for a big r whose block stays (so flags_ already holds its capacity). */
+static inline void big_resize(bill_dec *r, dec_big *b, mp_size_t signed_size, int32_t scale)
+{
+    b->size = signed_size;
+    r->coef_ = (int64_t)signed_size;
+    r->scale_ = scale;
+}
+
+/* The signed limb count and the room of a big value, from the bill_dec. */
+#define BIG_SIZE(d) ((mp_size_t)(d)->coef_)
+#define BIG_CAP(d) ((mp_size_t)(d)->flags_)
+
 static inline int scale_ok(int64_t s)
 {
     return s >= -BILL_DEC_MAX_SCALE && s <= BILL_DEC_MAX_SCALE;
@@ -300,10 +328,10 @@ typedef struct opnd {
 static inline void op_get(opnd *o, const bill_dec *d)
 {
     if (d->big_) {
-        const dec_big *b = BIG(d);
-        o->p = b->d;
-        o->n = b->size < 0 ? -b->size : b->size;
-        o->neg = b->size < 0;
+        mp_size_t size = BIG_SIZE(d);
+        o->p = BIG(d)->d;
+        o->n = size < 0 ? -size : size;
+        o->neg = size < 0;
     } else {
         o->n = u64_to_limbs(o->own, i64_abs(d->coef_));
         o->p = o->own;
@@ -784,21 +812,19 @@ static int store_limbs_want(bill_dec *r, const mp_limb_t *p, mp_size_t n, int ne
     }
     if (want < n)
         want = n;
-    if (LIKELY(b != NULL && b->cap >= want)) {
+    if (LIKELY(b != NULL && BIG_CAP(r) >= want)) {
         if (p != b->d)
             memcpy(b->d, p, (size_t)n * sizeof *p);
+        big_resize(r, b, neg ? -n : n, scale);
     } else {
         dec_big *nb = big_alloc(want + DEC_BIG_SLACK);
         if (!nb)
             return err_nomem("store");
         memcpy(nb->d, p, (size_t)n * sizeof *p);
         free(b);
-        r->big_ = b = nb;
+        r->big_ = nb;
+        big_set_size(r, nb, neg ? -n : n, scale);
     }
-    b->size = neg ? -n : n;
-    r->coef_ = 0;
-    r->scale_ = scale;
-    r->flags_ = 0;
     return BILL_OK;
 }
 
@@ -1748,10 +1774,10 @@ static DEC_NOINLINE int addsub_slow(bill_dec *r, const bill_dec *a, const bill_d
     dec_big *w = BIG(r);
     if (LIKELY(a->big_ && b->big_ && a->scale_ == b->scale_)) {
         const dec_big *x = BIG(a), *y = BIG(b);
-        mp_size_t xs = x->size, ys = sub ? -y->size : y->size;
+        mp_size_t xs = BIG_SIZE(a), ys = sub ? -BIG_SIZE(b) : BIG_SIZE(b);
         mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn;
         int neg = xs < 0, differ = (xs ^ ys) < 0;
-        if (LIKELY(xn == yn && w && w->cap > xn)) {
+        if (LIKELY(xn == yn && w && BIG_CAP(r) > xn)) {
             mp_limb_t *rp = w->d;
             switch (xn) {
 #if GMP_NUMB_BITS == 64
@@ -1763,10 +1789,7 @@ static DEC_NOINLINE int addsub_slow(bill_dec *r, const bill_dec *a, const bill_d
             }
             if (UNLIKELY(rn <= DEC_L64)) /* a difference may fit in int64 now */
                 return store_limbs(r, rp, rn, neg, a->scale_);
-            w->size = neg ? -rn : rn;
-            r->coef_ = 0;
-            r->scale_ = a->scale_;
-            r->flags_ = 0;
+            big_resize(r, w, neg ? -rn : rn, a->scale_);
             return BILL_OK;
         }
     general:
@@ -1854,9 +1877,9 @@ static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec 
     dec_big *w = BIG(r);
     if (LIKELY(a->big_ && b->big_ && w && w != a->big_ && w != b->big_)) {
         const dec_big *x = BIG(a), *y = BIG(b);
-        mp_size_t xs = x->size, ys = y->size;
+        mp_size_t xs = BIG_SIZE(a), ys = BIG_SIZE(b);
         mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn = xn + yn;
-        if (LIKELY(w->cap >= rn)) {
+        if (LIKELY(BIG_CAP(r) >= rn)) {
             const mp_limb_t *xp = x->d, *yp = y->d;
             mp_limb_t *rp = w->d;
             if (xn < yn) {
@@ -1883,10 +1906,7 @@ static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec 
                 break;
             }
             rn -= rp[rn - 1] == 0;
-            w->size = (xs ^ ys) < 0 ? -rn : rn;
-            r->coef_ = 0;
-            r->scale_ = s;
-            r->flags_ = 0;
+            big_resize(r, w, (xs ^ ys) < 0 ? -rn : rn, s);
             return BILL_OK;
         }
     }
@@ -2528,7 +2548,7 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
     /* reserve the big blocks first so that nothing below can fail */
     for (i = 0; i < n; i++) {
         mp_size_t need = (mp_size_t)mpz_size(vals[i]);
-        if (mpz_sizeinbase(vals[i], 2) > 63 && (!parts[i].big_ || BIG(&parts[i])->cap < need)) {
+        if (mpz_sizeinbase(vals[i], 2) > 63 && (!parts[i].big_ || BIG_CAP(&parts[i]) < need)) {
             store[i] = big_alloc(need);
             if (!store[i]) {
                 rc = err_nomem("allocate");
@@ -2540,7 +2560,7 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
         if (store[i]) {
             free(parts[i].big_);
             parts[i].big_ = store[i];
-            store[i]->size = 1; /* a placeholder, overwritten at once */
+            big_set_size(&parts[i], store[i], 1, scale); /* a placeholder, overwritten at once */
             store[i] = NULL;
         }
         set_big(&parts[i], vals[i], scale); /* cannot fail now */
