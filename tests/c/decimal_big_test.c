@@ -486,6 +486,50 @@ static void test_big_errors(void)
     bill_dec_clear(&r);
 }
 
+/*
+ * Parts that were compact, small big values or roomy big values receive big
+ * shares from bill_dec_allocate, then serve as results and operands: the
+ * blocks it hands over must be sized and described correctly.
+ */
+static void test_big_allocate_then_reuse(void)
+{
+    bill_dec parts[4] = {BILL_DEC_INIT, BILL_DEC_INIT, BILL_DEC_INIT, BILL_DEC_INIT};
+    bill_dec total = BILL_DEC_INIT, sum = BILL_DEC_INIT, t = BILL_DEC_INIT;
+    char s[256];
+    parse_into(&parts[1], "18446744073709551616");   /* big, one limb of room to spare */
+    parse_into(&parts[2], "-1" "000000000000000000000000000000000000000000000000000000000000"
+                          "000000000000000000000000000000000000000000000000000000000000"); /* roomy */
+    bill_dec_set_i64(&parts[3], 42, 0);
+    parse_into(&total, "123456789012345678901234567890123456789012345678901234567890.03");
+    CHECK_OK(bill_dec_allocate(parts, 4, &total, NULL, 2, BILL_REMAINDER_SPREAD_FIRST));
+    CHECK_OK(bill_dec_add(&sum, &parts[0], &parts[1]));
+    CHECK_OK(bill_dec_add(&sum, &sum, &parts[2]));
+    CHECK_OK(bill_dec_add(&sum, &sum, &parts[3]));
+    CHECK_INT(bill_dec_identical(&sum, &total), 1);
+    bill_dec_format(&parts[3], s, sizeof s);
+    CHECK_STR(s, "30864197253086419725308641972530864197253086419725308641972.50");
+    bill_dec_format(&parts[0], s, sizeof s);
+    CHECK_STR(s, "30864197253086419725308641972530864197253086419725308641972.51");
+    CHECK_OK(bill_dec_mul(&t, &parts[3], &parts[3]));
+    for (int i = 0; i < 4; i++) { /* each part as the result, in place, growing and shrinking */
+        CHECK_OK(bill_dec_mul(&parts[i], &parts[i], &parts[i]));
+        CHECK_OK(bill_dec_sub(&parts[i], &parts[i], &t));
+    }
+    for (int i = 0; i < 3; i++) { /* (b + 0.01)^2 - b^2 */
+        bill_dec_format(&parts[i], s, sizeof s);
+        CHECK_STR(s, "617283945061728394506172839450617283945061728394506172839.4501");
+        CHECK(!bill_dec_is_compact(&parts[i]));
+    }
+    bill_dec_format(&parts[3], s, sizeof s);
+    CHECK_STR(s, "0.0000");
+    CHECK(bill_dec_is_compact(&parts[3]));
+    for (int i = 0; i < 4; i++)
+        bill_dec_clear(&parts[i]);
+    bill_dec_clear(&total);
+    bill_dec_clear(&sum);
+    bill_dec_clear(&t);
+}
+
 void suite_decimal_big(void)
 {
     RUN(test_big_random_against_gmp);
@@ -494,4 +538,5 @@ void suite_decimal_big(void)
     RUN(test_big_growth);
     RUN(test_big_scales);
     RUN(test_big_errors);
+    RUN(test_big_allocate_then_reuse);
 }
