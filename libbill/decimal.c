@@ -6,7 +6,7 @@
  * and big_ is NULL: the compact fast path, which every hot function tries
  * first with overflow-checked 64-bit arithmetic (128-bit intermediates where
  * that avoids a detour). Anything larger lives in GMP's limb format in one
- * heap block pointed to by big_ (struct dec_big below); the GMP code is kept
+ * heap block pointed to by big_ (see LIMBS below); the GMP code is kept
  * in separate, non-inlined functions. Big values of up to four limbs (77
  * digits), the usual ones when amounts outgrow 64 bits, are added,
  * subtracted and multiplied by inline loops rather than GMP calls, and
@@ -80,42 +80,21 @@ static const char *const dec_mode_names[] = {
 };
 
 /*
- * A big coefficient: one heap block with the limbs (least significant first,
- * normalised, |value| >= 2^63) and their signed count, as in an mpz. Keeping
- * them together saves the pointer hop and the second allocation of a heap
- * mpz_t. GMP's mpz functions read it through mpz_roinit_n views (big_view);
- * every write is made here with mpn functions, into the block when it has
- * room (so a result that is reused does not allocate), else into a new
- * block with some slack.
+ * A big coefficient: one heap block of limbs (least significant first,
+ * normalised, |value| >= 2^63) pointed to by big_, while coef_ holds their
+ * signed count and flags_ the limbs the block has room for, as an mpz_t
+ * holds them beside its pointer: the hot paths decide sizes, signs and room
+ * from the bill_dec itself and touch the block only for the limbs, which
+ * take no more memory than an mpz's. GMP's mpz functions read a big value
+ * through mpz_roinit_n views (big_view); every write is made here with mpn
+ * functions or inline loops, into the block when it has room (so a result
+ * that is reused does not allocate), else into a new block with some slack.
  */
-typedef struct dec_big {
-    mp_size_t size; /* signed limb count, never 0 */
-    mp_size_t cap;  /* limbs allocated at d */
-    mp_limb_t d[];
-} dec_big;
+#define LIMBS(d) ((mp_limb_t *)(d)->big_)
 
-#define BIG(d) ((dec_big *)(d)->big_)
-
-/*
- * While a value is big, its coef_ repeats the block's signed limb count and
- * its flags_ the block's capacity (capped at INT32_MAX, so never more than
- * the truth): the hot paths decide sizes, signs and room from the bill_dec
- * itself, as GMP does from an mpz_t, and touch the block only for the limbs.
- * Every write of a big value goes through big_set_size (or big_resize when
- * the block stays), which keep both.
- */
-static inline void big_set_size(bill_dec *r, dec_big *b, mp_size_t signed_size, int32_t scale)
+/* r's count and scale, for a big r whose block stays. */
+static inline void big_resize(bill_dec *r, mp_size_t signed_size, int32_t scale)
 {
-    b->size = signed_size;
-    r->coef_ = (int64_t)signed_size;
-    r->scale_ = scale;
-    r->flags_ = b->cap > INT32_MAX ? INT32_MAX : (int32_t)b->cap;
-}
-
-/* The same for a big r whose block stays (so flags_ already holds its capacity). */
-static inline void big_resize(bill_dec *r, dec_big *b, mp_size_t signed_size, int32_t scale)
-{
-    b->size = signed_size;
     r->coef_ = (int64_t)signed_size;
     r->scale_ = scale;
 }
@@ -329,7 +308,7 @@ static inline void op_get(opnd *o, const bill_dec *d)
 {
     if (d->big_) {
         mp_size_t size = BIG_SIZE(d);
-        o->p = BIG(d)->d;
+        o->p = LIMBS(d);
         o->n = size < 0 ? -size : size;
         o->neg = size < 0;
     } else {
@@ -342,7 +321,7 @@ static inline void op_get(opnd *o, const bill_dec *d)
 /* A big coefficient as a read-only mpz (valid while the value is unchanged). */
 static inline mpz_srcptr big_view(const bill_dec *d, mpz_ptr view)
 {
-    return mpz_roinit_n(view, BIG(d)->d, BIG(d)->size);
+    return mpz_roinit_n(view, LIMBS(d), BIG_SIZE(d));
 }
 
 /* Any coefficient as a read-only mpz; a compact one is put in `own` (DEC_L64 limbs). */
@@ -781,16 +760,12 @@ static inline void set_compact(bill_dec *r, int64_t c, int32_t scale)
 /* Limbs of slack a new block gets, so that a result can grow a little in place. */
 #define DEC_BIG_SLACK 2
 
-/* A block with room for cap limbs (size unset), or NULL. */
-static dec_big *big_alloc(mp_size_t cap)
+/* A block with room for cap limbs (at most INT32_MAX, the most flags_ can say), or NULL. */
+static mp_limb_t *big_alloc(mp_size_t cap)
 {
-    dec_big *b;
-    if ((size_t)cap > (SIZE_MAX - sizeof *b) / sizeof(mp_limb_t))
+    if (cap > INT32_MAX || (size_t)cap > SIZE_MAX / sizeof(mp_limb_t))
         return NULL;
-    b = malloc(sizeof *b + (size_t)cap * sizeof(mp_limb_t));
-    if (b)
-        b->cap = cap;
-    return b;
+    return malloc((size_t)cap * sizeof(mp_limb_t));
 }
 
 /*
@@ -802,7 +777,7 @@ static dec_big *big_alloc(mp_size_t cap)
 static int store_limbs_want(bill_dec *r, const mp_limb_t *p, mp_size_t n, int neg, int32_t scale,
                             mp_size_t want)
 {
-    dec_big *b = BIG(r);
+    mp_limb_t *b = LIMBS(r);
     if (n <= DEC_L64) {
         uint64_t u = limbs_to_u64(p, n);
         if (u <= (uint64_t)INT64_MAX) {
@@ -813,18 +788,18 @@ static int store_limbs_want(bill_dec *r, const mp_limb_t *p, mp_size_t n, int ne
     if (want < n)
         want = n;
     if (LIKELY(b != NULL && BIG_CAP(r) >= want)) {
-        if (p != b->d)
-            memcpy(b->d, p, (size_t)n * sizeof *p);
-        big_resize(r, b, neg ? -n : n, scale);
+        if (p != b)
+            memcpy(b, p, (size_t)n * sizeof *p);
     } else {
-        dec_big *nb = big_alloc(want + DEC_BIG_SLACK);
+        mp_limb_t *nb = big_alloc(want + DEC_BIG_SLACK);
         if (!nb)
             return err_nomem("store");
-        memcpy(nb->d, p, (size_t)n * sizeof *p);
+        memcpy(nb, p, (size_t)n * sizeof *p);
         free(b);
         r->big_ = nb;
-        big_set_size(r, nb, neg ? -n : n, scale);
+        r->flags_ = (int32_t)(want + DEC_BIG_SLACK);
     }
+    big_resize(r, neg ? -n : n, scale);
     return BILL_OK;
 }
 
@@ -847,9 +822,9 @@ static int set_big(bill_dec *r, mpz_srcptr z, int32_t scale)
 static mp_limb_t *dest_limbs(bill_dec *r, scratch *s, mp_size_t need, const mp_limb_t *x,
                              const mp_limb_t *y)
 {
-    dec_big *b = BIG(r);
-    if (b != NULL && b->cap >= need && b->d != x && b->d != y)
-        return b->d;
+    mp_limb_t *b = LIMBS(r);
+    if (b != NULL && BIG_CAP(r) >= need && b != x && b != y)
+        return b;
     return scratch_get(s, (size_t)need);
 }
 
@@ -1003,20 +978,20 @@ static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *
 static int div_round_store(bill_dec *r, int32_t scale, const mp_limb_t *np, mp_size_t nn,
                            const mp_limb_t *dp, mp_size_t dn, int p10k, int sign, int mode)
 {
-    dec_big *b = BIG(r);
+    mp_limb_t *b = LIMBS(r);
     scratch sc;
     mp_size_t qroom = (nn >= dn ? nn - dn + 1 : 1) + 1, qn;
     mp_limb_t *qp, *tp;
     int rc;
     sc.heap = NULL;
-    if (b != NULL && b->cap >= qroom && mode != BILL_ROUND_UNNECESSARY && b->d != dp &&
-        (b->d != np || dn == 1)) {
+    if (b != NULL && BIG_CAP(r) >= qroom && mode != BILL_ROUND_UNNECESSARY && b != dp &&
+        (b != np || dn == 1)) {
         /*
          * The quotient straight into r's block (in place over the dividend
          * for a one-limb divisor, which mpn_divrem_1 allows); not when the
          * mode may fail, as r must then stay unchanged.
          */
-        qp = b->d;
+        qp = b;
         tp = scratch_get(&sc, 2 * (size_t)dn);
     } else {
         qp = scratch_get(&sc, (size_t)qroom + 2 * (size_t)dn);
@@ -1527,7 +1502,7 @@ int bill_dec_sign(const bill_dec *d)
         return 0;
     if (LIKELY(!d->big_))
         return (d->coef_ > 0) - (d->coef_ < 0);
-    return BIG(d)->size < 0 ? -1 : 1;
+    return BIG_SIZE(d) < 0 ? -1 : 1;
 }
 
 int bill_dec_is_zero(const bill_dec *d) { return d && !d->big_ && d->coef_ == 0; }
@@ -1698,7 +1673,7 @@ int bill_dec_identical(const bill_dec *a, const bill_dec *b)
 static DEC_NOINLINE int addsub_limbs(bill_dec *r, const mp_limb_t *xp, mp_size_t xn, int xneg,
                                      const mp_limb_t *yp, mp_size_t yn, int yneg, int32_t scale)
 {
-    dec_big *b = BIG(r);
+    mp_limb_t *b = LIMBS(r);
     mp_limb_t *rp;
     mp_size_t rn, need;
     scratch sc;
@@ -1718,7 +1693,7 @@ static DEC_NOINLINE int addsub_limbs(bill_dec *r, const mp_limb_t *xp, mp_size_t
         return store_limbs(r, xp, xn, xneg, scale);
     need = xn + (xneg == yneg);
     sc.heap = NULL;
-    rp = (b != NULL && b->cap >= need) ? b->d : scratch_get(&sc, (size_t)need);
+    rp = (b != NULL && BIG_CAP(r) >= need) ? b : scratch_get(&sc, (size_t)need);
     if (xneg == yneg) {
         rp[xn] = limbs_addsub(rp, xp, xn, yp, yn, 0);
         rn = xn + (rp[xn] != 0);
@@ -1771,29 +1746,29 @@ static DEC_NOINLINE int addsub_general(bill_dec *r, const bill_dec *a, const bil
  */
 static DEC_NOINLINE int addsub_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int sub)
 {
-    dec_big *w = BIG(r);
+    mp_limb_t *w = LIMBS(r);
     if (LIKELY(a->big_ && b->big_ && a->scale_ == b->scale_)) {
-        const dec_big *x = BIG(a), *y = BIG(b);
+        const mp_limb_t *x = LIMBS(a), *y = LIMBS(b);
         mp_size_t xs = BIG_SIZE(a), ys = sub ? -BIG_SIZE(b) : BIG_SIZE(b);
         mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn;
         int neg = xs < 0, differ = (xs ^ ys) < 0;
         if (LIKELY(xn == yn && w && BIG_CAP(r) > xn)) {
-            mp_limb_t *rp = w->d;
+            mp_limb_t *rp = w;
             switch (xn) {
 #if GMP_NUMB_BITS == 64
-            case 2: rn = limbs_addsub_same(rp, x->d, y->d, 2, differ, &neg); break;
-            case 3: rn = limbs_addsub_same(rp, x->d, y->d, 3, differ, &neg); break;
-            case 4: rn = limbs_addsub_same(rp, x->d, y->d, 4, differ, &neg); break;
+            case 2: rn = limbs_addsub_same(rp, x, y, 2, differ, &neg); break;
+            case 3: rn = limbs_addsub_same(rp, x, y, 3, differ, &neg); break;
+            case 4: rn = limbs_addsub_same(rp, x, y, 4, differ, &neg); break;
 #endif
             default: goto general;
             }
             if (UNLIKELY(rn <= DEC_L64)) /* a difference may fit in int64 now */
                 return store_limbs(r, rp, rn, neg, a->scale_);
-            big_resize(r, w, neg ? -rn : rn, a->scale_);
+            big_resize(r, neg ? -rn : rn, a->scale_);
             return BILL_OK;
         }
     general:
-        return addsub_limbs(r, x->d, xn, xs < 0, y->d, yn, ys < 0, a->scale_);
+        return addsub_limbs(r, x, xn, xs < 0, y, yn, ys < 0, a->scale_);
     }
     return addsub_general(r, a, b, sub);
 }
@@ -1874,14 +1849,13 @@ static DEC_NOINLINE int mul_general(bill_dec *r, const bill_dec *a, const bill_d
  */
 static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int32_t s)
 {
-    dec_big *w = BIG(r);
+    mp_limb_t *w = LIMBS(r);
     if (LIKELY(a->big_ && b->big_ && w && w != a->big_ && w != b->big_)) {
-        const dec_big *x = BIG(a), *y = BIG(b);
         mp_size_t xs = BIG_SIZE(a), ys = BIG_SIZE(b);
         mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn = xn + yn;
         if (LIKELY(BIG_CAP(r) >= rn)) {
-            const mp_limb_t *xp = x->d, *yp = y->d;
-            mp_limb_t *rp = w->d;
+            const mp_limb_t *xp = LIMBS(a), *yp = LIMBS(b);
+            mp_limb_t *rp = w;
             if (xn < yn) {
                 const mp_limb_t *tp = xp;
                 mp_size_t tn = xn;
@@ -1906,7 +1880,7 @@ static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec 
                 break;
             }
             rn -= rp[rn - 1] == 0;
-            big_resize(r, w, (xs ^ ys) < 0 ? -rn : rn, s);
+            big_resize(r, (xs ^ ys) < 0 ? -rn : rn, s);
             return BILL_OK;
         }
     }
@@ -2386,7 +2360,7 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
     mpz_t *vals = NULL;
     mpz_t *fracs = NULL;
     unsigned char *extra = NULL;
-    dec_big **store = NULL;
+    mp_limb_t **store = NULL;
 
     BILLI_CHECK_ARG(parts, "parts");
     BILLI_CHECK_ARG(total, "total");
@@ -2560,7 +2534,8 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
         if (store[i]) {
             free(parts[i].big_);
             parts[i].big_ = store[i];
-            big_set_size(&parts[i], store[i], 1, scale); /* a placeholder, overwritten at once */
+            parts[i].flags_ = (int32_t)mpz_size(vals[i]); /* the room reserved above */
+            big_resize(&parts[i], 1, scale); /* a placeholder, overwritten at once */
             store[i] = NULL;
         }
         set_big(&parts[i], vals[i], scale); /* cannot fail now */
