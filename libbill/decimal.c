@@ -6,10 +6,15 @@
  * and big_ is NULL: the compact fast path, which every hot function tries
  * first with overflow-checked 64-bit arithmetic (128-bit intermediates where
  * that avoids a detour). Anything larger lives in GMP's limb format in one
- * heap block pointed to by big_ (struct dec_big below); the GMP code is kept
- * in separate, non-inlined functions. Every result is normalised: a
- * coefficient that fits in int64 is always held compact, so "compact" and
- * "fits in int64" are the same thing.
+ * heap block pointed to by big_ (see LIMBS below); the GMP code is kept
+ * in separate, non-inlined functions. Big values of up to four limbs (77
+ * digits), the usual ones when amounts outgrow 64 bits, are added,
+ * subtracted and multiplied by inline loops rather than GMP calls, and
+ * divisions by 10^1..10^19 (rescaling) use tabled reciprocals, writing into
+ * the result's own block where it has room, so that they cost no more than
+ * the same work on raw mpz_t. Every result is normalised: a coefficient that
+ * fits in int64 is always held compact, so "compact" and "fits in int64" are
+ * the same thing.
  *
  * No binary floating point is used anywhere in this file.
  */
@@ -27,9 +32,17 @@ __extension__ typedef unsigned __int128 dec_u128;
 #if defined(__GNUC__) || defined(__clang__)
 #  define DEC_NOINLINE __attribute__((noinline))
 #  define DEC_COLD __attribute__((noinline, cold))
+#  define DEC_ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
 #  define DEC_NOINLINE
 #  define DEC_COLD
+#  define DEC_ALWAYS_INLINE static inline
+#endif
+/* Unroll the next loop completely when its trip count is a known constant (clang does unasked). */
+#if defined(__GNUC__) && !defined(__clang__)
+#  define DEC_UNROLL _Pragma("GCC unroll 8")
+#else
+#  define DEC_UNROLL
 #endif
 
 #define LIKELY BILLI_LIKELY
@@ -67,21 +80,28 @@ static const char *const dec_mode_names[] = {
 };
 
 /*
- * A big coefficient: one heap block with the limbs (least significant first,
- * normalised, |value| >= 2^63) and their signed count, as in an mpz. Keeping
- * them together saves the pointer hop and the second allocation of a heap
- * mpz_t. GMP's mpz functions read it through mpz_roinit_n views (big_view);
- * every write is made here with mpn functions, into the block when it has
- * room (so a result that is reused does not allocate), else into a new
- * block with some slack.
+ * A big coefficient: one heap block of limbs (least significant first,
+ * normalised, |value| >= 2^63) pointed to by big_, while coef_ holds their
+ * signed count and flags_ the limbs the block has room for, as an mpz_t
+ * holds them beside its pointer: the hot paths decide sizes, signs and room
+ * from the bill_dec itself and touch the block only for the limbs, which
+ * take no more memory than an mpz's. GMP's mpz functions read a big value
+ * through mpz_roinit_n views (big_view); every write is made here with mpn
+ * functions or inline loops, into the block when it has room (so a result
+ * that is reused does not allocate), else into a new block with some slack.
  */
-typedef struct dec_big {
-    mp_size_t size; /* signed limb count, never 0 */
-    mp_size_t cap;  /* limbs allocated at d */
-    mp_limb_t d[];
-} dec_big;
+#define LIMBS(d) ((mp_limb_t *)(d)->big_)
 
-#define BIG(d) ((dec_big *)(d)->big_)
+/* r's count and scale, for a big r whose block stays. */
+static inline void big_resize(bill_dec *r, mp_size_t signed_size, int32_t scale)
+{
+    r->coef_ = (int64_t)signed_size;
+    r->scale_ = scale;
+}
+
+/* The signed limb count and the room of a big value, from the bill_dec. */
+#define BIG_SIZE(d) ((mp_size_t)(d)->coef_)
+#define BIG_CAP(d) ((mp_size_t)(d)->flags_)
 
 static inline int scale_ok(int64_t s)
 {
@@ -287,10 +307,10 @@ typedef struct opnd {
 static inline void op_get(opnd *o, const bill_dec *d)
 {
     if (d->big_) {
-        const dec_big *b = BIG(d);
-        o->p = b->d;
-        o->n = b->size < 0 ? -b->size : b->size;
-        o->neg = b->size < 0;
+        mp_size_t size = BIG_SIZE(d);
+        o->p = LIMBS(d);
+        o->n = size < 0 ? -size : size;
+        o->neg = size < 0;
     } else {
         o->n = u64_to_limbs(o->own, i64_abs(d->coef_));
         o->p = o->own;
@@ -301,7 +321,7 @@ static inline void op_get(opnd *o, const bill_dec *d)
 /* A big coefficient as a read-only mpz (valid while the value is unchanged). */
 static inline mpz_srcptr big_view(const bill_dec *d, mpz_ptr view)
 {
-    return mpz_roinit_n(view, BIG(d)->d, BIG(d)->size);
+    return mpz_roinit_n(view, LIMBS(d), BIG_SIZE(d));
 }
 
 /* Any coefficient as a read-only mpz; a compact one is put in `own` (DEC_L64 limbs). */
@@ -342,6 +362,240 @@ static inline void scratch_done(scratch *s)
     }
 }
 
+/*
+ * Small operands: values of up to DEC_INLINE_LIMBS limbs (77 digits at 64
+ * bits, which covers the amounts a bill meets when they leave 64 bits) are
+ * added, subtracted and multiplied by the inline loops below. At these sizes
+ * the cost of a GMP call (through the PLT, then its own dispatch) exceeds
+ * the arithmetic; beyond them GMP's assembly is used.
+ */
+#define DEC_INLINE_LIMBS (256 / GMP_NUMB_BITS)
+#if GMP_NUMB_BITS == 64
+typedef dec_u128 dec_dlimb;
+#else
+typedef uint64_t dec_dlimb;
+#endif
+
+/* {rp, n} = {xp, n} + {yp, n}, returning the carry; rp may be xp or yp. */
+DEC_ALWAYS_INLINE mp_limb_t limbs_add_n(mp_limb_t *rp, const mp_limb_t *xp, const mp_limb_t *yp,
+                                    mp_size_t n)
+{
+    mp_limb_t c = 0;
+    if (UNLIKELY(n > DEC_INLINE_LIMBS))
+        return mpn_add_n(rp, xp, yp, n);
+    DEC_UNROLL
+    for (mp_size_t i = 0; i < n; i++) {
+        mp_limb_t x = xp[i], s = x + yp[i], t = s + c;
+        c = (mp_limb_t)(s < x) | (mp_limb_t)(t < s);
+        rp[i] = t;
+    }
+    return c;
+}
+
+/* {rp, n} = {xp, n} - {yp, n}, returning the borrow; rp may be xp or yp. */
+DEC_ALWAYS_INLINE mp_limb_t limbs_sub_n(mp_limb_t *rp, const mp_limb_t *xp, const mp_limb_t *yp,
+                                    mp_size_t n)
+{
+    mp_limb_t c = 0;
+    if (UNLIKELY(n > DEC_INLINE_LIMBS))
+        return mpn_sub_n(rp, xp, yp, n);
+    DEC_UNROLL
+    for (mp_size_t i = 0; i < n; i++) {
+        mp_limb_t x = xp[i], y = yp[i], d = x - y, t = d - c;
+        c = (mp_limb_t)(x < y) | (mp_limb_t)(d < c);
+        rp[i] = t;
+    }
+    return c;
+}
+
+/* The sign of {xp, n} - {yp, n}. */
+DEC_ALWAYS_INLINE int limbs_cmp_n(const mp_limb_t *xp, const mp_limb_t *yp, mp_size_t n)
+{
+    while (n-- > 0)
+        if (xp[n] != yp[n])
+            return xp[n] > yp[n] ? 1 : -1;
+    return 0;
+}
+
+/*
+ * {rp, xn} = {xp, xn} ± {yp, yn} (xn >= yn >= 0), returning the carry or
+ * borrow out of the top limb; rp may be xp or yp (which mpn_add and mpn_sub
+ * allow too).
+ */
+static inline mp_limb_t limbs_addsub(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn,
+                                     const mp_limb_t *yp, mp_size_t yn, int sub)
+{
+    mp_limb_t c;
+    mp_size_t i;
+    if (UNLIKELY(xn > DEC_INLINE_LIMBS))
+        return sub ? mpn_sub(rp, xp, xn, yp, yn) : mpn_add(rp, xp, xn, yp, yn);
+    c = sub ? limbs_sub_n(rp, xp, yp, yn) : limbs_add_n(rp, xp, yp, yn);
+    for (i = yn; i < xn; i++) {
+        mp_limb_t x = xp[i], t = sub ? x - c : x + c;
+        c = sub ? (mp_limb_t)(x < c) : (mp_limb_t)(t < x);
+        rp[i] = t;
+    }
+    return c;
+}
+
+/*
+ * {rp, return value} = |±{xp, n} ± {yp, n}| normalised, for signs that agree
+ * (differ == 0: rp has room for n + 1 limbs) or not (then *neg is flipped
+ * when |y| > |x|, as the result takes y's sign); rp may be xp or yp.
+ */
+DEC_ALWAYS_INLINE mp_size_t limbs_addsub_same(mp_limb_t *rp, const mp_limb_t *xp,
+                                              const mp_limb_t *yp, mp_size_t n, int differ,
+                                              int *neg)
+{
+    if (!differ) {
+        rp[n] = limbs_add_n(rp, xp, yp, n);
+        return n + (rp[n] != 0);
+    }
+    if (limbs_cmp_n(xp, yp, n) < 0) {
+        const mp_limb_t *tp = xp;
+        xp = yp;
+        yp = tp;
+        *neg = !*neg;
+    }
+    limbs_sub_n(rp, xp, yp, n);
+    while (n > 0 && rp[n - 1] == 0)
+        n--;
+    return n;
+}
+
+/*
+ * {rp, xn + yn} = {xp, xn} × {yp, yn}, column by column (product scanning:
+ * each column's products are summed into a three-limb accumulator, so the
+ * multiplications do not wait on one another's carries). 1 <= yn <= xn;
+ * rp overlaps neither operand. Inlined with constant sizes, the loops unroll
+ * completely.
+ */
+DEC_ALWAYS_INLINE void limbs_mul_cols(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn,
+                                             const mp_limb_t *yp, mp_size_t yn)
+{
+    dec_dlimb acc = 0;
+    mp_size_t k;
+    DEC_UNROLL
+    for (k = 0; k < xn + yn - 1; k++) {
+        mp_size_t lo = k >= yn ? k - yn + 1 : 0, hi = k < xn ? k : xn - 1;
+        mp_limb_t top = 0;
+        DEC_UNROLL
+        for (mp_size_t i = lo; i <= hi; i++) {
+            dec_dlimb t = (dec_dlimb)xp[i] * yp[k - i];
+            acc += t;
+            top += acc < t;
+        }
+        rp[k] = (mp_limb_t)acc;
+        acc = acc >> GMP_NUMB_BITS | (dec_dlimb)top << GMP_NUMB_BITS;
+    }
+    rp[k] = (mp_limb_t)acc;
+}
+
+/* {rp, xn + 1} = {xp, xn} × y; rp does not overlap xp. */
+static inline void limbs_mul_1(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn, mp_limb_t y)
+{
+    mp_limb_t c = 0;
+    for (mp_size_t i = 0; i < xn; i++) {
+        dec_dlimb t = (dec_dlimb)xp[i] * y + c;
+        rp[i] = (mp_limb_t)t;
+        c = (mp_limb_t)(t >> GMP_NUMB_BITS);
+    }
+    rp[xn] = c;
+}
+
+/*
+ * {rp, xn + yn} = {xp, xn} × {yp, yn} for 1 <= yn <= xn <= DEC_INLINE_LIMBS,
+ * rp overlapping neither operand: one limb by a simple loop, the sizes of
+ * 64-bit limbs by fully unrolled columns, anything else by the general loop.
+ */
+static void limbs_mul_small(mp_limb_t *rp, const mp_limb_t *xp, mp_size_t xn,
+                            const mp_limb_t *yp, mp_size_t yn)
+{
+    if (yn == 1) {
+        limbs_mul_1(rp, xp, xn, yp[0]);
+        return;
+    }
+    switch (xn * 8 + yn) {
+    case 2 * 8 + 2: limbs_mul_cols(rp, xp, 2, yp, 2); break;
+    case 3 * 8 + 2: limbs_mul_cols(rp, xp, 3, yp, 2); break;
+    case 3 * 8 + 3: limbs_mul_cols(rp, xp, 3, yp, 3); break;
+    case 4 * 8 + 2: limbs_mul_cols(rp, xp, 4, yp, 2); break;
+    case 4 * 8 + 3: limbs_mul_cols(rp, xp, 4, yp, 3); break;
+    case 4 * 8 + 4: limbs_mul_cols(rp, xp, 4, yp, 4); break;
+    default: limbs_mul_cols(rp, xp, xn, yp, yn); break;
+    }
+}
+
+#if GMP_NUMB_BITS == 64
+/* Powers of ten that limbs_divrem_p10 divides by: 10^1 .. 10^19 (one limb each). */
+#  define DEC_P10_INV_MAX 19
+/*
+ * For 10^k: the left shift that normalises it (top bit set) and the
+ * reciprocal floor((2^128 - 1) / (10^k << shift)) - 2^64, for division by
+ * multiplication (N. Möller, T. Granlund, "Improved division by invariant
+ * integers", IEEE Trans. Computers 60(2), 2011, algorithm 4).
+ */
+static const struct dec_p10_inv {
+    unsigned char shift;
+    uint64_t inv;
+} dec_p10_inv[DEC_P10_INV_MAX + 1] = {
+    {0, 0}, /* 10^0: unused */
+    {60, UINT64_C(0x9999999999999999)}, /* 10^1 */
+    {57, UINT64_C(0x47ae147ae147ae14)}, /* 10^2 */
+    {54, UINT64_C(0x0624dd2f1a9fbe76)}, /* 10^3 */
+    {50, UINT64_C(0xa36e2eb1c432ca57)}, /* 10^4 */
+    {47, UINT64_C(0x4f8b588e368f0846)}, /* 10^5 */
+    {44, UINT64_C(0x0c6f7a0b5ed8d36b)}, /* 10^6 */
+    {40, UINT64_C(0xad7f29abcaf48578)}, /* 10^7 */
+    {37, UINT64_C(0x5798ee2308c39df9)}, /* 10^8 */
+    {34, UINT64_C(0x12e0be826d694b2e)}, /* 10^9 */
+    {30, UINT64_C(0xb7cdfd9d7bdbab7d)}, /* 10^10 */
+    {27, UINT64_C(0x5fd7fe17964955fd)}, /* 10^11 */
+    {24, UINT64_C(0x19799812dea11197)}, /* 10^12 */
+    {20, UINT64_C(0xc25c268497681c26)}, /* 10^13 */
+    {17, UINT64_C(0x6849b86a12b9b01e)}, /* 10^14 */
+    {14, UINT64_C(0x203af9ee756159b2)}, /* 10^15 */
+    {10, UINT64_C(0xcd2b297d889bc2b6)}, /* 10^16 */
+    { 7, UINT64_C(0x70ef54646d496892)}, /* 10^17 */
+    { 4, UINT64_C(0x2725dd1d243aba0e)}, /* 10^18 */
+    { 0, UINT64_C(0xd83c94fb6d2ac34a)}, /* 10^19 */
+};
+
+/*
+ * {qp, n} = {xp, n} / 10^k truncated, returning the remainder (1 <= k <=
+ * DEC_P10_INV_MAX, n >= 1); qp may be xp. As mpn_divrem_1, but the divisor's
+ * reciprocal comes from the table instead of being computed on each call.
+ */
+static DEC_NOINLINE mp_limb_t limbs_divrem_p10(mp_limb_t *qp, const mp_limb_t *xp, mp_size_t n,
+                                                int k)
+{
+    unsigned sh = dec_p10_inv[k].shift, rs = 63 - sh; /* x >> (64 - sh) is (x >> 1) >> rs */
+    mp_limb_t d = dec_p10_limbs[k][0] << sh, v = (mp_limb_t)dec_p10_inv[k].inv;
+    mp_limb_t r = (xp[n - 1] >> 1) >> rs; /* the bits shifted out at the top: r < d */
+    for (mp_size_t i = n - 1; i >= 0; i--) {
+        mp_limb_t lo = i > 0 ? xp[i - 1] : 0;
+        mp_limb_t u0 = xp[i] << sh | (lo >> 1) >> rs, q1, q0, rr, fix;
+        /* (r, u0) / d with r < d: one multiplication, two corrections (the first branch-free) */
+        dec_u128 q = (dec_u128)v * r + u0; /* + r × 2^64, added to the high limb */
+        q1 = (mp_limb_t)(q >> 64) + r + 1;
+        q0 = (mp_limb_t)q;
+        rr = u0 - q1 * d;
+        fix = (mp_limb_t)0 - (mp_limb_t)(rr > q0);
+        q1 += fix;
+        rr += fix & d;
+        if (UNLIKELY(rr >= d)) {
+            q1++;
+            rr -= d;
+        }
+        qp[i] = q1;
+        r = rr;
+    }
+    return r >> sh;
+}
+#else
+#  define DEC_P10_INV_MAX 0
+#endif
+
 /* {rp, an + bn} = {ap, an} × {bp, bn}, no overlap; returns the normalised size. */
 static mp_size_t mul_limbs(mp_limb_t *rp, const mp_limb_t *ap, mp_size_t an,
                            const mp_limb_t *bp, mp_size_t bn)
@@ -357,7 +611,9 @@ static mp_size_t mul_limbs(mp_limb_t *rp, const mp_limb_t *ap, mp_size_t an,
         bp = tp;
         bn = tn;
     }
-    if (bn == 1)
+    if (an <= DEC_INLINE_LIMBS)
+        limbs_mul_small(rp, ap, an, bp, bn); /* an >= bn */
+    else if (bn == 1)
         rp[an] = mpn_mul_1(rp, ap, an, bp[0]);
     else
         mpn_mul(rp, ap, an, bp, bn);
@@ -504,16 +760,12 @@ static inline void set_compact(bill_dec *r, int64_t c, int32_t scale)
 /* Limbs of slack a new block gets, so that a result can grow a little in place. */
 #define DEC_BIG_SLACK 2
 
-/* A block with room for cap limbs (size unset), or NULL. */
-static dec_big *big_alloc(mp_size_t cap)
+/* A block with room for cap limbs (at most INT32_MAX, the most flags_ can say), or NULL. */
+static mp_limb_t *big_alloc(mp_size_t cap)
 {
-    dec_big *b;
-    if ((size_t)cap > (SIZE_MAX - sizeof *b) / sizeof(mp_limb_t))
+    if (cap > INT32_MAX || (size_t)cap > SIZE_MAX / sizeof(mp_limb_t))
         return NULL;
-    b = malloc(sizeof *b + (size_t)cap * sizeof(mp_limb_t));
-    if (b)
-        b->cap = cap;
-    return b;
+    return malloc((size_t)cap * sizeof(mp_limb_t));
 }
 
 /*
@@ -525,7 +777,7 @@ static dec_big *big_alloc(mp_size_t cap)
 static int store_limbs_want(bill_dec *r, const mp_limb_t *p, mp_size_t n, int neg, int32_t scale,
                             mp_size_t want)
 {
-    dec_big *b = BIG(r);
+    mp_limb_t *b = LIMBS(r);
     if (n <= DEC_L64) {
         uint64_t u = limbs_to_u64(p, n);
         if (u <= (uint64_t)INT64_MAX) {
@@ -535,21 +787,19 @@ static int store_limbs_want(bill_dec *r, const mp_limb_t *p, mp_size_t n, int ne
     }
     if (want < n)
         want = n;
-    if (LIKELY(b != NULL && b->cap >= want)) {
-        if (p != b->d)
-            memcpy(b->d, p, (size_t)n * sizeof *p);
+    if (LIKELY(b != NULL && BIG_CAP(r) >= want)) {
+        if (p != b)
+            memcpy(b, p, (size_t)n * sizeof *p);
     } else {
-        dec_big *nb = big_alloc(want + DEC_BIG_SLACK);
+        mp_limb_t *nb = big_alloc(want + DEC_BIG_SLACK);
         if (!nb)
             return err_nomem("store");
-        memcpy(nb->d, p, (size_t)n * sizeof *p);
+        memcpy(nb, p, (size_t)n * sizeof *p);
         free(b);
-        r->big_ = b = nb;
+        r->big_ = nb;
+        r->flags_ = (int32_t)(want + DEC_BIG_SLACK);
     }
-    b->size = neg ? -n : n;
-    r->coef_ = 0;
-    r->scale_ = scale;
-    r->flags_ = 0;
+    big_resize(r, neg ? -n : n, scale);
     return BILL_OK;
 }
 
@@ -572,9 +822,9 @@ static int set_big(bill_dec *r, mpz_srcptr z, int32_t scale)
 static mp_limb_t *dest_limbs(bill_dec *r, scratch *s, mp_size_t need, const mp_limb_t *x,
                              const mp_limb_t *y)
 {
-    dec_big *b = BIG(r);
-    if (b != NULL && b->cap >= need && b->d != x && b->d != y)
-        return b->d;
+    mp_limb_t *b = LIMBS(r);
+    if (b != NULL && BIG_CAP(r) >= need && b != x && b != y)
+        return b;
     return scratch_get(s, (size_t)need);
 }
 
@@ -656,12 +906,14 @@ static int i128_div_round(dec_i128 num, dec_i128 den, int mode, dec_i128 *q)
  * away from zero when the mode says so (sign: of the exact quotient). dn >= 1
  * with dp[dn - 1] != 0, nn >= 0, no overlaps; qp has room for
  * max(nn - dn + 1, 1) + 1 limbs and tp for 2 × dn. *bumped (if not NULL)
- * tells whether a unit was added. Returns the normalised size, or -1 when
- * rounding is needed but the mode is UNNECESSARY.
+ * tells whether a unit was added. p10k: k when the divisor is 10^k with
+ * 1 <= k <= DEC_P10_INV_MAX (divided by its tabled reciprocal), else 0.
+ * Returns the normalised size, or -1 when rounding is needed but the mode is
+ * UNNECESSARY.
  */
 static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *np,
-                                 mp_size_t nn, const mp_limb_t *dp, mp_size_t dn, int sign,
-                                 int mode, int *bumped)
+                                 mp_size_t nn, const mp_limb_t *dp, mp_size_t dn, int p10k,
+                                 int sign, int mode, int *bumped)
 {
     mp_limb_t *rp = tp, *hp = tp + dn;
     mp_size_t qn, i;
@@ -675,7 +927,12 @@ static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *
         for (; i < dn; i++)
             rp[i] = 0;
     } else if (dn == 1) {
-        rp[0] = mpn_divrem_1(qp, 0, np, nn, dp[0]);
+#if DEC_P10_INV_MAX > 0
+        if (p10k > 0)
+            rp[0] = limbs_divrem_p10(qp, np, nn, p10k);
+        else
+#endif
+            rp[0] = mpn_divrem_1(qp, 0, np, nn, dp[0]);
         qn = nn;
     } else {
         mpn_tdiv_qr(qp, rp, 0, np, nn, dp, dn);
@@ -691,8 +948,8 @@ static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *
         for (i = 0; i < dn; i++) {
             if (rp[i] != 0) {
                 int c;
-                mpn_sub_n(hp, dp, rp, dn); /* d - rem > 0 */
-                c = mpn_cmp(rp, hp, dn);
+                limbs_sub_n(hp, dp, rp, dn); /* d - rem > 0 */
+                c = limbs_cmp_n(rp, hp, dn);
                 half = c < 0 ? -1 : c > 0;
                 break;
             }
@@ -715,32 +972,32 @@ static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *
 }
 
 /*
- * r = ±{np, nn} / {dp, dn} rounded by mode, at `scale` (the operands as for
- * div_round_limbs; they may be r's own limbs). BILL_OK, BILL_ENOMEM or DEC_INEXACT.
+ * r = ±{np, nn} / {dp, dn} rounded by mode, at `scale` (the operands and p10k
+ * as for div_round_limbs; they may be r's own limbs). BILL_OK, BILL_ENOMEM or DEC_INEXACT.
  */
 static int div_round_store(bill_dec *r, int32_t scale, const mp_limb_t *np, mp_size_t nn,
-                           const mp_limb_t *dp, mp_size_t dn, int sign, int mode)
+                           const mp_limb_t *dp, mp_size_t dn, int p10k, int sign, int mode)
 {
-    dec_big *b = BIG(r);
+    mp_limb_t *b = LIMBS(r);
     scratch sc;
     mp_size_t qroom = (nn >= dn ? nn - dn + 1 : 1) + 1, qn;
     mp_limb_t *qp, *tp;
     int rc;
     sc.heap = NULL;
-    if (b != NULL && b->cap >= qroom && mode != BILL_ROUND_UNNECESSARY && b->d != dp &&
-        (b->d != np || dn == 1)) {
+    if (b != NULL && BIG_CAP(r) >= qroom && mode != BILL_ROUND_UNNECESSARY && b != dp &&
+        (b != np || dn == 1)) {
         /*
          * The quotient straight into r's block (in place over the dividend
          * for a one-limb divisor, which mpn_divrem_1 allows); not when the
          * mode may fail, as r must then stay unchanged.
          */
-        qp = b->d;
+        qp = b;
         tp = scratch_get(&sc, 2 * (size_t)dn);
     } else {
         qp = scratch_get(&sc, (size_t)qroom + 2 * (size_t)dn);
         tp = qp + qroom;
     }
-    qn = div_round_limbs(qp, tp, np, nn, dp, dn, sign, mode, NULL);
+    qn = div_round_limbs(qp, tp, np, nn, dp, dn, p10k, sign, mode, NULL);
     rc = qn < 0 ? DEC_INEXACT : store_limbs(r, qp, qn, sign < 0, scale);
     scratch_done(&sc);
     return rc;
@@ -775,7 +1032,8 @@ static int div_pow10_store(bill_dec *r, const bill_dec *a, uint64_t k, int32_t s
         return BILL_OK;
     }
     p10_get(&t, k);
-    rc = div_round_store(r, scale, o.p, o.n, t.p, t.n, o.neg ? -1 : 1, mode);
+    rc = div_round_store(r, scale, o.p, o.n, t.p, t.n, k <= DEC_P10_INV_MAX ? (int)k : 0,
+                         o.neg ? -1 : 1, mode);
     p10_done(&t);
     return rc;
 }
@@ -1244,7 +1502,7 @@ int bill_dec_sign(const bill_dec *d)
         return 0;
     if (LIKELY(!d->big_))
         return (d->coef_ > 0) - (d->coef_ < 0);
-    return BIG(d)->size < 0 ? -1 : 1;
+    return BIG_SIZE(d) < 0 ? -1 : 1;
 }
 
 int bill_dec_is_zero(const bill_dec *d) { return d && !d->big_ && d->coef_ == 0; }
@@ -1415,12 +1673,12 @@ int bill_dec_identical(const bill_dec *a, const bill_dec *b)
 static DEC_NOINLINE int addsub_limbs(bill_dec *r, const mp_limb_t *xp, mp_size_t xn, int xneg,
                                      const mp_limb_t *yp, mp_size_t yn, int yneg, int32_t scale)
 {
-    dec_big *b = BIG(r);
+    mp_limb_t *b = LIMBS(r);
     mp_limb_t *rp;
     mp_size_t rn, need;
     scratch sc;
     int rc;
-    if (xn < yn || (xn == yn && xn > 0 && xneg != yneg && mpn_cmp(xp, yp, xn) < 0)) {
+    if (xn < yn || (xn == yn && xn > 0 && xneg != yneg && limbs_cmp_n(xp, yp, xn) < 0)) {
         const mp_limb_t *tp = xp; /* |x| >= |y| from here on */
         mp_size_t tn = xn;
         int tneg = xneg;
@@ -1435,12 +1693,12 @@ static DEC_NOINLINE int addsub_limbs(bill_dec *r, const mp_limb_t *xp, mp_size_t
         return store_limbs(r, xp, xn, xneg, scale);
     need = xn + (xneg == yneg);
     sc.heap = NULL;
-    rp = (b != NULL && b->cap >= need) ? b->d : scratch_get(&sc, (size_t)need);
+    rp = (b != NULL && BIG_CAP(r) >= need) ? b : scratch_get(&sc, (size_t)need);
     if (xneg == yneg) {
-        rp[xn] = mpn_add(rp, xp, xn, yp, yn);
+        rp[xn] = limbs_addsub(rp, xp, xn, yp, yn, 0);
         rn = xn + (rp[xn] != 0);
     } else {
-        mpn_sub(rp, xp, xn, yp, yn);
+        limbs_addsub(rp, xp, xn, yp, yn, 1);
         rn = xn;
         while (rn > 0 && rp[rn - 1] == 0)
             rn--;
@@ -1480,42 +1738,37 @@ static DEC_NOINLINE int addsub_general(bill_dec *r, const bill_dec *a, const bil
 }
 
 /*
- * The common big case without detours: two big operands of as many limbs at
- * the same scale, and a result whose block has room, written in place
- * (mpn_add_n and mpn_sub_n allow the destination to be either source).
+ * The common big case without detours: two big operands of as many limbs (of
+ * the usual sizes) at the same scale and a result whose block has room,
+ * written in place by unrolled loops (which allow the destination to be
+ * either operand, so r may alias a, b or both). Other sizes go through
+ * addsub_limbs, other scales or compact operands through addsub_general.
  */
 static DEC_NOINLINE int addsub_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int sub)
 {
-    dec_big *w = BIG(r);
-    if (LIKELY(a->big_ && b->big_ && w && a->scale_ == b->scale_)) {
-        const dec_big *x = BIG(a), *y = BIG(b);
-        mp_size_t xs = x->size, ys = sub ? -y->size : y->size;
-        mp_size_t n = xs < 0 ? -xs : xs, rn;
-        mp_limb_t *rp = w->d;
-        int neg = xs < 0;
-        if (UNLIKELY(n != (ys < 0 ? -ys : ys) || w->cap <= n))
-            return addsub_limbs(r, x->d, n, neg, y->d, ys < 0 ? -ys : ys, ys < 0, a->scale_);
-        if ((xs ^ ys) >= 0) {
-            rp[n] = mpn_add_n(rp, x->d, y->d, n);
-            rn = n + (rp[n] != 0);
-        } else {
-            if (mpn_cmp(x->d, y->d, n) >= 0) {
-                mpn_sub_n(rp, x->d, y->d, n);
-            } else {
-                mpn_sub_n(rp, y->d, x->d, n);
-                neg = !neg;
+    mp_limb_t *w = LIMBS(r);
+    if (LIKELY(a->big_ && b->big_ && a->scale_ == b->scale_)) {
+        const mp_limb_t *x = LIMBS(a), *y = LIMBS(b);
+        mp_size_t xs = BIG_SIZE(a), ys = sub ? -BIG_SIZE(b) : BIG_SIZE(b);
+        mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn;
+        int neg = xs < 0, differ = (xs ^ ys) < 0;
+        if (LIKELY(xn == yn && w && BIG_CAP(r) > xn)) {
+            mp_limb_t *rp = w;
+            switch (xn) {
+#if GMP_NUMB_BITS == 64
+            case 2: rn = limbs_addsub_same(rp, x, y, 2, differ, &neg); break;
+            case 3: rn = limbs_addsub_same(rp, x, y, 3, differ, &neg); break;
+            case 4: rn = limbs_addsub_same(rp, x, y, 4, differ, &neg); break;
+#endif
+            default: goto general;
             }
-            rn = n;
-            while (rn > 0 && rp[rn - 1] == 0)
-                rn--;
-            if (UNLIKELY(rn <= DEC_L64)) /* may fit in int64 now */
+            if (UNLIKELY(rn <= DEC_L64)) /* a difference may fit in int64 now */
                 return store_limbs(r, rp, rn, neg, a->scale_);
+            big_resize(r, neg ? -rn : rn, a->scale_);
+            return BILL_OK;
         }
-        w->size = neg ? -rn : rn;
-        r->coef_ = 0;
-        r->scale_ = a->scale_;
-        r->flags_ = 0;
-        return BILL_OK;
+    general:
+        return addsub_limbs(r, x, xn, xs < 0, y, yn, ys < 0, a->scale_);
     }
     return addsub_general(r, a, b, sub);
 }
@@ -1588,26 +1841,46 @@ static DEC_NOINLINE int mul_general(bill_dec *r, const bill_dec *a, const bill_d
     return rc;
 }
 
-/* The common big case without detours: two big operands, a separate result with room. */
+/*
+ * The common big case without detours: two big operands (whose product stays
+ * big, as each is at least 2^63) and a result whose block has room and is
+ * neither operand, written in place: the usual sizes by unrolled inline
+ * columns, the rest by GMP. Anything else goes through mul_general.
+ */
 static DEC_NOINLINE int mul_slow(bill_dec *r, const bill_dec *a, const bill_dec *b, int32_t s)
 {
-    dec_big *w = BIG(r);
+    mp_limb_t *w = LIMBS(r);
     if (LIKELY(a->big_ && b->big_ && w && w != a->big_ && w != b->big_)) {
-        const dec_big *x = BIG(a), *y = BIG(b);
-        mp_size_t xs = x->size, ys = y->size;
+        mp_size_t xs = BIG_SIZE(a), ys = BIG_SIZE(b);
         mp_size_t xn = xs < 0 ? -xs : xs, yn = ys < 0 ? -ys : ys, rn = xn + yn;
-        if (LIKELY(w->cap >= rn)) {
-            if (xn == yn)
-                mpn_mul_n(w->d, x->d, y->d, xn);
-            else if (xn > yn)
-                mpn_mul(w->d, x->d, xn, y->d, yn);
-            else
-                mpn_mul(w->d, y->d, yn, x->d, xn);
-            rn -= w->d[rn - 1] == 0; /* a product of two big values stays big */
-            w->size = (xs ^ ys) < 0 ? -rn : rn;
-            r->coef_ = 0;
-            r->scale_ = s;
-            r->flags_ = 0;
+        if (LIKELY(BIG_CAP(r) >= rn)) {
+            const mp_limb_t *xp = LIMBS(a), *yp = LIMBS(b);
+            mp_limb_t *rp = w;
+            if (xn < yn) {
+                const mp_limb_t *tp = xp;
+                mp_size_t tn = xn;
+                xp = yp;
+                xn = yn;
+                yp = tp;
+                yn = tn;
+            }
+            switch (xn * 8 + yn) {
+#if GMP_NUMB_BITS == 64
+            case 2 * 8 + 2: limbs_mul_cols(rp, xp, 2, yp, 2); break;
+            case 3 * 8 + 2: limbs_mul_cols(rp, xp, 3, yp, 2); break;
+            case 3 * 8 + 3: limbs_mul_cols(rp, xp, 3, yp, 3); break;
+            case 4 * 8 + 3: limbs_mul_cols(rp, xp, 4, yp, 3); break;
+            case 4 * 8 + 4: limbs_mul_cols(rp, xp, 4, yp, 4); break;
+#endif
+            default:
+                if (xn == yn)
+                    mpn_mul_n(rp, xp, yp, xn);
+                else
+                    mpn_mul(rp, xp, xn, yp, yn);
+                break;
+            }
+            rn -= rp[rn - 1] == 0;
+            big_resize(r, (xs ^ ys) < 0 ? -rn : rn, s);
             return BILL_OK;
         }
     }
@@ -1739,7 +2012,8 @@ static DEC_NOINLINE int round_prec_big(bill_dec *r, const bill_dec *a, int32_t p
     qroom = o.n - t.n + 2;
     sc.heap = NULL;
     qp = scratch_get(&sc, (size_t)qroom + 2 * (size_t)t.n);
-    qn = div_round_limbs(qp, qp + qroom, o.p, o.n, t.p, t.n, o.neg ? -1 : 1, mode, &bumped);
+    qn = div_round_limbs(qp, qp + qroom, o.p, o.n, t.p, t.n,
+                         drop <= DEC_P10_INV_MAX ? (int)drop : 0, o.neg ? -1 : 1, mode, &bumped);
     p10_done(&t);
     if (qn < 0) {
         scratch_done(&sc);
@@ -1883,7 +2157,7 @@ static DEC_NOINLINE int div_slow(bill_dec *r, const bill_dec *a, const bill_dec 
         }
         p10_done(&t);
     }
-    rc = div_round_store(r, scale, np, nn, dp, dn, x.neg != y.neg ? -1 : 1, mode);
+    rc = div_round_store(r, scale, np, nn, dp, dn, 0, x.neg != y.neg ? -1 : 1, mode);
     scratch_done(&sc);
     if (rc == DEC_INEXACT)
         return err_round("div", a, scale, "digits after the point");
@@ -2086,7 +2360,7 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
     mpz_t *vals = NULL;
     mpz_t *fracs = NULL;
     unsigned char *extra = NULL;
-    dec_big **store = NULL;
+    mp_limb_t **store = NULL;
 
     BILLI_CHECK_ARG(parts, "parts");
     BILLI_CHECK_ARG(total, "total");
@@ -2248,7 +2522,7 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
     /* reserve the big blocks first so that nothing below can fail */
     for (i = 0; i < n; i++) {
         mp_size_t need = (mp_size_t)mpz_size(vals[i]);
-        if (mpz_sizeinbase(vals[i], 2) > 63 && (!parts[i].big_ || BIG(&parts[i])->cap < need)) {
+        if (mpz_sizeinbase(vals[i], 2) > 63 && (!parts[i].big_ || BIG_CAP(&parts[i]) < need)) {
             store[i] = big_alloc(need);
             if (!store[i]) {
                 rc = err_nomem("allocate");
@@ -2260,7 +2534,8 @@ int bill_dec_allocate(bill_dec *parts, size_t n, const bill_dec *total, const bi
         if (store[i]) {
             free(parts[i].big_);
             parts[i].big_ = store[i];
-            store[i]->size = 1; /* a placeholder, overwritten at once */
+            parts[i].flags_ = (int32_t)mpz_size(vals[i]); /* the room reserved above */
+            big_resize(&parts[i], 1, scale); /* a placeholder, overwritten at once */
             store[i] = NULL;
         }
         set_big(&parts[i], vals[i], scale); /* cannot fail now */

@@ -57,9 +57,9 @@ extern "C" {
 
 /** An exact decimal. Fields are private: use the functions. */
 typedef struct bill_dec {
-    int64_t coef_;   /* coefficient while big_ == NULL */
+    int64_t coef_;   /* coefficient while big_ == NULL (else internal) */
     int32_t scale_;  /* digits after the point */
-    int32_t flags_;  /* reserved, 0 */
+    int32_t flags_;  /* 0 while big_ == NULL (else internal) */
     void *big_;      /* heap GMP coefficient when it does not fit in coef_ */
 } bill_dec;
 

@@ -8,6 +8,7 @@ int main(void)
 {
     suite_errors();
     suite_decimal();
+    suite_decimal_big();
     suite_money();
     suite_date();
     suite_calendar();

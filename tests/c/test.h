@@ -73,6 +73,7 @@ extern const char *test_current;
 /* Suites, one per module; each tests/c/<module>_test.c defines one. */
 void suite_errors(void);
 void suite_decimal(void);
+void suite_decimal_big(void);
 void suite_money(void);
 void suite_date(void);
 void suite_calendar(void);
