@@ -770,6 +770,32 @@ static int monthly_quotas(fd *q, const billi_tiers *tr, const fctx *x, int large
 }
 
 /*
+ * Tier i of the quotas q (qi: the same as integers at the scale of si and ei, the range's
+ * start and end): its range (lo, hi] within (start, end] and its kWh tk (0 when empty).
+ */
+static inline int tier_one(fd *tk, fd *lo, fd *hi, int i, const fd *q, const int64_t *qi,
+                           int nthr, fd start, fd end, int64_t si, int64_t ei)
+{
+    int64_t li = i == 0 ? 0 : qi[i - 1], hi_i;
+    lo[i] = i == 0 ? (fd){0, 0} : q[i - 1];
+    if (li <= si) {
+        lo[i] = start;
+        li = si;
+    }
+    if (i < nthr && qi[i] < ei) {
+        hi[i] = q[i];
+        hi_i = qi[i];
+    } else {
+        hi[i] = end;
+        hi_i = ei;
+    }
+    if (hi_i > li)
+        return f_sub(&tk[i], hi[i], lo[i]);
+    tk[i] = (fd){0, 0};
+    return 0;
+}
+
+/*
  * The kWh from start to start + kwh in each of the nthr + 1 tiers bounded by the quotas
  * q[0 .. nthr): tier i covers (lo[i], hi[i]], tk[i] = hi[i] - lo[i] or 0 when empty.
  */
@@ -787,27 +813,9 @@ static inline int tier_split(fd *tk, fd *lo, fd *hi, const fd *q, int nthr, fd s
     int fits = at_scale(&si, start, sc) && at_scale(&ei, end, sc);
     for (int i = 0; i < nthr && fits; i++)
         fits = at_scale(&qi[i], q[i], sc);
-    for (int i = 0; i < ntiers && fits; i++) {
-        int64_t li = i == 0 ? 0 : qi[i - 1], hi_i;
-        lo[i] = i == 0 ? zero : q[i - 1];
-        if (li <= si) {
-            lo[i] = start;
-            li = si;
-        }
-        if (i < nthr && qi[i] < ei) {
-            hi[i] = q[i];
-            hi_i = qi[i];
-        } else {
-            hi[i] = end;
-            hi_i = ei;
-        }
-        if (hi_i > li) {
-            if (f_sub(&tk[i], hi[i], lo[i]))
-                return -1;
-        } else {
-            tk[i] = zero;
-        }
-    }
+    for (int i = 0; i < ntiers && fits; i++)
+        if (tier_one(tk, lo, hi, i, q, qi, nthr, start, end, si, ei))
+            return -1;
     for (int i = 0; i < ntiers && !fits; i++) {
         fd a = i == 0 ? zero : q[i - 1];
         lo[i] = f_cmp(a, start) > 0 ? a : start;
@@ -2026,27 +2034,9 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                     for (i1 = i0; i1 < nthr && qi[i1] < ei; i1++)
                         ;
                     i1++;
-                    for (int i = i0; i < i1; i++) {
-                        int64_t li = i == 0 ? 0 : qi[i - 1], hi_i;
-                        lo[i] = i == 0 ? (fd){0, 0} : q[i - 1];
-                        if (li <= si) {
-                            lo[i] = start;
-                            li = si;
-                        }
-                        if (i < nthr && qi[i] < ei) {
-                            hi[i] = q[i];
-                            hi_i = qi[i];
-                        } else {
-                            hi[i] = end;
-                            hi_i = ei;
-                        }
-                        if (hi_i > li) {
-                            if (f_sub(&tk[i], hi[i], lo[i]))
-                                return FAST_NO;
-                        } else {
-                            tk[i] = (fd){0, 0};
-                        }
-                    }
+                    for (int i = i0; i < i1; i++)
+                        if (tier_one(tk, lo, hi, i, q, qi, nthr, start, end, si, ei))
+                            return FAST_NO;
                 } else if (tier_split(tk, lo, hi, q, nthr, start, total)) {
                     return FAST_NO;
                 }

@@ -10,18 +10,6 @@
 #include "test.h"
 #include "tariff_util.h"
 
-static uint64_t rs;
-
-static uint64_t rnd(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return rs;
-}
-
-static int64_t below(int64_t n) { return (int64_t)(rnd() % (uint64_t)n); }
-static int chance(int percent) { return below(100) < percent; }
 
 static const char *dstr(const bill_dec *d)
 {
@@ -66,39 +54,39 @@ static void one_batch(const bill_tariff *t, const char *what, bill_period p, siz
     CHECK_OK(bill_batch_create(&b, t, p, n));
     if (!b)
         return;
-    int set = (int)below(3), ntou = chance(85) ? set_len[set] : 0;
+    int set = (int)tu_below(3), ntou = tu_chance(85) ? set_len[set] : 0;
     int64_t *tou[4] = {NULL, NULL, NULL, NULL}, *kwh = NULL, *ytd = NULL;
-    int32_t tou_s[4], kwh_s = (int32_t)below(4), ytd_s = (int32_t)below(3);
+    int32_t tou_s[4], kwh_s = (int32_t)tu_below(4), ytd_s = (int32_t)tu_below(3);
     int32_t *house = NULL;
     const char **cls = NULL;
-    const char *cls_all = classes[below(4)];
-    int64_t typical = chance(70) ? 400 : 300000;
+    const char *cls_all = classes[tu_below(4)];
+    int64_t typical = tu_chance(70) ? 400 : 300000;
     for (int k = 0; k < ntou; k++) {
         tou[k] = malloc(n * sizeof *tou[k]);
-        tou_s[k] = (int32_t)below(4);
+        tou_s[k] = (int32_t)tu_below(4);
         for (size_t i = 0; i < n; i++)
-            tou[k][i] = chance(3) ? 0 : below(typical * p10(tou_s[k]) / ntou + 1);
+            tou[k][i] = tu_chance(3) ? 0 : tu_below(typical * p10(tou_s[k]) / ntou + 1);
         CHECK_OK(bill_batch_set_tou_kwh(b, sets[set][k], tou[k], tou_s[k]));
     }
-    if (ntou == 0 || chance(10)) {
+    if (ntou == 0 || tu_chance(10)) {
         kwh = malloc(n * sizeof *kwh);
         for (size_t i = 0; i < n; i++) {
             if (ntou == 0) {
-                kwh[i] = chance(3) ? 0 : below(typical * p10(kwh_s) + 1);
+                kwh[i] = tu_chance(3) ? 0 : tu_below(typical * p10(kwh_s) + 1);
             } else { /* the sum of the TOU values, now and then not */
                 int64_t s = 0;
                 kwh_s = 3;
                 for (int k = 0; k < ntou; k++)
                     s += tou[k][i] * p10(3 - tou_s[k]);
-                kwh[i] = s + (chance(5) ? 1 : 0);
+                kwh[i] = s + (tu_chance(5) ? 1 : 0);
             }
         }
         CHECK_OK(bill_batch_set_kwh(b, kwh, kwh_s));
     }
-    if (chance(70)) {
+    if (tu_chance(70)) {
         ytd = malloc(n * sizeof *ytd);
         for (size_t i = 0; i < n; i++)
-            ytd[i] = below(5000 * p10(ytd_s));
+            ytd[i] = tu_below(5000 * p10(ytd_s));
         CHECK_OK(bill_batch_set_ytd_kwh(b, ytd, ytd_s));
     }
     /* two-part columns, each sometimes missing */
@@ -112,28 +100,28 @@ static void one_batch(const bill_tariff *t, const char *what, bill_period p, siz
         bill_usage_set_kvarh};
     static const int64_t tp_typ[4] = {6000, 3000, 3000, 0};
     for (int k = 0; k < 4; k++) {
-        if (!chance(80))
+        if (!tu_chance(80))
             continue;
         tp[k] = malloc(n * sizeof *tp[k]);
-        tp_s[k] = (int32_t)below(3);
+        tp_s[k] = (int32_t)tu_below(3);
         for (size_t i = 0; i < n; i++)
-            tp[k][i] = below((k == 3 ? typical + 1 : tp_typ[k]) * p10(tp_s[k]) + 1);
+            tp[k][i] = tu_below((k == 3 ? typical + 1 : tp_typ[k]) * p10(tp_s[k]) + 1);
         CHECK_OK(tp_set[k](b, tp[k], tp_s[k]));
     }
     static const char *const stds[] = {"0.90", "0.85", "0.80"};
-    const char *std = chance(70) ? stds[below(3)] : NULL;
+    const char *std = tu_chance(70) ? stds[tu_below(3)] : NULL;
     if (std)
         CHECK_OK(bill_batch_set_pf_standard(b, std));
-    if (chance(30)) {
+    if (tu_chance(30)) {
         house = malloc(n * sizeof *house);
         for (size_t i = 0; i < n; i++)
-            house[i] = (int32_t)below(9);
+            house[i] = (int32_t)tu_below(9);
         CHECK_OK(bill_batch_set_household_size(b, house));
     }
-    if (chance(40)) {
+    if (tu_chance(40)) {
         cls = malloc(n * sizeof *cls);
         for (size_t i = 0; i < n; i++)
-            cls[i] = classes[below(4)];
+            cls[i] = classes[tu_below(4)];
         CHECK_OK(bill_batch_set_classes(b, cls));
     } else {
         CHECK_OK(bill_batch_set_class(b, cls_all));
@@ -209,7 +197,7 @@ static void one_batch(const bill_tariff *t, const char *what, bill_period p, siz
         CHECK_INT((int)bill_batch_failed(b), (int)failed);
     /* a few accounts' full bills: the same JSON as bill_tariff_compute's */
     for (int r = 0; r < 3; r++) {
-        size_t i = (size_t)below((int64_t)n);
+        size_t i = (size_t)tu_below((int64_t)n);
         bill_bill *y;
         CHECK_OK(bill_bill_create(&y));
         CHECK_OK(bill_batch_usage(u, b, i));
@@ -242,7 +230,7 @@ static void test_batch_matches(void)
 {
     bill_period periods[] = {period(2025, 6, 1, 30), period(2024, 2, 1, 29), period(2025, 3, 10, 30),
                              period(2024, 12, 10, 45), period(2025, 1, 1, 31)};
-    rs = 0x9E3779B97F4A7C15ULL;
+    tu_seed(0x9E3779B97F4A7C15ULL);
     int kernel = 0, accounts = 0, energy_kernel = 0, energy_accounts = 0, ind_kernel = 0;
     for (size_t f = 0; f < NFILES; f++) {
         bill_tariff *t = tu_example_tariff(files[f]);
@@ -251,7 +239,7 @@ static void test_batch_matches(void)
         for (size_t pi = 0; pi < sizeof periods / sizeof periods[0]; pi++)
             for (int r = 0; r < 6; r++) {
                 int k0 = kernel, a0 = accounts;
-                one_batch(t, files[f], periods[pi], 1 + (size_t)below(400), &kernel, &accounts);
+                one_batch(t, files[f], periods[pi], 1 + (size_t)tu_below(400), &kernel, &accounts);
                 if (f < 4) {
                     energy_kernel += kernel - k0;
                     energy_accounts += accounts - a0;
@@ -407,7 +395,7 @@ int64_t billi_test_pdiv(int64_t d, int64_t x);
 static void test_batch_pdiv(void)
 {
     int bad = 0;
-    rs = 12345;
+    tu_seed(12345);
     for (int32_t d = 1; d <= 18 && bad < 3; d++) {
         int64_t dd = p10(d);
         int64_t xs[] = {0, 1, dd - 1, dd, dd + 1, 2 * dd - 1, INT64_MAX, INT64_MAX - 1,
@@ -418,9 +406,9 @@ static void test_batch_pdiv(void)
                 TEST_FAIL_("floor(%lld / 10^%d)", (long long)xs[k], (int)d);
             }
         for (int r = 0; r < 20000; r++) {
-            int64_t x = (int64_t)(rnd() >> (1 + below(63)));
-            if (chance(50)) /* near a multiple */
-                x = x / dd * dd - (int64_t)below(2);
+            int64_t x = (int64_t)(tu_rnd() >> (1 + tu_below(63)));
+            if (tu_chance(50)) /* near a multiple */
+                x = x / dd * dd - (int64_t)tu_below(2);
             if (x < 0)
                 continue;
             if (billi_test_pdiv(d, x) != x / dd) {
@@ -434,7 +422,7 @@ static void test_batch_pdiv(void)
                                   ((int64_t)1 << 61) + 1};
     for (size_t k = 0; k < sizeof dvs / sizeof dvs[0] && bad < 3; k++)
         for (int r = 0; r < 20000; r++) {
-            int64_t x = (int64_t)(rnd() >> (1 + below(63)));
+            int64_t x = (int64_t)(tu_rnd() >> (1 + tu_below(63)));
             if (r < 4)
                 x = r < 2 ? INT64_MAX - r : dvs[k] - 1 + r - 2;
             if (billi_test_pdiv(-dvs[k], x) != x / dvs[k]) {

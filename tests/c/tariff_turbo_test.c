@@ -21,18 +21,6 @@ void billi_bill_set_no_turbo(bill_bill *b, int on);
 int billi_bill_used_fast(const bill_bill *b);
 int billi_bill_used_turbo(const bill_bill *b);
 
-static uint64_t rs;
-
-static uint64_t rnd(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return rs;
-}
-
-static int64_t below(int64_t n) { return (int64_t)(rnd() % (uint64_t)n); }
-static int chance(int percent) { return below(100) < percent; }
 
 static void set_dec(bill_dec *d, int64_t coef, int32_t scale)
 {
@@ -43,16 +31,16 @@ static void set_dec(bill_dec *d, int64_t coef, int32_t scale)
 /* a quantity around `typical` kWh at scale 0..3, sometimes 0, rarely too big for int64 */
 static void qty(bill_dec *d, int64_t typical)
 {
-    int32_t s = (int32_t)below(4);
+    int32_t s = (int32_t)tu_below(4);
     int64_t p = 1;
     for (int32_t i = 0; i < s; i++)
         p *= 10;
-    if (chance(3)) {
+    if (tu_chance(3)) {
         set_dec(d, 0, s);
-    } else if (chance(1)) {
+    } else if (tu_chance(1)) {
         CHECK_OK(bill_dec_parse(d, "123456789012345.123", (size_t)-1));
     } else {
-        set_dec(d, below(typical * 2 * p + 1), s);
+        set_dec(d, tu_below(typical * 2 * p + 1), s);
     }
 }
 
@@ -68,42 +56,42 @@ static void usage(bill_usage *u, bill_period p)
     bill_dec d = BILL_DEC_INIT, sum = BILL_DEC_INIT;
     bill_usage_reset(u);
     CHECK_OK(bill_usage_set_period(u, p));
-    CHECK_OK(bill_usage_set_class(u, classes[below(5)]));
-    if (chance(30))
-        CHECK_OK(bill_usage_set_household_size(u, 1 + (int)below(8)));
-    int64_t typical = chance(70) ? 400 : 200000;
-    if (chance(85)) {
-        int set = (int)below(3), n = set_len[set];
-        int swap = chance(5); /* the names in another order: handed on */
+    CHECK_OK(bill_usage_set_class(u, classes[tu_below(5)]));
+    if (tu_chance(30))
+        CHECK_OK(bill_usage_set_household_size(u, 1 + (int)tu_below(8)));
+    int64_t typical = tu_chance(70) ? 400 : 200000;
+    if (tu_chance(85)) {
+        int set = (int)tu_below(3), n = set_len[set];
+        int swap = tu_chance(5); /* the names in another order: handed on */
         for (int k = 0; k < n; k++) {
             int kk = swap && k < 2 ? 1 - k : k;
             qty(&d, typical / n);
             CHECK_OK(bill_usage_set_tou_kwh(u, sets[set][kk], &d));
             CHECK_OK(bill_dec_add(&sum, &sum, &d));
         }
-        if (chance(10))
+        if (tu_chance(10))
             CHECK_OK(bill_usage_set_kwh(u, &sum));
     } else {
         qty(&d, typical);
         CHECK_OK(bill_usage_set_kwh(u, &d));
     }
-    if (chance(70)) {
+    if (tu_chance(70)) {
         qty(&d, 4000);
         CHECK_OK(bill_usage_set_ytd_kwh(u, &d));
     }
-    if (chance(4))
-        CHECK_OK(bill_usage_set_opened(u, (bill_date){p.start.day - 1 - (int32_t)below(500)}));
-    if (chance(3)) {
-        set_dec(&d, below(100), 0);
+    if (tu_chance(4))
+        CHECK_OK(bill_usage_set_opened(u, (bill_date){p.start.day - 1 - (int32_t)tu_below(500)}));
+    if (tu_chance(3)) {
+        set_dec(&d, tu_below(100), 0);
         CHECK_OK(bill_usage_set_reading(u, (bill_date){p.start.day + 1}, &d));
     }
-    if (chance(50)) {
-        set_dec(&d, 100 + below(5000), 0);
+    if (tu_chance(50)) {
+        set_dec(&d, 100 + tu_below(5000), 0);
         CHECK_OK(bill_usage_set_declared_kw(u, &d));
         CHECK_OK(bill_usage_set_capacity_kva(u, &d));
-        set_dec(&d, below(50000), 1);
+        set_dec(&d, tu_below(50000), 1);
         CHECK_OK(bill_usage_set_max_demand_kw(u, &d));
-        set_dec(&d, below(200000), 0);
+        set_dec(&d, tu_below(200000), 0);
         CHECK_OK(bill_usage_set_kvarh(u, &d));
         CHECK_OK(bill_usage_set_pf_standard(u, "0.90"));
     }
@@ -216,7 +204,7 @@ static void test_turbo_runs(void)
     bill_period periods[] = {month(2025, 6, 1, 30), month(2024, 2, 1, 29), month(2025, 3, 10, 30),
                              month(2025, 1, 1, 31), month(2024, 12, 10, 45), month(2025, 12, 1, 31)};
     struct tally all = {0, 0, 0}, res = {0, 0, 0};
-    rs = 88172645463325252ULL;
+    tu_seed(88172645463325252ULL);
     for (size_t pi = 0; pi < sizeof periods / sizeof periods[0]; pi++)
         for (size_t f = 0; f < NFILES; f++) {
             if (!t[f])
@@ -225,7 +213,7 @@ static void test_turbo_runs(void)
             for (int i = 0; i < 250; i++) {
                 usage(u, periods[pi]);
                 /* now and then a bill under another tariff in between, same handles */
-                const bill_tariff *tt = chance(10) && t[(f + 1) % NFILES] ? t[(f + 1) % NFILES] : t[f];
+                const bill_tariff *tt = tu_chance(10) && t[(f + 1) % NFILES] ? t[(f + 1) % NFILES] : t[f];
                 three(tt, u, b, &tl, files[f], i);
             }
             all.bills += tl.bills;
@@ -282,21 +270,21 @@ static void test_turbo_templates(void)
     billi_bill_set_no_turbo(b[1], 1);
     billi_bill_set_general_only(b[2], 1);
     struct tally tl = {0, 0, 0};
-    rs = 4242;
+    tu_seed(4242);
     bill_period p = month(2025, 4, 1, 30), q = month(2025, 4, 11, 35);
     for (int i = 0; i < 1500; i++) {
         bill_dec d = BILL_DEC_INIT;
         bill_usage_reset(u);
         CHECK_OK(bill_usage_set_period(u, i % 500 < 450 ? p : q));
-        CHECK_OK(bill_usage_set_class(u, chance(20) ? "agricultural" : "residential"));
+        CHECK_OK(bill_usage_set_class(u, tu_chance(20) ? "agricultural" : "residential"));
         /* 0 to 700 kWh: below, inside and above the tiers, under the minimum */
-        int64_t peak = below(3500), valley = below(3500);
+        int64_t peak = tu_below(3500), valley = tu_below(3500);
         set_dec(&d, peak, 1);
         CHECK_OK(bill_usage_set_tou_kwh(u, "peak", &d));
-        if (chance(5)) /* many decimals: the tiers without the period's integer quotas */
-            set_dec(&d, valley * 10000000 + below(10000000), 8);
+        if (tu_chance(5)) /* many decimals: the tiers without the period's integer quotas */
+            set_dec(&d, valley * 10000000 + tu_below(10000000), 8);
         else
-            set_dec(&d, valley, (int32_t)below(3));
+            set_dec(&d, valley, (int32_t)tu_below(3));
         CHECK_OK(bill_usage_set_tou_kwh(u, "valley", &d));
         bill_dec_clear(&d);
         three(t, u, b, &tl, "templates", i);

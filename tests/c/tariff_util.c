@@ -84,3 +84,28 @@ bill_tariff *tu_example_tariff(const char *name)
     }
     return t;
 }
+
+static uint64_t tu_state = 88172645463325252ULL;
+
+void tu_seed(uint64_t seed)
+{
+    tu_state = seed ? seed : 88172645463325252ULL;
+}
+
+uint64_t tu_rnd(void)
+{
+    tu_state ^= tu_state << 13;
+    tu_state ^= tu_state >> 7;
+    tu_state ^= tu_state << 17;
+    return tu_state;
+}
+
+int64_t tu_below(int64_t n)
+{
+    return (int64_t)(tu_rnd() % (uint64_t)n);
+}
+
+int tu_chance(int percent)
+{
+    return tu_below(100) < percent;
+}

@@ -7,6 +7,8 @@
 
 #include "bill/tariff.h"
 
+#include <stdint.h>
+
 /* `text` with every ' turned into " (malloc'd; aborts when memory runs out). */
 char *tu_sq(const char *text);
 /* The tariff loaded from single-quoted JSON; counts a pass, or a failure (then NULL). */
@@ -20,5 +22,13 @@ const char *tu_dstr(const bill_dec *d);
 
 /* examples/tariffs/<name> loaded; a failure counted (then NULL). Not thread-safe. */
 bill_tariff *tu_example_tariff(const char *name);
+
+/* A small deterministic generator (xorshift64) for the randomized suites: tu_seed first. */
+void tu_seed(uint64_t seed);
+uint64_t tu_rnd(void);
+/* 0 .. n-1 (n >= 1) */
+int64_t tu_below(int64_t n);
+/* 1 with the given chance in percent */
+int tu_chance(int percent);
 
 #endif
