@@ -1213,6 +1213,19 @@ static int split_usage(bill_bill *b, const bill_tariff *t, const bill_usage *u, 
     return rc;
 }
 
+void billi_minimum_line(billi_line *l, const bill_tariff *t, const bill_bill *b, int nseg)
+{
+    for (int s = 0; s < nseg && !l->charge; s++) {
+        const billi_version *v = &t->versions[b->seg_ver[s]];
+        for (int i = 0; i < v->ncharges; i++)
+            if (v->charges[i].type == BILLI_CH_MINIMUM) {
+                l->charge = &v->charges[i];
+                l->charge_id = v->charges[i].id;
+                break;
+            }
+    }
+}
+
 int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 {
     BILLI_CHECK_ARG(t != NULL, "t");
@@ -1403,15 +1416,7 @@ int bill_tariff_compute(const bill_tariff *t, const bill_usage *u, bill_bill *b)
     if (has_min && bill_dec_cmp(&b->subtotal, &minimum) < 0) {
         if (!(l = push_line(b, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, NULL, &u->period)))
             goto nomem;
-        for (int s = 0; s < b->nsegments && !l->charge; s++) {
-            const billi_version *v = &t->versions[b->seg_ver[s]];
-            for (int i = 0; i < v->ncharges; i++)
-                if (v->charges[i].type == BILLI_CH_MINIMUM) {
-                    l->charge = &v->charges[i];
-                    l->charge_id = v->charges[i].id;
-                    break;
-                }
-        }
+        billi_minimum_line(l, t, b, b->nsegments);
         TRY_GOTO(bill_dec_set_i64(&l->qty, 1, 0));
         l->unit = "period";
         TRY_GOTO(bill_dec_sub(&l->price, &minimum, &b->subtotal));

@@ -1349,15 +1349,8 @@ static int finish(const bill_tariff *t, bill_bill *b, bill_period p, int n, fd s
     sub = f_trim(sub, t->round_scale);
     if (has_min && f_cmp(sub, minimum) < 0) {
         FPUSH(l, b, ep, BILL_LINE_MINIMUM, BILLI_EX_MINIMUM, p, &fresh);
-        for (int s = 0; s < n && fresh && !l->charge; s++) {
-            const billi_version *v = &t->versions[b->seg_ver[s]];
-            for (int i = 0; i < v->ncharges; i++)
-                if (v->charges[i].type == BILLI_CH_MINIMUM) {
-                    l->charge = &v->charges[i];
-                    l->charge_id = v->charges[i].id;
-                    break;
-                }
-        }
+        if (fresh)
+            billi_minimum_line(l, t, b, n);
         fd top;
         if (f_sub(&top, minimum, sub))
             return FAST_NO;

@@ -350,6 +350,9 @@ void billi_bill_set_general_only(bill_bill *b, int on);
 void billi_bill_set_no_turbo(bill_bill *b, int on);
 /* Tests: 1 when the last bill computed into b came from the turbo path. */
 int billi_bill_used_turbo(const bill_bill *b);
+/* tariff_compute.c: the minimum line l names the minimum charge of the first of b's nseg
+ * segments' versions that has one (l->charge NULL before). */
+void billi_minimum_line(billi_line *l, const bill_tariff *t, const bill_bill *b, int nseg);
 /* bill_bill_free: the turbo path's state of b. */
 void billi_fast_bill_free(bill_bill *b);
 
