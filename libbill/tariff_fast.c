@@ -1145,7 +1145,7 @@ static inline int std_index(const char *s)
 
 static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *c,
                         const fast_charge *fc, const billi_version *v, const bill_usage *u,
-                        const fctx *x, const size_t *cstart, int ci)
+                        const fctx *x, const size_t *cstart, int ci, const fd *base_in)
 {
     FX(!u->has_kvarh && c->require_kvarh);
     int si = u->pf_standard[0] ? std_index(u->pf_standard) : fc->pf_default;
@@ -1158,7 +1158,9 @@ static int power_factor(bill_bill *b, const bill_tariff *t, const billi_charge *
      * base's charges before this one (charge i's lines are cstart[i] .. cstart[i + 1]) */
     fd base = {0, 0};
     (void)v;
-    for (uint64_t m = fc->pf_base & (((uint64_t)1 << ci) - 1); m; m &= m - 1) {
+    if (base_in) /* the turbo path summed it */
+        base = *base_in;
+    for (uint64_t m = base_in ? 0 : fc->pf_base & (((uint64_t)1 << ci) - 1); m; m &= m - 1) {
         int i = __builtin_ctzll(m);
         for (size_t j = cstart[i]; j < cstart[i + 1]; j++) {
             const billi_line *ml = &b->lines[j];
@@ -1516,7 +1518,7 @@ static int fast_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
                 rc = capacity(b, t, c, u, &x);
                 break;
             case BILLI_CH_PF:
-                rc = power_factor(b, t, c, fc, v, u, &x, cstart, i);
+                rc = power_factor(b, t, c, fc, v, u, &x, cstart, i, NULL);
                 break;
             default:
                 return FAST_NO;
@@ -1929,6 +1931,12 @@ static inline int tsum_total(fd *r, const tsum *ts)
     return 0;
 }
 
+/* 1 when charge o is in the base of power-factor charge pfo (before it) */
+static inline int op_in_base(const turbo_plan *tp, int pfo, int o)
+{
+    return o < 64 && (tp->op[pfo].fc->pf_base >> o & 1);
+}
+
 static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
 {
     struct billi_turbo_state *ts = b->tstate;
@@ -1984,14 +1992,32 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
         seg.cum = cum;
         seg.tou = tou;
     }
+    /* rounding per line and one power-factor charge: its base (the amounts of the charges in
+     * it, before it) summed as the lines are written, at rs */
+    int pfo = -1, prev_in_base = 0, pf_any = 0;
+    int64_t pf_at = 0, before = 0;
+    size_t nbefore = 0;
+    if (tp->npf == 1 && sum.line)
+        for (int o = 0; o < tp->nops; o++)
+            if (tp->op[o].op == TB_PF)
+                pfo = o;
     for (int o = 0; o < tp->nops; o++) {
         const turbo_op *op = &tp->op[o];
         cstart[o] = b->n;
+        if (prev_in_base) {
+            pf_at += sum.at_rs - before;
+            pf_any |= b->n > nbefore;
+        }
+        prev_in_base = pfo > o && op_in_base(tp, pfo, o);
+        before = sum.at_rs;
+        nbefore = b->n;
         if (op->op >= TB_DEMAND) { /* the fast path's lines, their amounts summed here */
+            fd pfb = pf_any ? (fd){pf_at, sum.rs} : (fd){0, 0};
             int rc = op->op == TB_DEMAND     ? demand(b, t, op->c, u, &seg)
                      : op->op == TB_CAPACITY ? capacity(b, t, op->c, u, &seg)
                                              : power_factor(b, t, op->c, op->fc,
-                                                            &t->versions[ts->vi], u, &seg, cstart, o);
+                                                            &t->versions[ts->vi], u, &seg, cstart, o,
+                                                            o == pfo ? &pfb : NULL);
             if (rc != BILL_OK)
                 return rc;
             for (size_t j = cstart[o]; j < b->n; j++)
@@ -2120,12 +2146,6 @@ static int turbo_bill(const bill_tariff *t, const bill_usage *u, bill_bill *b)
  * quantity sum that disagrees with its total, or no kWh on a plain tier table is left to
  * the caller (done[i] = 0), who bills it one at a time.
  */
-
-/* 1 when charge o is in the base of power-factor charge pfo (before it) */
-static inline int op_in_base(const turbo_plan *tp, int pfo, int o)
-{
-    return o < 64 && (tp->op[pfo].fc->pf_base >> o & 1);
-}
 
 /* Account sums: an amount x at scale `from` added to acc[i] at scale to (line: rounded) */
 static inline void k_add(int64_t *acc, uint8_t *bad, size_t i, int64_t x, int32_t from,
