@@ -421,6 +421,7 @@ static int batch_pass(bill_batch *bt, bill_dec *total)
 struct bresult {
     double rate;
     size_t kernel;
+    long rss1, rss2;          /* max RSS after the timed passes, then after as many more */
     char checksum[64];
 };
 
@@ -445,6 +446,11 @@ static void run_batch(struct bresult *r, const char *name, const bill_tariff *t,
         t1 = now();
     } while (t1 - t0 < min_seconds);
     r->rate = (double)passes * N / (t1 - t0);
+    r->rss1 = max_rss_kib();
+    for (long k = 0; k < passes; k++)
+        if (batch_pass(bt, &total) != 0)
+            die(name);
+    r->rss2 = max_rss_kib();
     bill_dec_clear(&total);
     bill_dec_clear(&sum);
     bill_batch_free(bt);
@@ -512,6 +518,10 @@ int main(int argc, char **argv)
     printf("%-6s %-12s %14.0f %6zu   %s\n", "batch", "residential", br.rate, br.kernel, br.checksum);
     printf("%-6s %-12s %14.0f %6zu   %s\n", "batch", "commercial", bc.rate, bc.kernel, bc.checksum);
     printf("%-6s %-12s %14.0f %6zu   %s\n", "batch", "industry", bi.rate, bi.kernel, bi.checksum);
+    printf("batch memory: max RSS after the timed passes, then after as many more: residential "
+           "%ld -> %ld KiB, commercial %ld -> %ld KiB, industry %ld -> %ld KiB (%s)\n",
+           br.rss1, br.rss2, bc.rss1, bc.rss2, bi.rss1, bi.rss2,
+           br.rss1 == br.rss2 && bc.rss1 == bc.rss2 && bi.rss1 == bi.rss2 ? "flat" : "GREW");
     printf("\nmemory: max RSS after the timed bills, then after as many more\n");
     printf("%-12s %14s %10s %14s %10s  %s\n", "memory", "bills so far", "KiB", "bills so far", "KiB",
            "");
