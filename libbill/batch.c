@@ -1,7 +1,7 @@
 /*
  * Batch billing: many accounts under one tariff for one period, usage as columns
  * (include/bill/batch.h). The columns are kept as given (int64 coefficients, one scale
- * per column); bill_batch_compute() hands them to the column kernel of tariff_fast.c
+ * per column); bill_batch_compute() hands them to the column kernel of tariff_batch.c
  * (billi_fast_batch) and bills the accounts it leaves one at a time through
  * bill_tariff_compute() with a usage built from the columns (bill_batch_usage), so both
  * give the bill bill_tariff_compute gives.

@@ -357,9 +357,9 @@ void billi_minimum_line(billi_line *l, const bill_tariff *t, const bill_bill *b,
 void billi_fast_bill_free(bill_bill *b);
 
 /*
- * Batch billing (batch.c) over the turbo plan (tariff_fast.c): the columns of a batch of n
- * accounts, values as int64 coefficients at one scale per column (checked: >= 0, as
- * usage quantities).
+ * Batch billing (batch.c; the kernel in tariff_batch.c, over the turbo plan of
+ * tariff_fast.c): the columns of a batch of n accounts, values as int64 coefficients at one
+ * scale per column (checked: >= 0, as usage quantities).
  */
 typedef struct billi_batch_in {
     size_t n;
