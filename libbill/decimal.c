@@ -842,25 +842,7 @@ static int set_i128(bill_dec *r, dec_i128 v, int32_t scale)
 
 /* ---- rounding decisions -------------------------------------------------- */
 
-/*
- * Whether a quotient truncated towards zero gets one more unit away from
- * zero. sign: of the exact value; half: the dropped part compared with half
- * a unit (-1, 0, 1); odd: the truncated quotient is odd. The dropped part is
- * nonzero. Returns 1, 0, or -1 when the mode is UNNECESSARY.
- */
-static inline int round_inc(int mode, int sign, int half, int odd)
-{
-    switch (mode) {
-    case BILL_ROUND_UP:        return 1;
-    case BILL_ROUND_DOWN:      return 0;
-    case BILL_ROUND_CEILING:   return sign > 0;
-    case BILL_ROUND_FLOOR:     return sign < 0;
-    case BILL_ROUND_HALF_UP:   return half >= 0;
-    case BILL_ROUND_HALF_DOWN: return half > 0;
-    case BILL_ROUND_HALF_EVEN: return half > 0 || (half == 0 && odd);
-    default:                   return -1;
-    }
-}
+/* billi_round_inc: libbill/internal.h (the compact operations of tariff_fast.h use it too) */
 
 /* *q = c / 10^n rounded by mode (1 <= n <= 18). -1 if rounding is forbidden. */
 static inline int i64_div_round(int64_t c, int n, int mode, int64_t *q)
@@ -871,7 +853,7 @@ static inline int i64_div_round(int64_t c, int n, int mode, int64_t *q)
         uint64_t twice = 2 * i64_abs(rem);
         int half = twice < (uint64_t)p ? -1 : twice > (uint64_t)p;
         int sign = c < 0 ? -1 : 1;
-        int inc = round_inc(mode, sign, half, (int)(qq & 1));
+        int inc = billi_round_inc(mode, sign, half, (int)(qq & 1));
         if (inc < 0)
             return -1;
         qq += inc * sign;
@@ -889,7 +871,7 @@ static int i128_div_round(dec_i128 num, dec_i128 den, int mode, dec_i128 *q)
         dec_u128 ad = den < 0 ? (dec_u128)0 - (dec_u128)den : (dec_u128)den;
         int half = 2 * ar < ad ? -1 : 2 * ar > ad;
         int sign = ((num < 0) != (den < 0)) ? -1 : 1;
-        int inc = round_inc(mode, sign, half, (int)(qq & 1));
+        int inc = billi_round_inc(mode, sign, half, (int)(qq & 1));
         if (inc < 0)
             return -1;
         qq += inc * sign;
@@ -956,7 +938,7 @@ static mp_size_t div_round_limbs(mp_limb_t *qp, mp_limb_t *tp, const mp_limb_t *
         }
     }
     if (half != 2) { /* inexact */
-        int inc = round_inc(mode, sign, half, qn > 0 && (qp[0] & 1));
+        int inc = billi_round_inc(mode, sign, half, qn > 0 && (qp[0] & 1));
         if (inc < 0)
             return -1;
         if (inc) {
@@ -1025,7 +1007,7 @@ static int div_pow10_store(bill_dec *r, const bill_dec *a, uint64_t k, int32_t s
         return BILL_OK;
     }
     if (p10_beyond(k, o.n)) { /* quotient 0, remainder below half: no huge power */
-        int inc = round_inc(mode, o.neg ? -1 : 1, -1, 0);
+        int inc = billi_round_inc(mode, o.neg ? -1 : 1, -1, 0);
         if (inc < 0)
             return DEC_INEXACT;
         set_compact(r, inc ? (o.neg ? -1 : 1) : 0, scale);
@@ -2256,7 +2238,7 @@ int bill_dec_div_prec(bill_dec *r, const bill_dec *a, const bill_dec *b, int32_t
     if (inexact) {
         int inc;
         odd = mpz_odd_p(q);
-        inc = round_inc(mode, sign, half, odd);
+        inc = billi_round_inc(mode, sign, half, odd);
         if (inc < 0) {
             mpz_clear(q);
             mpz_clear(rem);

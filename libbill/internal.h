@@ -18,6 +18,26 @@
 #  define BILLI_UNLIKELY(x) (x)
 #endif
 
+/*
+ * Whether a quotient truncated towards zero gets one more unit away from
+ * zero. sign: of the exact value; half: the dropped part compared with half
+ * a unit (-1, 0, 1); odd: the truncated quotient is odd. The dropped part is
+ * nonzero. Returns 1, 0, or -1 when the mode is UNNECESSARY.
+ */
+static inline int billi_round_inc(int mode, int sign, int half, int odd)
+{
+    switch (mode) {
+    case BILL_ROUND_UP:        return 1;
+    case BILL_ROUND_DOWN:      return 0;
+    case BILL_ROUND_CEILING:   return sign > 0;
+    case BILL_ROUND_FLOOR:     return sign < 0;
+    case BILL_ROUND_HALF_UP:   return half >= 0;
+    case BILL_ROUND_HALF_DOWN: return half > 0;
+    case BILL_ROUND_HALF_EVEN: return half > 0 || (half == 0 && odd);
+    default:                   return -1;
+    }
+}
+
 /** Maximum length of an error message, including the NUL. */
 #define BILLI_ERRMSG_MAX 512
 

@@ -43,21 +43,6 @@ static inline void put(bill_dec *d, fd v)
     d->flags_ = 0;
 }
 
-/* The increment of a rounding (decimal.c's round_inc): 0 or 1, -1 if forbidden. */
-static inline int round_inc(int mode, int sign, int half, int odd)
-{
-    switch (mode) {
-    case BILL_ROUND_UP:        return 1;
-    case BILL_ROUND_DOWN:      return 0;
-    case BILL_ROUND_CEILING:   return sign > 0;
-    case BILL_ROUND_FLOOR:     return sign < 0;
-    case BILL_ROUND_HALF_UP:   return half >= 0;
-    case BILL_ROUND_HALF_DOWN: return half > 0;
-    case BILL_ROUND_HALF_EVEN: return half > 0 || (half == 0 && odd);
-    default:                   return -1;
-    }
-}
-
 /* Each returns 0, or -1 where bill_dec would leave the compact form or fail. */
 
 static inline int align(int64_t *x, int32_t sx, int64_t *y, int32_t sy)
@@ -155,7 +140,7 @@ static inline __attribute__((always_inline)) int f_rescale(fd *r, fd a, int32_t 
             uint64_t twice = 2 * (uint64_t)(rem < 0 ? -rem : rem);
             int half = twice < (uint64_t)p ? -1 : twice > (uint64_t)p;
             int sign = a.c < 0 ? -1 : 1;
-            int inc = round_inc(mode, sign, half, (int)(q & 1));
+            int inc = billi_round_inc(mode, sign, half, (int)(q & 1));
             if (inc < 0)
                 return -1;
             q += inc * sign;
@@ -199,7 +184,7 @@ static inline int round_quotient(fd *r, int64_t q, int64_t rem, int64_t n, int64
         uint64_t ad = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
         int half = ar < ad - ar ? -1 : ar > ad - ar;
         int sign = ((n < 0) != (d < 0)) ? -1 : 1;
-        int inc = round_inc(mode, sign, half, (int)(q & 1));
+        int inc = billi_round_inc(mode, sign, half, (int)(q & 1));
         if (inc < 0)
             return -1;
         q += inc * sign;
@@ -235,7 +220,7 @@ static inline int f_div(fd *r, fd a, fd b, int32_t scale, int mode)
                                        : (fd_u128)den;
         int half = 2 * ar < ad ? -1 : 2 * ar > ad;
         int sign = ((num < 0) != (den < 0)) ? -1 : 1;
-        int inc = round_inc(mode, sign, half, (int)(q & 1));
+        int inc = billi_round_inc(mode, sign, half, (int)(q & 1));
         if (inc < 0)
             return -1;
         q += inc * sign;
