@@ -293,11 +293,13 @@ static inline billi_line *push(bill_bill *b, int kind, int ex, const billi_charg
         if (BILLI_UNLIKELY(cond))                                                              \
             return FAST_NO;                                                                    \
     } while (0)
-#define PUSH(l, ...)                                                                           \
+/* l = a new line from `call` (push, fpush or tline), or BILL_ENOMEM is returned */
+#define NEWLINE(l, call)                                                                       \
     do {                                                                                       \
-        if (!((l) = push(__VA_ARGS__)))                                                        \
+        if (!((l) = (call)))                                                                   \
             return BILL_ENOMEM;                                                                \
     } while (0)
+#define PUSH(l, ...) NEWLINE(l, push(__VA_ARGS__))
 
 
 /* price_line: amount = qty × price, rounded per line or trimmed */
@@ -904,11 +906,7 @@ static inline billi_line *fpush(bill_bill *b, uint64_t ep, int kind, int ex, bil
     return l;
 }
 
-#define FPUSH(l, ...)                                                                          \
-    do {                                                                                       \
-        if (!((l) = fpush(__VA_ARGS__)))                                                       \
-            return BILL_ENOMEM;                                                                \
-    } while (0)
+#define FPUSH(l, ...) NEWLINE(l, fpush(__VA_ARGS__))
 
 /*
  * The end of a fast or turbo bill over period p (n segments), its lines written: `sub`
@@ -1386,11 +1384,7 @@ tline(bill_bill *b, const turbo_plan *tp, int k, uint64_t ep, bill_period seg)
     return l;
 }
 
-#define TLINE(l, ...)                                                                          \
-    do {                                                                                       \
-        if (!((l) = tline(__VA_ARGS__)))                                                       \
-            return BILL_ENOMEM;                                                                \
-    } while (0)
+#define TLINE(l, ...) NEWLINE(l, tline(__VA_ARGS__))
 
 /*
  * The amounts of a turbo bill's lines, summed: per line rounding at scale rs >= 0 (line:
