@@ -11,17 +11,6 @@
 #include "tariff_util.h"
 
 
-static const char *dstr(const bill_dec *d)
-{
-    return tu_dstr(d);
-}
-
-static const char *const files[] = {"cn-residential-annual-tou.json", "cn-commercial-tou.json",
-                                    "cn-residential-annual.json",
-                                    "cn-residential-monthly-seasonal.json",
-                                    "cn-large-industry.json", "cn-residential-solar.json",
-                                    "us-tou-demand.json", "cn-large-industry-options.json"};
-#define NFILES (sizeof files / sizeof files[0])
 
 static const char *const sets[3][4] = {{"peak", "valley"},
                                        {"critical", "peak", "flat", "valley"},
@@ -183,11 +172,11 @@ static void one_batch(const bill_tariff *t, const char *what, bill_period p, siz
         for (int k = 0; k < 3; k++) {
             CHECK_OK(get[k](&d, bill));
             CHECK_OK(bget[k](&x, b, i));
-            if (strcmp(dstr(&d), dstr(&x)) != 0) {
+            if (strcmp(tu_dstr(&d), tu_dstr(&x)) != 0) {
                 bad++;
                 TEST_FAIL_("%s account %zu (%s): %s %s, batch %s", what, i,
                            bill_batch_kernel_count(b) ? "kernel ran" : "one at a time", names[k],
-                           dstr(&d), dstr(&x));
+                           tu_dstr(&d), tu_dstr(&x));
             } else {
                 test_passed++;
             }
@@ -232,14 +221,14 @@ static void test_batch_matches(void)
                              period(2024, 12, 10, 45), period(2025, 1, 1, 31)};
     tu_seed(0x9E3779B97F4A7C15ULL);
     int kernel = 0, accounts = 0, energy_kernel = 0, energy_accounts = 0, ind_kernel = 0;
-    for (size_t f = 0; f < NFILES; f++) {
-        bill_tariff *t = tu_example_tariff(files[f]);
+    for (size_t f = 0; f < tu_example_count; f++) {
+        bill_tariff *t = tu_example_tariff(tu_example_names[f]);
         if (!t)
             continue;
         for (size_t pi = 0; pi < sizeof periods / sizeof periods[0]; pi++)
             for (int r = 0; r < 6; r++) {
                 int k0 = kernel, a0 = accounts;
-                one_batch(t, files[f], periods[pi], 1 + (size_t)tu_below(400), &kernel, &accounts);
+                one_batch(t, tu_example_names[f], periods[pi], 1 + (size_t)tu_below(400), &kernel, &accounts);
                 if (f < 4) {
                     energy_kernel += kernel - k0;
                     energy_accounts += accounts - a0;

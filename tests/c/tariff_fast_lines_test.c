@@ -11,27 +11,11 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "test.h"
+#include "tariff_util.h"
 
 /* tariff_fast.c, for tests only (hidden symbols, linked from libbill.a) */
 void billi_bill_set_general_only(bill_bill *b, int on);
 int billi_bill_used_fast(const bill_bill *b);
-
-static bill_tariff *example_tariff(const char *name)
-{
-    char path[1400];
-    size_t rl = strlen(BILL_TEST_DATA) - strlen("/tests/data");
-    snprintf(path, sizeof path, "%.*s/examples/tariffs/%s", (int)rl, BILL_TEST_DATA, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    static char buf[1 << 16];
-    size_t len = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    bill_tariff *t = NULL;
-    if (bill_tariff_load(&t, buf, len, name) != BILL_OK)
-        return NULL;
-    return t;
-}
 
 static char *explain_all(const bill_bill *b)
 {
@@ -130,8 +114,8 @@ static const char residential_small[] =
 
 static void test_fast_after_big_general(void)
 {
-    bill_tariff *ind = example_tariff("cn-large-industry.json");
-    bill_tariff *res = example_tariff("cn-residential-annual-tou.json");
+    bill_tariff *ind = tu_example_tariff("cn-large-industry.json");
+    bill_tariff *res = tu_example_tariff("cn-residential-annual-tou.json");
     bill_usage *u = NULL;
     bill_bill *b = NULL;
     CHECK(ind != NULL && res != NULL);

@@ -23,25 +23,6 @@ void billi_bill_set_general_only(bill_bill *b, int on);
 static bill_usage *U;
 static bill_bill *B;
 
-/* <root>/examples/tariffs/<name> loaded (BILL_TEST_DATA is <root>/tests/data). */
-static bill_tariff *example(const char *name)
-{
-    char path[1024];
-    size_t rl = strlen(BILL_TEST_DATA) - strlen("/tests/data");
-    snprintf(path, sizeof path, "%.*s/examples/tariffs/%s", (int)rl, BILL_TEST_DATA, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        TEST_FAIL_("cannot open %s", path);
-        return NULL;
-    }
-    static char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    bill_tariff *t = NULL;
-    CHECK_OK(bill_tariff_load(&t, buf, n, name));
-    return t;
-}
-
 /* `fmt` with its one "%s" replaced by `value` (a fixed buffer: the usages here are short). */
 static const char *usage_text(const char *fmt, const char *value)
 {
@@ -149,14 +130,14 @@ static void test_total_kwh(void)
     bill_tariff_free(t);
 
     /* monthly seasonal tiers, a version change on 2025-07-01 (the example tariff) */
-    t = example("cn-residential-monthly-seasonal.json");
+    t = tu_example_tariff("cn-residential-monthly-seasonal.json");
     same_bills(t, "{" P15 ", 'kwh': '%s'}", W769, 1);
     same_bills(t, "{'period': '2025-06-16/2025-07-16', 'kwh': '%s'}",
                (const char *const[]){"600.5", "600.50", "600.500", NULL}, 1);
     bill_tariff_free(t);
 
     /* annual tiers across 1 January (the example tariff) */
-    t = example("cn-residential-annual.json");
+    t = tu_example_tariff("cn-residential-annual.json");
     same_bills(t, "{'period': '2025-12-31/2026-01-06', 'ytd_kwh': '3100', 'kwh': '%s'}", W769,
                1);
     bill_tariff_free(t);
@@ -164,7 +145,7 @@ static void test_total_kwh(void)
 
 static void test_tou_registers(void)
 {
-    bill_tariff *t = example("cn-residential-annual-tou.json");
+    bill_tariff *t = tu_example_tariff("cn-residential-annual-tou.json");
     /* 1 January splits the period 1 + 5 days, register by register */
     static const char *const fmt = "{'period': '2025-12-31/2026-01-06', 'ytd_kwh': '3100', "
                                    "'tou_kwh': {%s}}";
@@ -193,7 +174,7 @@ static void test_tou_registers(void)
 
 static void test_exported_kwh(void)
 {
-    bill_tariff *t = example("cn-residential-solar.json");
+    bill_tariff *t = tu_example_tariff("cn-residential-solar.json");
     /* net billing; 1 January splits the exports 1 + 5 days: 128.17 + 640.83 credited */
     static const char *const fmt = "{'period': '2025-12-31/2026-01-06', 'household_size': 3, "
                                    "'kwh': '420', 'ytd_kwh': '2761', 'exported_kwh': '%s'}";

@@ -173,12 +173,6 @@ static void three(const bill_tariff *t, const bill_usage *u, bill_bill *b[3], st
         free(all[k]);
 }
 
-static const char *const files[] = {"cn-residential-annual-tou.json", "cn-commercial-tou.json",
-                                    "cn-residential-annual.json",
-                                    "cn-residential-monthly-seasonal.json",
-                                    "cn-large-industry.json", "cn-residential-solar.json",
-                                    "us-tou-demand.json", "cn-large-industry-options.json"};
-#define NFILES (sizeof files / sizeof files[0])
 
 static bill_period month(int y, int m, int d, int days)
 {
@@ -188,33 +182,42 @@ static bill_period month(int y, int m, int d, int days)
     return p;
 }
 
-static void test_turbo_runs(void)
+/* A usage, and bills on the turbo path (b[0]), the fast path only (b[1]) and the general path
+ * only (b[2]). */
+static void three_handles(bill_usage **u, bill_bill *b[3])
 {
-    bill_tariff *t[NFILES];
-    for (size_t f = 0; f < NFILES; f++)
-        t[f] = tu_example_tariff(files[f]);
-    bill_usage *u;
-    bill_bill *b[3];
-    CHECK_OK(bill_usage_create(&u));
+    CHECK_OK(bill_usage_create(u));
     for (int k = 0; k < 3; k++)
         CHECK_OK(bill_bill_create(&b[k]));
     billi_bill_set_no_turbo(b[1], 1);
     billi_bill_set_general_only(b[2], 1);
+}
+
+static void test_turbo_runs(void)
+{
+    bill_tariff *t[16];
+    CHECK(tu_example_count <= 16);
+    for (size_t f = 0; f < tu_example_count; f++)
+        t[f] = tu_example_tariff(tu_example_names[f]);
+    bill_usage *u;
+    bill_bill *b[3];
+    three_handles(&u, b);
     /* whole months (one leap February), a period from mid-month, one across two months */
     bill_period periods[] = {month(2025, 6, 1, 30), month(2024, 2, 1, 29), month(2025, 3, 10, 30),
                              month(2025, 1, 1, 31), month(2024, 12, 10, 45), month(2025, 12, 1, 31)};
     struct tally all = {0, 0, 0}, res = {0, 0, 0};
     tu_seed(88172645463325252ULL);
     for (size_t pi = 0; pi < sizeof periods / sizeof periods[0]; pi++)
-        for (size_t f = 0; f < NFILES; f++) {
+        for (size_t f = 0; f < tu_example_count; f++) {
             if (!t[f])
                 continue;
             struct tally tl = {0, 0, 0};
             for (int i = 0; i < 250; i++) {
                 usage(u, periods[pi]);
                 /* now and then a bill under another tariff in between, same handles */
-                const bill_tariff *tt = tu_chance(10) && t[(f + 1) % NFILES] ? t[(f + 1) % NFILES] : t[f];
-                three(tt, u, b, &tl, files[f], i);
+                const bill_tariff *other = t[(f + 1) % tu_example_count];
+                const bill_tariff *tt = tu_chance(10) && other ? other : t[f];
+                three(tt, u, b, &tl, tu_example_names[f], i);
             }
             all.bills += tl.bills;
             all.turbo += tl.turbo;
@@ -224,13 +227,13 @@ static void test_turbo_runs(void)
                 res.turbo += tl.turbo;
             }
             if (getenv("FAST_TEST_VERBOSE"))
-                printf("%-40s period %zu: bills %4d turbo %4d\n", files[f], pi, tl.bills, tl.turbo);
+                printf("%-40s period %zu: bills %4d turbo %4d\n", tu_example_names[f], pi, tl.bills, tl.turbo);
         }
     CHECK_INT(all.mismatches, 0);
     /* the energy-only tariffs are mostly billed on the turbo path, the others partly */
     CHECK(res.turbo > res.bills / 3);
     CHECK(all.turbo < all.bills);
-    for (size_t f = 0; f < NFILES; f++)
+    for (size_t f = 0; f < tu_example_count; f++)
         bill_tariff_free(t[f]);
     bill_usage_free(u);
     for (int k = 0; k < 3; k++)
@@ -264,11 +267,7 @@ static void test_turbo_templates(void)
         return;
     bill_usage *u;
     bill_bill *b[3];
-    CHECK_OK(bill_usage_create(&u));
-    for (int k = 0; k < 3; k++)
-        CHECK_OK(bill_bill_create(&b[k]));
-    billi_bill_set_no_turbo(b[1], 1);
-    billi_bill_set_general_only(b[2], 1);
+    three_handles(&u, b);
     struct tally tl = {0, 0, 0};
     tu_seed(4242);
     bill_period p = month(2025, 4, 1, 30), q = month(2025, 4, 11, 35);

@@ -82,6 +82,7 @@ bill_tariff *tu_example_tariff(const char *name)
         TEST_FAIL_("%s: %s", name, bill_errmsg());
         return NULL;
     }
+    test_passed++;
     return t;
 }
 
@@ -109,3 +110,10 @@ int tu_chance(int percent)
 {
     return tu_below(100) < percent;
 }
+
+const char *const tu_example_names[] = {"cn-residential-annual-tou.json", "cn-commercial-tou.json",
+                                        "cn-residential-annual.json",
+                                        "cn-residential-monthly-seasonal.json",
+                                        "cn-large-industry.json", "cn-residential-solar.json",
+                                        "us-tou-demand.json", "cn-large-industry-options.json"};
+const size_t tu_example_count = sizeof tu_example_names / sizeof tu_example_names[0];

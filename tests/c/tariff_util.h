@@ -20,8 +20,15 @@ int tu_usage(bill_usage *u, const char *text);
 /* The decimal as text, in one of 8 rotating buffers (several may appear in one CHECK). */
 const char *tu_dstr(const bill_dec *d);
 
-/* examples/tariffs/<name> loaded; a failure counted (then NULL). Not thread-safe. */
+/* examples/tariffs/<name> loaded (a pass counted), or a failure counted and NULL. Not
+ * thread-safe. */
 bill_tariff *tu_example_tariff(const char *name);
+
+/* The example tariffs (examples/tariffs), energy-only ones first: the residential TOU, the
+ * commercial, the residential annual and the monthly seasonal; then the two-part, solar and
+ * US ones. */
+extern const char *const tu_example_names[];
+extern const size_t tu_example_count;
 
 /* A small deterministic generator (xorshift64) for the randomized suites: tu_seed first. */
 void tu_seed(uint64_t seed);
