@@ -212,8 +212,7 @@ typedef struct kfused {
  */
 static int tsafe_all(const turbo_plan *tp, const billi_batch_in *in, const int *col,
                      const int64_t *tmax, int64_t totmax, int32_t st, int32_t rs,
-                     const struct billi_turbo_state *ts, int32_t ys, const int64_t *cumv, size_t n,
-                     const bill_tariff *t, kfused *z)
+                     const struct billi_turbo_state *ts, const bill_tariff *t, kfused *z)
 {
     const turbo_op *op = &tp->op[0];
     z->vd = pdiv_make(1);
@@ -233,13 +232,14 @@ static int tsafe_all(const turbo_plan *tp, const billi_batch_in *in, const int *
         z->p[q] = pr.c;
         z->pd[q] = pdiv_make(d);
     }
-    int32_t ss = op->annual ? ys : 0, es = ss > st ? ss : st, sc = es > ts->qs[0] ? es : ts->qs[0];
+    int32_t ss = op->annual && in->ytd ? in->ytd_s : 0, es = ss > st ? ss : st;
+    int32_t sc = es > ts->qs[0] ? es : ts->qs[0];
     if (sc - ts->qs[0] >= TB_QSC)
         return 0;
     z->ms = p10[sc - ss];
     z->mt = p10[sc - st];
-    z->cv = op->annual && in->ytd ? cumv : NULL;
-    int64_t ymax = z->cv ? (in->ytd_max >= 0 ? in->ytd_max : colmax(z->cv, n)) : 0;
+    z->cv = op->annual ? in->ytd : NULL;
+    int64_t ymax = z->cv ? (in->ytd_max >= 0 ? in->ytd_max : colmax(z->cv, in->n)) : 0;
     fd_u128 eb = (fd_u128)(uint64_t)totmax * (uint64_t)z->mt + (fd_u128)(uint64_t)ymax * (uint64_t)z->ms;
     if (eb >= K_SAFE)
         return 0;
@@ -293,8 +293,7 @@ static int fused(const bill_tariff *t, const turbo_plan *tp, const billi_batch_i
     size_t n = in->n;
     if (t->round_apply != BILLI_APPLY_LINE || t->round_mode != BILL_ROUND_HALF_UP || rs < 0 ||
         rs > 18 || tp->nops != 1 || tp->has_min || in->ntou != tp->ntou ||
-        !tsafe_all(tp, in, col, tmax, totmax, st, rs, ts, in->ytd ? in->ytd_s : 0, in->ytd, n, t,
-                   &fz))
+        !tsafe_all(tp, in, col, tmax, totmax, st, rs, ts, t, &fz))
         return 0;
     const int K = tp->ntou, nt = fz.ntl;
     int64_t mk[BILL_TARIFF_MAX_TOU];
@@ -340,12 +339,11 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
         return 0;
     struct billi_turbo_state *ts = calloc(1, sizeof *ts);
     int64_t *tot = malloc(n * sizeof *tot), *acc = malloc(n * sizeof *acc);
-    int64_t *cum = malloc(n * sizeof *cum);
     int8_t *ms = malloc(n);
     int64_t *pfb = NULL, *tsi = malloc(n * sizeof *tsi), *tei = malloc(n * sizeof *tei);
     uint8_t *bad = calloc(n, 1), *tlg = malloc(n);
     long done = 0;
-    if (!ts || !tot || !acc || !cum || !ms || !bad || !tsi || !tei || !tlg) {
+    if (!ts || !tot || !acc || !ms || !bad || !tsi || !tei || !tlg) {
         done = BILL_ENOMEM;
         goto out;
     }
@@ -426,9 +424,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
     }
     fd_u128 amax = 0; /* the amounts' bound (overflow checked once a loop) */
     int32_t ys = in->ytd ? in->ytd_s : 0;
-    const int64_t *cumv = in->ytd ? in->ytd : cum;
-    if (!in->ytd)
-        memset(cum, 0, n * sizeof *cum);
+    const int64_t *cumv = in->ytd; /* NULL: this year's kWh so far are 0 */
 
     /* the scale of the sums: rs, or the largest product scale of the plan's lines */
     int32_t sa = rs, base = -1; /* base: the largest shown scale of the lines every bill has */
@@ -627,7 +623,7 @@ long billi_fast_batch(const bill_tariff *t, bill_period p, const billi_batch_in 
                                 in->household[i] >= tr->lh_min_persons;
                     const int64_t *qi = large ? q1 : q0;
                     int64_t si = 0, ti, ei;
-                    if (op->annual)
+                    if (op->annual && cumv)
                         bad[i] |= (uint8_t)__builtin_mul_overflow(cumv[i], ms_, &si);
                     bad[i] |= (uint8_t)(__builtin_mul_overflow(tot[i], mt, &ti) |
                                         __builtin_add_overflow(si, ti, &ei));
@@ -922,7 +918,6 @@ out:
     free(ts);
     free(tot);
     free(acc);
-    free(cum);
     free(ms);
     free(bad);
     return done;
